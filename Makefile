@@ -1,0 +1,81 @@
+# Two commands set everything up on a fresh Debian machine:
+#   make run    the site with demo data on SQLite at http://127.0.0.1:8000
+#   make test   the whole test suite (unit, PostgreSQL concurrency, browser journeys)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip -q --disable-pip-version-check
+APPS := people portal training attendance ledger courses assessments certificates reports
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages: CJK fonts for PDFs, gettext for catalogues, Chromium for browser
+# journeys, PostgreSQL for the locking tests, poppler for looking at PDFs.
+RUN_DEBS := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0
+TEST_DEBS := $(RUN_DEBS) chromium postgresql poppler-utils
+
+.PHONY: run test install install-test system-deps system-deps-test migrate demo messages \
+	compile-messages check-messages lint serve prod-local clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PIP) install -e ".[test]"
+	@touch $@
+
+install: system-deps $(VENV)/.installed
+install-test: system-deps-test $(VENV)/.installed-test
+
+system-deps:
+	@scripts/ensure-debs.sh $(RUN_DEBS)
+
+system-deps-test:
+	@scripts/ensure-debs.sh $(TEST_DEBS)
+
+compile-messages: $(VENV)/.installed
+	@for app in $(APPS) .; do \
+	  (cd $$app && [ ! -d locale ] || $(CURDIR)/$(PY) $(CURDIR)/manage.py compilemessages -v0); \
+	done
+
+# Regenerate the catalogues after changing user-facing strings, then translate zh_Hans.
+messages: $(VENV)/.installed
+	@for app in $(APPS); do \
+	  mkdir -p $$app/locale; \
+	  (cd $$app && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l zh_Hans -l en --no-location --no-obsolete -v0); \
+	done
+	@$(PY) manage.py makemessages -l zh_Hans -l en --no-location --no-obsolete -v0 \
+	  $(foreach app,$(APPS),-i '$(app)/*') -i '.venv/*' -i 'tests/*'
+
+# Fails when code has strings the catalogues do not list yet.
+check-messages: messages
+	@if git diff -I '^"POT-Creation-Date' --quiet -- '*.po'; then echo "catalogues up to date"; \
+	else git --no-pager diff --stat -- '*.po'; echo "run 'make messages' and translate"; exit 1; fi
+
+migrate: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: install compile-messages demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (demo accounts: see README.md)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run -v0
+
+test: install-test compile-messages lint check-messages
+	@scripts/test.sh
+
+prod-local: install-test compile-messages
+	@scripts/prod-local.sh
+
+clean:
+	rm -rf $(VENV) var db.sqlite3 static_collected test-artifacts

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+
+class ForcePasswordChangeMiddleware:
+    """An account created by an organiser must choose its own password before anything else."""
+
+    ALLOWED_URL_NAMES = ("account_change_password", "account_logout", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.must_change_password:
+            allowed = {reverse(name) for name in self.ALLOWED_URL_NAMES}
+            path = request.path_info
+            if path not in allowed and not path.startswith((settings.STATIC_URL, "/i18n/")):
+                return redirect(f"{reverse('account_change_password')}?next={path}")
+        return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        return response

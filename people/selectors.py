@@ -1,0 +1,62 @@
+"""Reads scoped to what the viewer may see. Every list of people or units goes through here."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import OrgUnit, User
+
+
+def managed_unit_paths(user) -> list[str] | None:
+    """Tree paths of the units the user manages; None means no limit (system administrator)."""
+    if user.is_superuser:
+        return None
+    cached = getattr(user, "_managed_unit_paths", None)
+    if cached is None:
+        cached = list(user.managed_units.values_list("path", flat=True))
+        user._managed_unit_paths = cached
+    return cached
+
+
+def within_units_q(viewer, *, field: str = "org_unit") -> Q:
+    """A filter keeping rows whose `field` (an OrgUnit relation) lies in the viewer's units.
+
+    Usable on any model: `within_units_q(user, field="enrolments__trainee__org_unit")`.
+    """
+    paths = managed_unit_paths(viewer)
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{field}__path__startswith": path})
+    return q
+
+
+def org_unit_list(*, viewer) -> QuerySet[OrgUnit]:
+    paths = managed_unit_paths(viewer)
+    units = OrgUnit.objects.all()
+    if paths is None:
+        return units
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return units.filter(q)
+
+
+def person_list(*, viewer) -> QuerySet[User]:
+    return User.objects.filter(within_units_q(viewer)).select_related("org_unit")
+
+
+def person_get(*, viewer, pk: int) -> User:
+    try:
+        return person_list(viewer=viewer).get(pk=pk)
+    except User.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def unit_is_managed_by(unit: OrgUnit, viewer) -> bool:
+    paths = managed_unit_paths(viewer)
+    if paths is None:
+        return True
+    return any(unit.path.startswith(p) for p in paths)

@@ -1,0 +1,106 @@
+"""Fixtures shared by every test: a small org tree and one person per role."""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import connection
+
+from people.models import OrgUnit, User
+from people.roles import Role
+from tests.factories import OrgUnitFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters live in the cache; one test must not throttle the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (run by `make test`)")
+
+
+@dataclass
+class World:
+    """河南省 → 信阳市 → 罗山县 / 息县 → one township and village each, and people in them.
+
+    The permission matrix and most tests start from here: `a` things belong to 罗山县,
+    `b` things to 息县.
+    """
+
+    province: OrgUnit
+    city: OrgUnit
+    county_a: OrgUnit
+    county_b: OrgUnit
+    township_a: OrgUnit
+    township_b: OrgUnit
+    village_a: OrgUnit
+    village_b: OrgUnit
+    trainee_a: User
+    trainee_b: User
+    instructor: User
+    instructor_other: User
+    adviser: User
+    adviser_other: User
+    organiser: User
+    organiser_other: User
+    city_organiser: User
+    admin: User
+    extra: dict = field(default_factory=dict)
+
+    def actor(self, name: str) -> User | None:
+        return None if name == "anonymous" else getattr(self, name)
+
+
+@pytest.fixture
+def world(db) -> World:
+    L = OrgUnit.Level
+    province = OrgUnitFactory(name="河南省", level=L.PROVINCE, code="410000")
+    city = OrgUnitFactory(parent=province, name="信阳市", level=L.CITY, code="411500")
+    county_a = OrgUnitFactory(parent=city, name="罗山县", level=L.COUNTY, code="411521")
+    county_b = OrgUnitFactory(parent=city, name="息县", level=L.COUNTY, code="411528")
+    township_a = OrgUnitFactory(parent=county_a, name="周党镇", level=L.TOWNSHIP)
+    township_b = OrgUnitFactory(parent=county_b, name="项店镇", level=L.TOWNSHIP)
+    village_a = OrgUnitFactory(parent=township_a, name="东湾村", level=L.VILLAGE)
+    village_b = OrgUnitFactory(parent=township_b, name="河口村", level=L.VILLAGE)
+    T, INS, A, ORG = Role.TRAINEE, Role.INSTRUCTOR, Role.ADVISER, Role.ORGANISER
+    return World(
+        province=province,
+        city=city,
+        county_a=county_a,
+        county_b=county_b,
+        township_a=township_a,
+        township_b=township_b,
+        village_a=village_a,
+        village_b=village_b,
+        trainee_a=UserFactory(roles=[T], org_unit=village_a, full_name="学员甲"),
+        trainee_b=UserFactory(roles=[T], org_unit=village_b, full_name="学员乙"),
+        instructor=UserFactory(roles=[INS], org_unit=city, full_name="教师甲", position=""),
+        instructor_other=UserFactory(roles=[INS], org_unit=city, full_name="教师乙", position=""),
+        adviser=UserFactory(roles=[A], org_unit=city, full_name="班主任甲", position=""),
+        adviser_other=UserFactory(roles=[A], org_unit=city, full_name="班主任乙", position=""),
+        organiser=UserFactory(
+            roles=[ORG],
+            org_unit=county_a,
+            managed_units=[county_a],
+            full_name="罗山组织员",
+            position="",
+        ),
+        organiser_other=UserFactory(
+            roles=[ORG],
+            org_unit=county_b,
+            managed_units=[county_b],
+            full_name="息县组织员",
+            position="",
+        ),
+        city_organiser=UserFactory(
+            roles=[ORG], org_unit=city, managed_units=[city], full_name="市组织员", position=""
+        ),
+        admin=UserFactory(is_superuser=True, is_staff=True, full_name="管理员", position=""),
+    )
