@@ -1,3 +1,6 @@
+import secrets
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +76,17 @@ class TrainingClass(models.Model):
         return self.name
 
 
+class CommitteeRole(models.TextChoices):
+    """班委: the trainees who help the adviser run the class."""
+
+    MONITOR = "monitor", _("Class monitor")
+    DEPUTY_MONITOR = "deputy_monitor", _("Deputy class monitor")
+    STUDY = "study", _("Study officer")
+    ORGANISATION = "organisation", _("Organisation officer")
+    LIFE = "life", _("Welfare officer")
+    PUBLICITY = "publicity", _("Publicity officer")
+
+
 class Enrolment(models.Model):
     """A trainee on a class roster. One row per (class, trainee), whatever the imports do."""
 
@@ -97,6 +111,17 @@ class Enrolment(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.ENROLLED
     )
     enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
+    group = models.ForeignKey(
+        "StudyGroup",
+        verbose_name=_("study group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+    )
+    committee_role = models.CharField(
+        _("class committee role"), max_length=16, choices=CommitteeRole.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("enrolment")
@@ -104,6 +129,12 @@ class Enrolment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["training_class", "trainee"], name="one_enrolment_per_trainee"
+            ),
+            # A class has one monitor and one deputy; the other roles may be shared.
+            models.UniqueConstraint(
+                fields=["training_class", "committee_role"],
+                condition=models.Q(committee_role__in=["monitor", "deputy_monitor"]),
+                name="one_monitor_per_class",
             ),
         ]
 
@@ -157,6 +188,15 @@ class ClassSession(models.Model):
         _("teaching method"), max_length=16, choices=Method.choices, default=Method.LECTURE
     )
     credit_hours = models.DecimalField(_("credit hours"), max_digits=4, decimal_places=1)
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("course or lesson page"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Optional: the course or lesson this session teaches."),
+    )
 
     class Meta:
         verbose_name = _("session")
@@ -172,3 +212,179 @@ class ClassSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_half_day_display()} {self.title}"
+
+
+class StudyGroup(models.Model):
+    """学习小组 (组): trainees split for discussion, field visits and seating; one leader."""
+
+    training_class = models.ForeignKey(
+        TrainingClass,
+        verbose_name=_("training class"),
+        on_delete=models.CASCADE,
+        related_name="groups",
+    )
+    name = models.CharField(_("name"), max_length=50)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("group leader"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_groups",
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("study group")
+        verbose_name_plural = _("study groups")
+        ordering = ["training_class", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training_class", "name"], name="study_group_name_unique_in_class"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Notice(models.Model):
+    """班级通知: a message from the class's adviser to every trainee on the roster."""
+
+    training_class = models.ForeignKey(
+        TrainingClass,
+        verbose_name=_("training class"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"))
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("class notice")
+        verbose_name_plural = _("class notices")
+        ordering = ["-is_pinned", "-published_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoticeReceipt(models.Model):
+    """A read receipt: written the first time a trainee opens the notice, never again."""
+
+    notice = models.ForeignKey(
+        Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="receipts"
+    )
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reader"),
+        on_delete=models.CASCADE,
+        related_name="notice_receipts",
+    )
+    read_at = models.DateTimeField(_("read at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("read receipt")
+        verbose_name_plural = _("read receipts")
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "reader"], name="one_receipt_per_reader"),
+        ]
+
+
+class SessionEvaluation(models.Model):
+    """评教: one rating per trainee and session, given after the session has ended."""
+
+    session = models.ForeignKey(
+        ClassSession,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="evaluations",
+    )
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainee"),
+        on_delete=models.CASCADE,
+        related_name="session_evaluations",
+    )
+    content = models.PositiveSmallIntegerField(_("content"))
+    teaching = models.PositiveSmallIntegerField(_("teaching"))
+    usefulness = models.PositiveSmallIntegerField(_("usefulness"))
+    comment = models.TextField(_("comment"), blank=True, max_length=1000)
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("session evaluation")
+        verbose_name_plural = _("session evaluations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "trainee"], name="one_evaluation_per_trainee"
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{f}__gte": 1, f"{f}__lte": 5}),
+                    name=f"evaluation_{f}_1_to_5",
+                )
+                for f in ("content", "teaching", "usefulness")
+            ),
+        ]
+
+
+def _feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """The secret in a trainee's subscribable .ics URL; phone calendars send no session cookie.
+
+    Replacing the token revokes every old subscription.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+
+class ImportBatch(models.Model):
+    """A parsed upload waiting for the organiser's confirmation (roster or timetable).
+
+    The rows live here, not in the browser, so what is confirmed is what was previewed;
+    the confirm step validates them again against the database of that moment.
+    """
+
+    class Kind(models.TextChoices):
+        ROSTER = "roster", _("Roster")
+        TIMETABLE = "timetable", _("Timetable")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    training_class = models.ForeignKey(
+        TrainingClass, on_delete=models.CASCADE, related_name="import_batches"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(max_length=200, blank=True)
+    rows = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
