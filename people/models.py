@@ -120,3 +120,8 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name or self.username
+
+
+def user_display(user) -> str:
+    """How allauth names a person in its messages ("已登录为 …"): by name, not by login."""
+    return user.get_full_name()

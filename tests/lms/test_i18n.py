@@ -64,3 +64,9 @@ def test_translation_is_used_for_model_labels():
         assert str(User.Position.VILLAGE_SECRETARY.label) == "村（社区）党组织书记"
     with override_settings(LANGUAGE_CODE="en"), translation.override("en"):
         assert str(User.Position.VILLAGE_SECRETARY.label) == "Village Party secretary"
+
+
+@pytest.mark.django_db
+def test_a_browser_set_to_english_still_gets_chinese_until_the_person_switches(client):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "手机号或用户名" in page
