@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 
 class ForcePasswordChangeMiddleware:
@@ -17,6 +19,12 @@ class ForcePasswordChangeMiddleware:
             allowed = {reverse(name) for name in self.ALLOWED_URL_NAMES}
             path = request.path_info
             if path not in allowed and not path.startswith((settings.STATIC_URL, "/i18n/")):
+                if request.method == "GET":
+                    messages.info(
+                        request,
+                        _("Welcome! Please replace the initial password with one of your own."),
+                        fail_silently=True,
+                    )
                 return redirect(f"{reverse('account_change_password')}?next={path}")
         return self.get_response(request)
 
