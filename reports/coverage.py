@@ -1,0 +1,295 @@
+"""The coverage report: who has been trained, who has not, and where.
+
+Everything is counted in the database in one grouped query per table: people are grouped
+by the path prefix of the child unit they sit under (`Substr(path, 1, child_len)`), so the
+number of queries stays the same whether a county has 300 people or a province 50,000.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Substr
+
+from ledger.models import CreditEntry
+from people.models import OrgUnit, User
+from people.selectors import within_units_q
+from training.models import Enrolment, TrainingClass
+
+from .errors import BadListKind
+from .params import Period
+from .requirements import SENIOR_RANKS, Requirements, requirements_get
+
+STEPLEN = OrgUnit.steplen
+COUNTED_LEVELS = (TrainingClass.Level.PROVINCIAL, TrainingClass.Level.CITY)
+VILLAGE_CADRES = (User.Position.VILLAGE_SECRETARY, User.Position.VILLAGE_CADRE)
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=10, decimal_places=2))
+
+MISSING_LISTS = ("village", "township", "rotation", "credit", "all")
+
+
+@dataclass
+class CoverageRow:
+    key: str
+    unit: OrgUnit | None
+    village_total: int = 0
+    village_trained: int = 0
+    village_enrolled: int = 0
+    township_total: int = 0
+    township_trained: int = 0
+    township_enrolled: int = 0
+    cadre_total: int = 0
+    cadre_rotated: int = 0
+    ranked_total: int = 0
+    compliant: int = 0
+
+    @property
+    def village_missing(self) -> int:
+        return self.village_total - self.village_trained
+
+    @property
+    def township_missing(self) -> int:
+        return self.township_total - self.township_trained
+
+    @property
+    def cadre_missing(self) -> int:
+        return self.cadre_total - self.cadre_rotated
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> float | None:
+        return round(100 * part / whole, 1) if whole else None
+
+    @property
+    def village_rate(self):
+        return self._rate(self.village_trained, self.village_total)
+
+    @property
+    def township_rate(self):
+        return self._rate(self.township_trained, self.township_total)
+
+    @property
+    def rotation_rate(self):
+        return self._rate(self.cadre_rotated, self.cadre_total)
+
+    @property
+    def compliance_rate(self):
+        return self._rate(self.compliant, self.ranked_total)
+
+
+@dataclass
+class CoverageReport:
+    unit: OrgUnit | None
+    period: Period
+    year: int
+    requirements: Requirements
+    rows: list[CoverageRow]
+    total: CoverageRow
+    by_rank: list[dict] = field(default_factory=list)
+
+
+def _enrolment_exists(period: Period, statuses, **class_filter) -> Exists:
+    return Exists(
+        Enrolment.objects.filter(
+            trainee=OuterRef("pk"),
+            status__in=statuses,
+            training_class__start_date__gte=period.start,
+            training_class__end_date__lte=period.end,
+            **{f"training_class__{k}": v for k, v in class_filter.items()},
+        )
+    )
+
+
+def _hours(start: datetime.date, end: datetime.date, channel: str | None = None):
+    entries = CreditEntry.objects.filter(person=OuterRef("pk"), earned_on__range=(start, end))
+    if channel:
+        entries = entries.filter(channel=channel)
+    total = entries.order_by().values("person").annotate(s=Sum("hours")).values("s")[:1]
+    return Coalesce(
+        Subquery(total, output_field=DecimalField(max_digits=10, decimal_places=2)), ZERO
+    )
+
+
+def people_in_scope(*, viewer, unit: OrgUnit | None) -> QuerySet[User]:
+    """Active cadres (people with a position) inside `unit` and the viewer's units."""
+    people = User.objects.filter(is_active=True).exclude(position="").filter(within_units_q(viewer))
+    if unit is not None:
+        people = people.filter(org_unit__path__startswith=unit.path)
+    return people
+
+
+def annotate_status(
+    people: QuerySet[User], *, period: Period, year: int, req: Requirements
+) -> QuerySet[User]:
+    """Per person: trained at provincial/city level, enrolled in such a class, rotation
+    training done, credit-hour totals and whether they meet the requirement for their rank."""
+    C = Enrolment.Status.COMPLETED
+    E = Enrolment.Status.ENROLLED
+    year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return people.alias(
+        level_trained=_enrolment_exists(period, [C], level__in=COUNTED_LEVELS),
+        level_enrolled=_enrolment_exists(period, [E], level__in=COUNTED_LEVELS),
+        rotated=_enrolment_exists(period, [C], is_rotation=True),
+    ).annotate(
+        hours_in_person=_hours(year_start, year_end, CreditEntry.Channel.IN_PERSON),
+        hours_online=_hours(year_start, year_end, CreditEntry.Channel.ONLINE),
+        hours_five_years=_hours(datetime.date(year - 4, 1, 1), year_end),
+        compliant=Case(
+            When(
+                Q(rank__in=SENIOR_RANKS)
+                & Q(hours_five_years__gte=req.five_year_total)
+                & Q(hours_online__gte=req.yearly_online),
+                then=Value(True),
+            ),
+            When(
+                ~Q(rank__in=SENIOR_RANKS)
+                & Q(hours_in_person__gte=req.yearly_in_person)
+                & Q(hours_online__gte=req.yearly_online),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def _counts():
+    P = User.Position
+    village = Q(position=P.VILLAGE_SECRETARY)
+    township = Q(position=P.TOWNSHIP_SECRETARY)
+    cadre = Q(position__in=VILLAGE_CADRES)
+    return {
+        "village_total": Count("pk", filter=village),
+        "village_trained": Count("pk", filter=village & Q(level_trained=True)),
+        "village_enrolled": Count(
+            "pk", filter=village & Q(level_trained=False) & Q(level_enrolled=True)
+        ),
+        "township_total": Count("pk", filter=township),
+        "township_trained": Count("pk", filter=township & Q(level_trained=True)),
+        "township_enrolled": Count(
+            "pk", filter=township & Q(level_trained=False) & Q(level_enrolled=True)
+        ),
+        "cadre_total": Count("pk", filter=cadre),
+        "cadre_rotated": Count("pk", filter=cadre & Q(rotated=True)),
+        "ranked_total": Count("pk"),
+        "compliant": Count("pk", filter=Q(compliant=True)),
+    }
+
+
+def child_units(*, unit: OrgUnit | None, top_units: list[OrgUnit]) -> list[OrgUnit]:
+    if unit is None:
+        return top_units
+    return list(unit.get_children().order_by("path"))
+
+
+def coverage_report(
+    *,
+    viewer,
+    unit: OrgUnit | None,
+    top_units: list[OrgUnit],
+    period: Period,
+    year: int,
+) -> CoverageReport:
+    """One row per child unit of `unit` (or per top unit of the viewer when unit is None),
+    plus a row for people attached to `unit` itself, a total and a table by rank."""
+    req = requirements_get()
+    children = child_units(unit=unit, top_units=top_units)
+    people = annotate_status(people_in_scope(viewer=viewer, unit=unit), period=period, year=year, req=req)
+    if unit is not None:
+        group = Substr("org_unit__path", 1, len(unit.path) + STEPLEN)
+    else:
+        group = Case(
+            *[When(org_unit__path__startswith=u.path, then=Value(u.path)) for u in top_units],
+            default=Value(""),
+            output_field=CharField(),
+        )
+    counts = _counts()
+    grouped = {
+        row.pop("key"): row
+        for row in people.annotate(key=group).order_by().values("key").annotate(**counts)
+    }
+    rows = [CoverageRow(key=u.path, unit=u, **grouped.pop(u.path, {})) for u in children]
+    if unit is not None and unit.path in grouped:
+        # People attached to the unit itself (a township secretary sits on the township).
+        rows.insert(0, CoverageRow(key=unit.path, unit=None, **grouped.pop(unit.path)))
+    total = CoverageRow(key="total", unit=unit)
+    for row in rows:
+        for name in counts:
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    by_rank = list(
+        people.order_by()
+        .values("rank")
+        .annotate(total=Count("pk"), compliant=Count("pk", filter=Q(compliant=True)))
+        .order_by("rank")
+    )
+    labels = dict(User.Rank.choices)
+    for item in by_rank:
+        item["label"] = labels.get(item["rank"], "—")
+        item["senior"] = item["rank"] in SENIOR_RANKS
+        item["rate"] = CoverageRow._rate(item["compliant"], item["total"])
+    return CoverageReport(
+        unit=unit, period=period, year=year, requirements=req, rows=rows, total=total,
+        by_rank=by_rank,
+    )
+
+
+def _unit_name_at(depth: int):
+    """The name of the person's ancestor unit at `depth` (2 = city … 5 = village), looked up
+    by its exact path on the unique index: flat memory, however many rows are exported."""
+    return Case(
+        When(
+            org_unit__depth__gte=depth,
+            then=Subquery(
+                OrgUnit.objects.filter(
+                    path=Substr(OuterRef("org_unit__path"), 1, depth * STEPLEN)
+                ).values("name")[:1]
+            ),
+        ),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def missing_list(
+    *, viewer, unit: OrgUnit | None, period: Period, year: int, kind: str
+) -> QuerySet[User]:
+    """Those missing from the coverage: untrained village or township secretaries, village
+    cadres without rotation training, people short of their credit hours."""
+    if kind not in MISSING_LISTS:
+        raise BadListKind(kind)
+    req = requirements_get()
+    people = annotate_status(people_in_scope(viewer=viewer, unit=unit), period=period, year=year, req=req)
+    P = User.Position
+    if kind == "village":
+        people = people.filter(position=P.VILLAGE_SECRETARY, level_trained=False).annotate(
+            enrolled=ExpressionWrapper(Q(level_enrolled=True), output_field=BooleanField())
+        )
+    elif kind == "township":
+        people = people.filter(position=P.TOWNSHIP_SECRETARY, level_trained=False).annotate(
+            enrolled=ExpressionWrapper(Q(level_enrolled=True), output_field=BooleanField())
+        )
+    elif kind == "rotation":
+        people = people.filter(position__in=VILLAGE_CADRES, rotated=False)
+    elif kind == "credit":
+        people = people.filter(compliant=False)
+    return people.annotate(
+        city_name=_unit_name_at(2),
+        county_name=_unit_name_at(3),
+        township_name=_unit_name_at(4),
+        village_name=_unit_name_at(5),
+    ).order_by("org_unit__path", "full_name", "pk")

@@ -1,0 +1,214 @@
+"""The overview: where training stands today, in figures and charts, for the viewer's units."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+    Case,
+)
+from django.db.models.functions import Cast, Floor, Substr
+from django.utils import timezone
+
+from people.models import OrgUnit, User
+from training.models import ClassSession, Enrolment, TrainingClass
+
+from . import sources
+from .coverage import STEPLEN, annotate_status, people_in_scope
+from .params import Period
+from .requirements import requirements_get
+from .scope import person_q, report_class_list
+
+ATTENDED = ("present", "late", "left_early")
+STATUSES = ("present", "late", "left_early", "on_leave", "absent")
+RECENT_SESSIONS = 12
+
+
+@dataclass
+class Overview:
+    unit: OrgUnit | None
+    year: int
+    today: datetime.date
+    classes_running: int = 0
+    classes_upcoming: int = 0
+    trainees_in_training: int = 0
+    attendance_today: dict | None = None
+    completion: dict = field(default_factory=dict)
+    certificates_issued: int | None = None
+    compliance: dict = field(default_factory=dict)
+    attendance_by_session: list | None = None
+    score_distribution: list | None = None
+    completion_by_unit: list = field(default_factory=list)
+    running_classes: list = field(default_factory=list)
+
+
+def _rate(part, whole):
+    return round(100 * part / whole, 1) if whole else None
+
+
+def group_expression(path_field: str, unit: OrgUnit | None, top_units: list[OrgUnit]):
+    """The child-unit key of a row: its path prefix one level below `unit`."""
+    if unit is not None:
+        return Substr(path_field, 1, len(unit.path) + STEPLEN)
+    return Case(
+        *[When(**{f"{path_field}__startswith": u.path}, then=Value(u.path)) for u in top_units],
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def overview_get(
+    *, viewer, unit: OrgUnit | None, top_units: list[OrgUnit], year: int, today=None
+) -> Overview:
+    today = today or timezone.localdate()
+    result = Overview(unit=unit, year=year, today=today)
+    classes = report_class_list(viewer=viewer, unit=unit)
+    C = TrainingClass.Status
+    counts = classes.aggregate(
+        running=Count("pk", filter=Q(status=C.RUNNING)),
+        upcoming=Count(
+            "pk", filter=Q(status__in=[C.PLANNING, C.ENROLLING], start_date__gte=today)
+        ),
+    )
+    result.classes_running, result.classes_upcoming = counts["running"], counts["upcoming"]
+    result.running_classes = list(
+        classes.filter(status=C.RUNNING)
+        .select_related("organising_unit")
+        .order_by("-start_date", "pk")[:10]
+    )
+
+    in_training = Enrolment.objects.filter(
+        trainee=OuterRef("pk"),
+        status=Enrolment.Status.ENROLLED,
+        training_class__status=C.RUNNING,
+    )
+    result.trainees_in_training = (
+        User.objects.filter(person_q(viewer, unit)).filter(Exists(in_training)).count()
+    )
+
+    # Completion of the classes that closed in the year, for the viewer's people.
+    finished = Enrolment.objects.filter(
+        person_q(viewer, unit, field="trainee"),
+        training_class__status=C.CLOSED,
+        training_class__end_date__year=year,
+    )
+    done = finished.aggregate(
+        total=Count("pk"), completed=Count("pk", filter=Q(status=Enrolment.Status.COMPLETED))
+    )
+    result.completion = {**done, "rate": _rate(done["completed"], done["total"])}
+    units = list(unit.get_children().order_by("path")) if unit else top_units
+    key = group_expression("trainee__org_unit__path", unit, top_units)
+    rows = (
+        finished.annotate(key=key)
+        .order_by()
+        .values("key")
+        .annotate(
+            total=Count("pk"),
+            completed=Count("pk", filter=Q(status=Enrolment.Status.COMPLETED)),
+        )
+    )
+    by_key = {row["key"]: row for row in rows}
+    for u in units:
+        row = by_key.get(u.path, {})
+        total, completed = row.get("total", 0), row.get("completed", 0)
+        result.completion_by_unit.append(
+            {"pk": u.pk, "label": u.name, "total": total, "completed": completed,
+             "rate": _rate(completed, total)}
+        )
+
+    req = requirements_get()
+    period = Period(datetime.date(year - 4, 1, 1), datetime.date(year, 12, 31))
+    compliance = annotate_status(
+        people_in_scope(viewer=viewer, unit=unit), period=period, year=year, req=req
+    ).aggregate(total=Count("pk"), compliant=Count("pk", filter=Q(compliant=True)))
+    result.compliance = {**compliance, "rate": _rate(compliance["compliant"], compliance["total"])}
+
+    record = sources.attendance_record()
+    if record is not None:
+        result.attendance_today = _attendance_today(record, viewer, unit, today)
+        result.attendance_by_session = _attendance_by_session(record, viewer, unit, classes, today)
+    attempt = sources.quiz_attempt()
+    if attempt is not None:
+        result.score_distribution = _score_distribution(attempt, viewer, unit, year)
+    cert = sources.certificate_fields()
+    if cert is not None:
+        result.certificates_issued = (
+            cert["model"]
+            .objects.filter(person_q(viewer, unit, field=cert["trainee"]))
+            .filter(sources.not_revoked_q(cert))
+            .filter(**({f"{cert['issued']}__year": year} if cert["issued"] else {}))
+            .count()
+        )
+    return result
+
+
+def _attendance_today(record, viewer, unit, today) -> dict:
+    counts = record.objects.filter(
+        person_q(viewer, unit, field="trainee"), session__date=today
+    ).aggregate(**{s: Count("pk", filter=Q(status=s)) for s in STATUSES})
+    total = sum(counts.values())
+    attended = sum(counts[s] for s in ATTENDED)
+    return {**counts, "total": total, "attended": attended, "rate": _rate(attended, total)}
+
+
+def _attendance_by_session(record, viewer, unit, classes, today) -> list[dict]:
+    """The latest sessions up to today with records of the viewer's people, by status."""
+    sessions = list(
+        ClassSession.objects.filter(training_class__in=classes, date__lte=today)
+        .filter(
+            Exists(
+                record.objects.filter(
+                    person_q(viewer, unit, field="trainee"), session=OuterRef("pk")
+                )
+            )
+        )
+        .select_related("training_class")
+        .order_by("-starts_at", "-pk")[:RECENT_SESSIONS]
+    )
+    rows = (
+        record.objects.filter(person_q(viewer, unit, field="trainee"), session__in=sessions)
+        .order_by()
+        .values("session_id")
+        .annotate(**{s: Count("pk", filter=Q(status=s)) for s in STATUSES})
+    )
+    by_session = {row["session_id"]: row for row in rows}
+    return [
+        {
+            "session": s,
+            "label": f"{s.date:%m-%d} {s.get_half_day_display()}",
+            **{k: by_session.get(s.pk, {}).get(k, 0) for k in STATUSES},
+        }
+        for s in reversed(sessions)
+    ]
+
+
+def _score_distribution(attempt, viewer, unit, year) -> list[dict]:
+    """Submitted quiz attempts of the year in ten-point bands (100 joins the 90s)."""
+    band = Cast(Floor(F("percent") / Value(10)), IntegerField())
+    rows = (
+        attempt.objects.filter(
+            person_q(viewer, unit, field="trainee"),
+            status="submitted",
+            percent__isnull=False,
+            submitted_at__year=year,
+        )
+        .annotate(band=band)
+        .order_by()
+        .values("band")
+        .annotate(n=Count("pk"))
+    )
+    bands = dict.fromkeys(range(10), 0)
+    for row in rows:
+        bands[min(max(int(row["band"] or 0), 0), 9)] += row["n"]
+    return [
+        {"label": f"{b * 10}–{b * 10 + 9 if b < 9 else 100}", "n": n, "fail": b < 6}
+        for b, n in bands.items()
+    ]

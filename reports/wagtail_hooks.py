@@ -1,0 +1,37 @@
+from django.urls import include, path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from . import admin_urls
+from .scope import may_view_reports
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [path("reports/", include(admin_urls, namespace="reports_admin"))]
+
+
+class ReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_view_reports(request.user)
+
+
+def _items():
+    return [
+        ReportMenuItem(_("Overview"), reverse_lazy("reports_admin:overview"), name="report-overview",
+                       icon_name="view", order=100),
+        ReportMenuItem(_("Training coverage"), reverse_lazy("reports_admin:coverage"),
+                       name="report-coverage", icon_name="group", order=200),
+        ReportMenuItem(_("Who is missing"), reverse_lazy("reports_admin:missing"),
+                       name="report-missing", icon_name="warning", order=300),
+        ReportMenuItem(_("Class reports"), reverse_lazy("reports_admin:classes"),
+                       name="report-classes", icon_name="list-ul", order=400),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_reports_menu():
+    return SubmenuMenuItem(
+        _("Reports"), Menu(items=_items()), name="reports", icon_name="table", order=250
+    )
