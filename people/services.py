@@ -115,3 +115,47 @@ def roles_sync() -> None:
             if found is not None:
                 wanted.append(found)
         group.permissions.add(*wanted)
+
+
+PERSON_EDITABLE = (
+    "full_name",
+    "phone",
+    "org_unit",
+    "gender",
+    "position",
+    "job_title",
+    "rank",
+    "email",
+)
+
+
+@transaction.atomic
+def person_update(*, actor: User, person: User, **fields) -> User:
+    """An organiser corrects a profile. Both the old and the new unit must be in scope, so
+    nobody moves a person out of another organiser's units or into their own by stealth."""
+    unknown = set(fields) - set(PERSON_EDITABLE)
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    person = User.objects.select_for_update().get(pk=person.pk)
+    _check_scope(actor, person.org_unit)
+    if "org_unit" in fields:
+        _check_scope(actor, fields["org_unit"])
+    if "phone" in fields:
+        fields["phone"] = normalize_phone(fields["phone"])
+        if User.objects.filter(phone=fields["phone"]).exclude(pk=person.pk).exists():
+            raise PhoneTaken(fields["phone"])
+    for key in ("full_name", "job_title", "email"):
+        if key in fields:
+            fields[key] = (fields[key] or "").strip()
+    changed = [k for k, v in fields.items() if getattr(person, k) != v]
+    for key in changed:
+        setattr(person, key, fields[key])
+    # The login name follows the phone for accounts created from a phone number.
+    if "phone" in changed and person.username.isdigit():
+        person.username = person.phone
+        changed.append("username")
+    person.full_clean()
+    person.save()
+    if changed:
+        log(person, "people.person_update", user=actor, data={"fields": sorted(changed)})
+    return person

@@ -1,8 +1,42 @@
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 
 @hooks.register("register_log_actions")
 def register_people_actions(actions):
     actions.register_action("people.person_create", _("Create person"), _("Person created"))
     actions.register_action("people.password_reset", _("Reset password"), _("Password reset"))
+    actions.register_action("people.person_update", _("Edit person"), _("Person edited"))
+
+
+def _people_admin_urls():
+    from . import admin_views as v
+
+    return (
+        [
+            path("", v.person_index, name="index"),
+            path("add/", v.person_create_view, name="add"),
+            path("<int:pk>/", v.person_edit_view, name="edit"),
+            path("<int:pk>/reset-password/", v.person_reset_password_view, name="reset_password"),
+        ],
+        "people_admin",
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_people_admin_urls():
+    return [path("people/", include(_people_admin_urls(), namespace="people_admin"))]
+
+
+class PeopleMenuItem(MenuItem):
+    """Organisers manage people here; Wagtail's own Users area stays for administrators."""
+
+    def is_shown(self, request):
+        return request.user.is_superuser or request.user.has_perm("people.manage_people")
+
+
+@hooks.register("register_admin_menu_item")
+def register_people_menu_item():
+    return PeopleMenuItem(_("People"), reverse("people_admin:index"), icon_name="user", order=190)

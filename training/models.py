@@ -298,6 +298,9 @@ class NoticeReceipt(models.Model):
             models.UniqueConstraint(fields=["notice", "reader"], name="one_receipt_per_reader"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.reader} read {self.notice}"
+
 
 class SessionEvaluation(models.Model):
     """评教: one rating per trainee and session, given after the session has ended."""
@@ -336,6 +339,9 @@ class SessionEvaluation(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.session}: {self.content}/{self.teaching}/{self.usefulness}"
+
 
 def _feed_token() -> str:
     return secrets.token_urlsafe(24)
@@ -359,6 +365,9 @@ class CalendarFeed(models.Model):
     class Meta:
         verbose_name = _("calendar feed")
         verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user}"
 
 
 class ImportBatch(models.Model):
@@ -388,3 +397,6 @@ class ImportBatch(models.Model):
     class Meta:
         verbose_name = _("import batch")
         verbose_name_plural = _("import batches")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filename}"

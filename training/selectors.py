@@ -74,3 +74,106 @@ def session_list_for_trainee_on(*, trainee, date) -> QuerySet[ClassSession]:
         .select_related("training_class")
         .order_by("starts_at")
     )
+
+
+# --- Class life: the trainee's pages, notices, evaluations -------------------------------
+
+_ACTIVE = [Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED]
+
+
+def class_get_for_trainee(*, trainee, pk: int) -> TrainingClass:
+    try:
+        return class_list_for_trainee(trainee=trainee).get(pk=pk)
+    except TrainingClass.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def class_get_for_viewer(*, viewer, pk: int) -> TrainingClass:
+    """A class for its pages: trainees on the roster, or staff who work on it."""
+    klass = class_list_for_trainee(trainee=viewer).filter(pk=pk).first()
+    if klass is None:
+        klass = class_list_for_staff(viewer=viewer).filter(pk=pk).first()
+    if klass is None:
+        raise Http404
+    return klass
+
+
+def session_list_for_trainee(*, trainee) -> QuerySet[ClassSession]:
+    """Every session of the trainee's classes (the personal calendar feed)."""
+    return (
+        ClassSession.objects.filter(
+            training_class__enrolments__trainee=trainee,
+            training_class__enrolments__status__in=_ACTIVE,
+        )
+        .select_related("training_class", "instructor")
+        .order_by("starts_at")
+    )
+
+
+def notice_list_for_trainee(*, trainee, unread_only: bool = False):
+    from django.db.models import Exists, OuterRef
+
+    from .models import Notice, NoticeReceipt
+
+    qs = (
+        Notice.objects.filter(
+            training_class__enrolments__trainee=trainee,
+            training_class__enrolments__status=Enrolment.Status.ENROLLED,
+        )
+        .annotate(
+            is_read=Exists(NoticeReceipt.objects.filter(notice=OuterRef("pk"), reader=trainee))
+        )
+        .select_related("training_class", "author")
+    )
+    if unread_only:
+        qs = qs.filter(is_read=False)
+    return qs
+
+
+def notice_get_for_viewer(*, viewer, pk: int):
+    from .models import Notice
+
+    notice = Notice.objects.select_related("training_class", "author").filter(pk=pk).first()
+    if notice is None:
+        raise Http404
+    class_get_for_viewer(viewer=viewer, pk=notice.training_class_id)
+    return notice
+
+
+def notice_readers(*, notice) -> list[tuple[Enrolment, object]]:
+    """Everyone on the roster with when they read the notice (None: not yet)."""
+    read = dict(notice.receipts.values_list("reader_id", "read_at"))
+    roster = (
+        notice.training_class.enrolments.filter(status=Enrolment.Status.ENROLLED)
+        .select_related("trainee__org_unit", "group")
+        .order_by("group__sort_order", "trainee__full_name")
+    )
+    return [(e, read.get(e.trainee_id)) for e in roster]
+
+
+def evaluation_averages(sessions: QuerySet[ClassSession]) -> QuerySet[ClassSession]:
+    """Sessions with their evaluation count and averages (no rater is ever named)."""
+    from django.db.models import Avg, Count
+
+    return sessions.annotate(
+        eval_count=Count("evaluations"),
+        avg_content=Avg("evaluations__content"),
+        avg_teaching=Avg("evaluations__teaching"),
+        avg_usefulness=Avg("evaluations__usefulness"),
+    )
+
+
+def session_list_for_instructor(*, viewer) -> QuerySet[ClassSession]:
+    return evaluation_averages(
+        ClassSession.objects.filter(instructor=viewer).select_related("training_class")
+    ).order_by("-starts_at")
+
+
+def session_get_for_evaluations(*, viewer, pk: int) -> ClassSession:
+    """Instructors open their own sessions; organisers and advisers their classes' sessions."""
+    session = ClassSession.objects.select_related("training_class").filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    if session.instructor_id == viewer.pk or can_run_class(viewer, session.training_class):
+        return session
+    raise Http404

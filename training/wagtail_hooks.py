@@ -1,0 +1,68 @@
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from people.roles import Role, has_role
+
+from . import admin_urls
+
+
+@hooks.register("register_admin_urls")
+def register_training_urls():
+    return [path("training/", include(admin_urls, namespace="training_admin"))]
+
+
+class StaffMenuItem(MenuItem):
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles = roles
+
+    def is_shown(self, request):
+        user = request.user
+        return user.is_superuser or any(has_role(user, r) for r in self.roles)
+
+
+@hooks.register("register_admin_menu_item")
+def register_classes_menu_item():
+    return StaffMenuItem(
+        _("Training classes"),
+        reverse("training_admin:class_list"),
+        icon_name="group",
+        order=200,
+        roles=(Role.ORGANISER, Role.ADVISER, Role.INSTRUCTOR),
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_evaluations_menu_item():
+    return StaffMenuItem(
+        _("Evaluations of my sessions"),
+        reverse("training_admin:my_evaluations"),
+        icon_name="pick",
+        order=210,
+        roles=(Role.INSTRUCTOR,),
+    )
+
+
+@hooks.register("register_log_actions")
+def register_training_actions(actions):
+    for action, label, message in (
+        ("training.class_create", _("Create class"), _("Class created")),
+        ("training.class_update", _("Edit class"), _("Class edited")),
+        ("training.class_status", _("Change class status"), _("Class status changed")),
+        ("training.roster_import", _("Import roster"), _("Roster imported")),
+        ("training.enrolment_add", _("Enrol trainee"), _("Trainee enrolled")),
+        ("training.enrolment_withdraw", _("Withdraw trainee"), _("Trainee withdrawn")),
+        ("training.group_create", _("Create group"), _("Group created")),
+        ("training.group_update", _("Edit group"), _("Group edited")),
+        ("training.group_member", _("Change group"), _("Group changed")),
+        ("training.committee_role", _("Set committee role"), _("Committee role set")),
+        ("training.session_create", _("Add session"), _("Session added")),
+        ("training.session_update", _("Edit session"), _("Session edited")),
+        ("training.session_delete", _("Delete session"), _("Session deleted")),
+        ("training.timetable_import", _("Import timetable"), _("Timetable imported")),
+        ("training.notice_publish", _("Publish notice"), _("Notice published")),
+        ("training.calendar_renew", _("Renew calendar link"), _("Calendar link renewed")),
+    ):
+        actions.register_action(action, label, message)
