@@ -1,1 +1,296 @@
+from decimal import Decimal
 
+from django.conf import settings
+from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from training.models import TrainingClass
+
+DEFAULT_BODY = (
+    "{name}同志于{start}至{end}参加{class}学习，完成规定的教学计划，"
+    "共计{hours}学时，经考核合格，准予结业。\n特发此证。"
+)
+
+
+class CertificateTemplate(models.Model):
+    """A 结业证书 layout organisers edit: HTML/CSS rendered by WeasyPrint, A4 landscape.
+
+    The body is plain text with placeholders ({name} {class} {start} {end} {hours}
+    {provider} {number}); organisers never write HTML, so a typo cannot break the layout.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    title = models.CharField(_("title"), max_length=20, default="结业证书")
+    body = models.TextField(
+        _("body"),
+        default=DEFAULT_BODY,
+        help_text=_(
+            "Placeholders: {name} {class} {start} {end} {hours} {provider} {number}. "
+            "A blank line starts a new paragraph."
+        ),
+    )
+    provider_name = models.CharField(
+        _("provider name"),
+        max_length=100,
+        blank=True,
+        help_text=_("Printed above the seal; the class's training provider when empty."),
+    )
+    number_prefix = models.SlugField(
+        _("number prefix"),
+        max_length=12,
+        default="CERT",
+        help_text=_("Certificate numbers read PREFIX-YEAR-SEQUENCE, e.g. DBS-2025-00001."),
+    )
+    seal = models.FileField(
+        _("seal image"),
+        upload_to="certificates/seals/",
+        blank=True,
+        validators=[FileExtensionValidator(["png"])],
+        help_text=_("A PNG with a transparent background, about 500 × 500 pixels."),
+    )
+    signatory = models.CharField(
+        _("signatory"),
+        max_length=100,
+        blank=True,
+        help_text=_("e.g. 大别山干部学院（盖章）"),
+    )
+    issue_date = models.DateField(
+        _("issue date"),
+        null=True,
+        blank=True,
+        help_text=_("Printed on every certificate; the class's end date when empty."),
+    )
+    extra_css = models.TextField(
+        _("extra CSS"), blank=True, help_text=_("Optional adjustments to the layout.")
+    )
+    is_default = models.BooleanField(
+        _("default template"),
+        default=False,
+        help_text=_("Used for classes that have not chosen a template."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("certificate template")
+        verbose_name_plural = _("certificate templates")
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="one_default_certificate_template",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CompletionRule(models.Model):
+    """结业条件 of one class. Created with the regulation defaults the first time it is read."""
+
+    training_class = models.OneToOneField(
+        TrainingClass,
+        verbose_name=_("training class"),
+        on_delete=models.CASCADE,
+        related_name="completion_rule",
+    )
+    max_leave_share = models.DecimalField(
+        _("maximum leave share"),
+        max_digits=6,
+        decimal_places=5,
+        default=Decimal("0.14286"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Leave may not exceed this share of the class's credit hours (1/7 ≈ 0.14286)."),
+    )
+    absence_limit_days = models.DecimalField(
+        _("absence limit (days)"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("2"),
+        validators=[MinValueValidator(Decimal("0.5"))],
+        help_text=_("Unexcused absence must stay below this many days."),
+    )
+    final_exam_required = models.BooleanField(_("final exam must be passed"), default=True)
+    quizzes_required = models.BooleanField(_("required quizzes must be passed"), default=True)
+    written_work_required = models.BooleanField(
+        _("required written work graded pass or better"), default=True
+    )
+    certificate_template = models.ForeignKey(
+        CertificateTemplate,
+        verbose_name=_("certificate template"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("completion rule")
+        verbose_name_plural = _("completion rules")
+
+    def __str__(self) -> str:
+        return str(self.training_class)
+
+
+class CompletionRecord(models.Model):
+    """一期一档: per trainee of a class, the appraisal and the decision taken at close."""
+
+    training_class = models.ForeignKey(
+        TrainingClass,
+        verbose_name=_("training class"),
+        on_delete=models.CASCADE,
+        related_name="completion_records",
+    )
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainee"),
+        on_delete=models.PROTECT,
+        related_name="completion_records",
+    )
+    appraisal = models.TextField(_("completion appraisal"), blank=True)
+    completed = models.BooleanField(_("completed"), null=True)
+    missing = models.JSONField(_("what was missing"), default=list, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("completion record")
+        verbose_name_plural = _("completion records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training_class", "trainee"], name="one_completion_record_per_trainee"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} @ {self.training_class}"
+
+
+class IssueBatch(models.Model):
+    """One background run that issues and renders certificates; the page polls its counts."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+
+    training_class = models.ForeignKey(
+        TrainingClass,
+        verbose_name=_("training class"),
+        on_delete=models.CASCADE,
+        related_name="certificate_batches",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("total"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate batch")
+        verbose_name_plural = _("certificate batches")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.training_class} {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100
+        return int((self.done + self.failed) * 100 / self.total)
+
+
+class NumberCounter(models.Model):
+    """The last sequence handed out per (prefix, year); locked row by row, so no gaps."""
+
+    prefix = models.CharField(max_length=12)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="one_counter_per_prefix_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"
+
+
+class Certificate(models.Model):
+    """结业证书 of one trainee for one class; a revoked one stays on record, never deleted."""
+
+    training_class = models.ForeignKey(
+        TrainingClass,
+        verbose_name=_("training class"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainee"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    template = models.ForeignKey(
+        CertificateTemplate,
+        verbose_name=_("template"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    number = models.CharField(_("certificate number"), max_length=40, unique=True)
+    verification_code = models.CharField(max_length=64, unique=True, editable=False)
+    snapshot = models.JSONField(_("what it certifies"), default=dict)
+    pdf = models.FileField(_("PDF"), upload_to="certificates/pdf/%Y/", blank=True)
+    render_error = models.TextField(_("render error"), blank=True)
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoke_reason = models.CharField(_("reason for revocation"), max_length=200, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+    )
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training_class", "trainee"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_valid_certificate_per_trainee_class",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True) | ~models.Q(revoke_reason=""),
+                name="revocation_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def is_rendered(self) -> bool:
+        return bool(self.pdf)

@@ -1,9 +1,10 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from portal.views import placeholder
+from . import views
 
 app_name = "certificates"
 urlpatterns = [
-    path("", placeholder(_("My certificates")), name="my_certificates"),
+    path("", views.my_certificates, name="my_certificates"),
+    path("<int:pk>/download/", views.certificate_download, name="download"),
+    path("verify/<str:code>/", views.verify, name="verify"),
 ]

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from people.models import User
+
 
 class CreditEntry(models.Model):
     """One line of a person's credit-hour ledger (学时档案).
@@ -49,3 +51,88 @@ class CreditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.hours} {self.title}"
+
+
+class CreditEvidence(models.Model):
+    """The proof behind hours an organiser records by hand (a certificate scan, a letter).
+
+    Kept beside the entry instead of on it, so `CreditEntry` stays the one shape every
+    app posts to.
+    """
+
+    entry = models.OneToOneField(
+        CreditEntry,
+        verbose_name=_("credit-hour entry"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    file = models.FileField(_("evidence"), upload_to="ledger/evidence/%Y/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.file.name
+
+
+class CreditRequirement(models.Model):
+    """How many hours a rank must earn, per channel, per year or per five years.
+
+    The defaults restate 《干部教育培训工作条例》(2023) and the 2023-2027 national plan;
+    organisers change them in the admin, the code never hard-codes a figure.
+    """
+
+    class Period(models.TextChoices):
+        YEAR = "year", _("Per calendar year")
+        FIVE_YEARS = "five_years", _("Over five years")
+
+    class ChannelScope(models.TextChoices):
+        ALL = "all", _("All channels")
+        IN_PERSON = CreditEntry.Channel.IN_PERSON.value, CreditEntry.Channel.IN_PERSON.label
+        ONLINE = CreditEntry.Channel.ONLINE.value, CreditEntry.Channel.ONLINE.label
+        SELF_SELECTED = (
+            CreditEntry.Channel.SELF_SELECTED.value,
+            CreditEntry.Channel.SELF_SELECTED.label,
+        )
+
+    name = models.CharField(_("name"), max_length=100)
+    rank = models.CharField(
+        _("rank"),
+        max_length=16,
+        blank=True,
+        choices=User.Rank.choices,
+        help_text=_("Leave empty for a requirement that applies to everyone."),
+    )
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=ChannelScope.choices, default=ChannelScope.ALL
+    )
+    hours = models.DecimalField(_("credit hours"), max_digits=6, decimal_places=1)
+    period = models.CharField(
+        _("period"), max_length=16, choices=Period.choices, default=Period.YEAR
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("credit-hour requirement")
+        verbose_name_plural = _("credit-hour requirements")
+        ordering = ["rank", "channel", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rank", "channel", "period"], name="one_requirement_per_rank_channel"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=0), name="requirement_hours_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,12 +1,32 @@
 """Posting to the credit-hour ledger. Every source posts once, however often it is asked."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from .models import CreditEntry
+from lms.errors import DomainError, PermissionDenied
+from people.roles import Role, has_role
+from people.selectors import unit_is_managed_by
+
+from .models import CreditEntry, CreditEvidence
+
+EVIDENCE_EXTENSIONS = {"pdf", "png", "jpg", "jpeg", "docx"}
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+class EvidenceInvalid(DomainError):
+    code = "evidence_invalid"
+    message = _("Attach the evidence as a PDF, image or Word file of at most 10 MB.")
+
+
+class CreditEntryInvalid(DomainError):
+    code = "credit_entry_invalid"
+    message = _("The entry is incomplete or its hours are not positive.")
 
 
 def credit_entry_post(
@@ -48,3 +68,64 @@ def credit_entry_post(
         data={"source": source_key, "hours": str(hours)},
     )
     return entry, True
+
+
+def can_record_for(actor, person) -> bool:
+    """Organisers record hours for people inside the units they manage."""
+    if actor.is_superuser:
+        return True
+    return (
+        has_role(actor, Role.ORGANISER)
+        and person.org_unit is not None
+        and unit_is_managed_by(person.org_unit, actor)
+    )
+
+
+def credit_other_record(
+    *,
+    actor,
+    person,
+    channel: str,
+    hours: Decimal,
+    earned_on: datetime.date,
+    title: str,
+    evidence,
+    note: str = "",
+) -> CreditEntry:
+    """Hours earned outside this platform (another academy, a provincial class, 自主选学).
+
+    An organiser records them with the evidence attached; without evidence nothing is
+    written. Each call is its own source, so two real trainings with the same title both
+    count; the form's one-time token keeps a double click from posting twice.
+    """
+    if not can_record_for(actor, person):
+        raise PermissionDenied()
+    if evidence is None:
+        raise EvidenceInvalid("missing")
+    ext = evidence.name.rsplit(".", 1)[-1].lower() if "." in evidence.name else ""
+    if ext not in EVIDENCE_EXTENSIONS or evidence.size > EVIDENCE_MAX_BYTES:
+        raise EvidenceInvalid(ext)
+    with transaction.atomic():
+        try:
+            entry, _created = credit_entry_post(
+                person=person,
+                channel=channel,
+                hours=hours,
+                earned_on=earned_on,
+                title=title,
+                source_key=f"other:{uuid.uuid4().hex}",
+                recorded_by=actor,
+                note=note,
+            )
+        except ValidationError as exc:
+            raise CreditEntryInvalid(str(exc)) from exc
+        proof = CreditEvidence(entry=entry, file=evidence, uploaded_by=actor)
+        proof.full_clean()
+        proof.save()
+        log(
+            entry,
+            "ledger.other_record",
+            user=actor,
+            data={"person": person.pk, "hours": str(hours), "evidence": proof.file.name},
+        )
+    return entry

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "ledger"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_ledger, name="my_ledger"),
+    path("record.pdf", views.my_record_pdf, name="my_record_pdf"),
+]

@@ -1,0 +1,162 @@
+"""Who completed a class (结业), and exactly what is missing for those who did not.
+
+`completion_evaluate` is a pure function over the class's rule and two summaries that
+other apps provide (attendance and assessments); it takes them as arguments, so it is
+tested on its own and does not care where the figures come from. A summary that could
+not be obtained is `UNAVAILABLE`, which fails the check it feeds: a missing source of
+truth never counts as a pass.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Protocol
+
+from django.utils.translation import gettext_lazy as _
+
+
+class AttendanceSummaryLike(Protocol):
+    leave_share: Decimal
+    absent_days: Decimal
+
+
+class AssessmentSummaryLike(Protocol):
+    final_exam_passed: bool | None
+    failed_quizzes: list[str]
+    missing_written_work: list[str]
+
+
+class _Unavailable:
+    def __repr__(self) -> str:
+        return "UNAVAILABLE"
+
+
+UNAVAILABLE = _Unavailable()
+
+
+class _NoneSet:
+    def __repr__(self) -> str:
+        return "NONE_SET"
+
+
+# The class sets no assessment at all (the assessments app knows of none): nothing to pass.
+NONE_SET = _NoneSet()
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One unmet condition; `code` is stable for tests and exports, `message` for people."""
+
+    code: str
+    message: str
+    detail: str = ""
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": str(self.message), "detail": self.detail}
+
+
+@dataclass
+class CompletionResult:
+    missing: list[Missing] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def codes(self) -> list[str]:
+        return [m.code for m in self.missing]
+
+
+def _pct(share: Decimal) -> str:
+    return f"{(Decimal(share) * 100).quantize(Decimal('0.1'))}%"
+
+
+def completion_evaluate(*, rule, attendance, assessment) -> CompletionResult:
+    """Apply `rule` (a CompletionRule) to one trainee's summaries.
+
+    attendance: an AttendanceSummary-like object, None (no record for this trainee), or
+    UNAVAILABLE. assessment: likewise; None when the class has assessments but the trainee
+    has no record, which fails every assessment requirement the rule sets.
+    """
+    result = CompletionResult()
+    add = result.missing.append
+
+    if attendance is UNAVAILABLE:
+        add(Missing("attendance_unavailable", _("Attendance records are not available")))
+    elif attendance is None:
+        add(Missing("attendance_missing", _("No attendance record")))
+    else:
+        if Decimal(attendance.leave_share) > rule.max_leave_share:
+            add(
+                Missing(
+                    "leave_over_cap",
+                    _("Leave exceeds the allowed share"),
+                    f"{_pct(attendance.leave_share)} > {_pct(rule.max_leave_share)}",
+                )
+            )
+        if Decimal(attendance.absent_days) >= rule.absence_limit_days:
+            add(
+                Missing(
+                    "absence_over_limit",
+                    _("Unexcused absence reaches the limit"),
+                    f"{attendance.absent_days} ≥ {rule.absence_limit_days}",
+                )
+            )
+
+    wants_assessment = (
+        rule.final_exam_required or rule.quizzes_required or rule.written_work_required
+    )
+    if not wants_assessment:
+        return result
+    if assessment is NONE_SET:
+        return result
+    if assessment is UNAVAILABLE:
+        add(Missing("assessments_unavailable", _("Assessment results are not available")))
+        return result
+    if assessment is None:
+        add(Missing("assessment_missing", _("No assessment record")))
+        return result
+    if rule.final_exam_required:
+        if assessment.final_exam_passed is None:
+            add(Missing("final_exam_missing", _("Final exam not taken or not graded")))
+        elif not assessment.final_exam_passed:
+            add(Missing("final_exam_failed", _("Final exam not passed")))
+    if rule.quizzes_required:
+        for title in assessment.failed_quizzes:
+            add(Missing("quiz_not_passed", _("Quiz not passed"), str(title)))
+    if rule.written_work_required:
+        for title in assessment.missing_written_work:
+            add(
+                Missing("written_work_missing", _("Written work missing or below pass"), str(title))
+            )
+    return result
+
+
+def class_summaries(*, training_class) -> tuple[object, object]:
+    """The attendance and assessment summaries of a class, or UNAVAILABLE for each.
+
+    Imported here, not at module level: those apps are optional for this one, and when
+    they are absent the checks they feed report themselves unavailable.
+    """
+    try:
+        from attendance.selectors import class_attendance_summary
+    except ImportError:
+        attendance = UNAVAILABLE
+    else:
+        attendance = class_attendance_summary(training_class=training_class)
+    try:
+        from assessments.selectors import class_assessment_summary
+    except ImportError:
+        assessment = UNAVAILABLE
+    else:
+        assessment = class_assessment_summary(training_class=training_class)
+    return attendance, assessment
+
+
+def for_trainee(summaries, trainee_id: int, *, empty_means_none_set: bool = False):
+    """One trainee's entry; an empty assessment map means the class sets no assessment."""
+    if summaries is UNAVAILABLE:
+        return UNAVAILABLE
+    if not summaries and empty_means_none_set:
+        return NONE_SET
+    return summaries.get(trainee_id)

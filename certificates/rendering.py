@@ -1,0 +1,195 @@
+"""Certificates as PDF: HTML and CSS through WeasyPrint, Chinese in an embedded CJK font.
+
+Most of the cost of one PDF is embedding the CJK font (subsetting a CFF font of tens of
+thousands of glyphs). `render_many` lays out a whole batch as one WeasyPrint document, so
+the font is subset and written once, and then cuts it into one standalone PDF per
+certificate with pypdf: every file still carries its own copy of the (shared) subset and
+the seal, so each one opens, prints and verifies on its own.
+"""
+
+import contextlib
+import datetime
+import functools
+import hashlib
+import html
+import io
+import logging
+import math
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+logger = logging.getLogger("lms.certificates")
+
+FONT_DIR = Path("/usr/share/fonts/opentype/noto")
+SEAL_FONT = FONT_DIR / "NotoSerifCJK-Bold.ttc"
+CN_DIGITS = "〇一二三四五六七八九"
+PLACEHOLDERS = ("name", "class", "start", "end", "hours", "provider", "number")
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def chinese_date(day: datetime.date) -> str:
+    """二〇二五年六月七日: how dates are written under a seal."""
+
+    def small(n: int) -> str:
+        if n < 10:
+            return CN_DIGITS[n]
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+
+    year = "".join(CN_DIGITS[int(d)] for d in str(day.year))
+    return f"{year}年{small(day.month)}月{small(day.day)}日"
+
+
+def verify_url(code: str) -> str:
+    base = getattr(settings, "CERTIFICATE_VERIFY_BASE_URL", settings.WAGTAILADMIN_BASE_URL)
+    return base.rstrip("/") + reverse("certificates:verify", args=[code])
+
+
+def qr_data_uri(url: str) -> str:
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(dark="#222", border=1)
+
+
+def body_paragraphs(body: str, snapshot: dict) -> list[str]:
+    """The organiser's text, HTML-escaped, with the placeholders filled.
+
+    Unknown placeholders stay visible as typed, so a mistake shows on the preview
+    instead of failing the whole batch.
+    """
+    e = html.escape
+    values = _Blank({key: e(str(snapshot.get(key, ""))) for key in PLACEHOLDERS})
+    values["name"] = f'<span class="name">{e(snapshot.get("name", ""))}</span>'
+    values["class"] = e(snapshot.get("class_name", ""))
+    values["start"] = e(snapshot.get("start_cn", ""))
+    values["end"] = e(snapshot.get("end_cn", ""))
+    text = e(body or "", quote=False)
+    # A stray "{" or "{0}" leaves the text as written rather than failing the batch.
+    with contextlib.suppress(ValueError, IndexError):
+        text = text.format_map(values)
+    return [p.strip() for p in text.replace("\r", "").split("\n") if p.strip()]
+
+
+@functools.cache
+def _seal_font_index() -> int:
+    from fontTools.ttLib import TTCollection
+
+    for i, font in enumerate(TTCollection(str(SEAL_FONT)).fonts):
+        if "SC" in font["name"].getDebugName(1):
+            return i
+    return 0
+
+
+def default_seal_path(provider: str) -> Path:
+    """A round red seal drawn for `provider` when the template has no uploaded seal.
+
+    A stand-in so that a new installation prints a complete certificate; real providers
+    upload the PNG of their own seal.
+    """
+    digest = hashlib.sha1(provider.encode()).hexdigest()[:12]
+    path = Path(settings.MEDIA_ROOT) / "certificates" / "seals" / f"drawn-{digest}.png"
+    if path.exists():
+        return path
+    from PIL import Image, ImageDraw, ImageFont
+
+    size, red = 600, (200, 16, 26, 235)
+    img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    c = size / 2
+    draw.ellipse((12, 12, size - 12, size - 12), outline=red, width=18)
+    # The star in the middle.
+    r_out, r_in = 92, 36
+    points = []
+    for k in range(10):
+        r = r_out if k % 2 == 0 else r_in
+        a = -math.pi / 2 + k * math.pi / 5
+        points.append((c + r * math.cos(a), c + r * math.sin(a)))
+    draw.polygon(points, fill=red)
+    # The provider's name around the upper arc, each character upright to the rim.
+    font = ImageFont.truetype(str(SEAL_FONT), 62, index=_seal_font_index())
+    chars = list(provider)[:16] or ["印"]
+    span = min(260.0, 30.0 * len(chars))
+    radius = c - 92
+    for i, ch in enumerate(chars):
+        angle = -90 - span / 2 + span * (i + 0.5) / len(chars)
+        tile = Image.new("RGBA", (90, 90), (0, 0, 0, 0))
+        ImageDraw.Draw(tile).text((45, 45), ch, font=font, fill=red, anchor="mm")
+        tile = tile.rotate(-(angle + 90), resample=Image.Resampling.BICUBIC)
+        x = c + radius * math.cos(math.radians(angle)) - 45
+        y = c + radius * math.sin(math.radians(angle)) - 45
+        img.alpha_composite(tile, (int(x), int(y)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    img.save(path)
+    return path
+
+
+def seal_uri(template, provider: str) -> str:
+    if template.seal:
+        try:
+            return Path(template.seal.path).as_uri()
+        except NotImplementedError:  # remote storage: let WeasyPrint fetch it
+            return template.seal.url
+    return default_seal_path(provider).as_uri()
+
+
+def page_context(certificate) -> dict:
+    snap = certificate.snapshot
+    return {
+        "snap": snap,
+        # Escaped piece by piece in body_paragraphs.
+        "paragraphs": [mark_safe(p) for p in body_paragraphs(snap.get("body", ""), snap)],  # noqa: S308
+        "qr": qr_data_uri(verify_url(certificate.verification_code)),
+        "seal": seal_uri(certificate.template, snap.get("provider", "")),
+    }
+
+
+def _html(template, certificates: Iterable) -> str:
+    return render_to_string(
+        "certificates/pdf/certificate.html",
+        {"template": template, "pages": [page_context(c) for c in certificates]},
+    )
+
+
+def render_one(certificate) -> bytes:
+    """The plain way: one WeasyPrint document, one font subset, per certificate."""
+    from weasyprint import HTML
+
+    return HTML(string=_html(certificate.template, [certificate])).write_pdf()
+
+
+def render_many(certificates: list) -> list[bytes]:
+    """One document for the batch (one layout pass, one font subset), cut page by page.
+
+    All certificates must share a template. Raises if the batch cannot be rendered; the
+    caller falls back to `render_one` per certificate to find the one at fault.
+    """
+    if not certificates:
+        return []
+    from pypdf import PdfReader, PdfWriter
+    from weasyprint import HTML
+
+    template = certificates[0].template
+    document = HTML(string=_html(template, certificates)).render()
+    if len(document.pages) != len(certificates):
+        raise ValueError(
+            f"{len(document.pages)} pages for {len(certificates)} certificates: "
+            "the layout does not fit on one page"
+        )
+    reader = PdfReader(io.BytesIO(document.write_pdf()))
+    out = []
+    for page in reader.pages:
+        writer = PdfWriter()
+        writer.add_page(page)
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        out.append(buffer.getvalue())
+    return out

@@ -1,0 +1,115 @@
+"""Reads: who completed a class and what is missing, certificates by class and by trainee."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from people.roles import Role, has_role
+from people.selectors import within_units_q
+from training.models import Enrolment, TrainingClass
+from training.selectors import class_list_for_staff
+
+from .completion import (
+    CompletionResult,
+    class_summaries,
+    completion_evaluate,
+    for_trainee,
+)
+from .models import Certificate, CompletionRecord, IssueBatch
+
+
+@dataclass
+class ReviewRow:
+    enrolment: Enrolment
+    result: CompletionResult
+    record: CompletionRecord | None
+    certificate: Certificate | None = None
+
+    @property
+    def trainee(self):
+        return self.enrolment.trainee
+
+
+def class_list_for_organiser(*, viewer) -> QuerySet[TrainingClass]:
+    """Classes the viewer may close and certify: organisers by organising unit."""
+    if viewer.is_superuser:
+        return TrainingClass.objects.all()
+    if not has_role(viewer, Role.ORGANISER):
+        return TrainingClass.objects.none()
+    return class_list_for_staff(viewer=viewer).filter(
+        within_units_q(viewer, field="organising_unit")
+    )
+
+
+def class_completion_review(*, training_class: TrainingClass) -> list[ReviewRow]:
+    """Every trainee still on the roster, complete or not, with exactly what is missing.
+
+    Before the close this evaluates live; after it, the decisions stored at close stand
+    (see `class_completion_outcome`).
+    """
+    from .services.close import completion_rule_for
+
+    rule = completion_rule_for(training_class=training_class)
+    attendance, assessment = class_summaries(training_class=training_class)
+    records = {
+        r.trainee_id: r for r in CompletionRecord.objects.filter(training_class=training_class)
+    }
+    enrolments = (
+        Enrolment.objects.filter(training_class=training_class, status=Enrolment.Status.ENROLLED)
+        .select_related("trainee", "trainee__org_unit")
+        .order_by("trainee__org_unit__path", "trainee__full_name")
+    )
+    return [
+        ReviewRow(
+            enrolment=e,
+            result=completion_evaluate(
+                rule=rule,
+                attendance=for_trainee(attendance, e.trainee_id),
+                assessment=for_trainee(assessment, e.trainee_id, empty_means_none_set=True),
+            ),
+            record=records.get(e.trainee_id),
+        )
+        for e in enrolments
+    ]
+
+
+def class_completion_outcome(*, training_class: TrainingClass) -> list[CompletionRecord]:
+    """After the close: the stored decision per trainee, with their certificate."""
+    records = list(
+        CompletionRecord.objects.filter(training_class=training_class, completed__isnull=False)
+        .select_related("trainee", "trainee__org_unit")
+        .order_by("-completed", "trainee__org_unit__path", "trainee__full_name")
+    )
+    certificates = {
+        c.trainee_id: c
+        for c in Certificate.objects.filter(training_class=training_class, revoked_at__isnull=True)
+    }
+    for record in records:
+        record.certificate = certificates.get(record.trainee_id)
+    return records
+
+
+def certificate_list_for_class(*, training_class: TrainingClass) -> QuerySet[Certificate]:
+    return (
+        Certificate.objects.filter(training_class=training_class)
+        .select_related("trainee", "replaces")
+        .order_by("number")
+    )
+
+
+def certificate_list_for_trainee(*, trainee) -> QuerySet[Certificate]:
+    return (
+        Certificate.objects.filter(trainee=trainee)
+        .select_related("training_class")
+        .order_by("revoked_at", "-issued_at")
+    )
+
+
+def certificate_get_by_code(*, code: str) -> Certificate | None:
+    if not code or len(code) > 64:
+        return None
+    return Certificate.objects.filter(verification_code=code).select_related("replaced_by").first()
+
+
+def batch_latest(*, training_class: TrainingClass) -> IssueBatch | None:
+    return IssueBatch.objects.filter(training_class=training_class).order_by("-pk").first()

@@ -1,0 +1,151 @@
+"""结班: decide who completed, post their hours, and queue their certificates."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from ledger.models import CreditEntry
+from ledger.services import credit_entry_post
+from lms.errors import PermissionDenied
+from training.models import Enrolment, TrainingClass
+from training.selectors import can_manage_class
+
+from ..errors import ClassAlreadyClosed, NotEnrolled
+from ..models import CompletionRecord, CompletionRule, IssueBatch
+
+RULE_FIELDS = (
+    "max_leave_share",
+    "absence_limit_days",
+    "final_exam_required",
+    "quizzes_required",
+    "written_work_required",
+    "certificate_template",
+)
+
+
+def completion_rule_for(*, training_class: TrainingClass) -> CompletionRule:
+    """The class's rule, created with the regulation defaults the first time it is asked for."""
+    rule, _created = CompletionRule.objects.get_or_create(training_class=training_class)
+    return rule
+
+
+def completion_rule_update(*, actor, training_class: TrainingClass, **values) -> CompletionRule:
+    if not can_manage_class(actor, training_class):
+        raise PermissionDenied()
+    with transaction.atomic():
+        klass = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
+        if klass.status == TrainingClass.Status.CLOSED:
+            raise ClassAlreadyClosed()
+        rule = completion_rule_for(training_class=klass)
+        rule = CompletionRule.objects.select_for_update().get(pk=rule.pk)
+        before = {f: str(getattr(rule, f)) for f in RULE_FIELDS}
+        for name, value in values.items():
+            if name not in RULE_FIELDS:
+                raise TypeError(name)
+            setattr(rule, name, value)
+        rule.full_clean()
+        rule.save()
+        log(
+            klass,
+            "certificates.rule_update",
+            user=actor,
+            data={"before": before, "after": {f: str(getattr(rule, f)) for f in RULE_FIELDS}},
+        )
+    return rule
+
+
+def completion_appraisal_save(
+    *, actor, training_class: TrainingClass, trainee, text: str
+) -> CompletionRecord:
+    """结业鉴定: the organiser's written appraisal of one trainee, before the class closes."""
+    if not can_manage_class(actor, training_class):
+        raise PermissionDenied()
+    if not Enrolment.objects.filter(training_class=training_class, trainee=trainee).exists():
+        raise NotEnrolled()
+    with transaction.atomic():
+        klass = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
+        if klass.status == TrainingClass.Status.CLOSED:
+            raise ClassAlreadyClosed()
+        record, _created = CompletionRecord.objects.get_or_create(
+            training_class=klass, trainee=trainee
+        )
+        text = text.strip()
+        if record.appraisal != text:
+            record.appraisal = text
+            record.full_clean()
+            record.save(update_fields=["appraisal"])
+            log(record, "certificates.appraisal", user=actor, data={"trainee": trainee.pk})
+    return record
+
+
+def class_close(
+    *, actor, training_class: TrainingClass, appraisals: dict[int, str] | None = None
+) -> IssueBatch | None:
+    """Close the class: completers → completed with hours posted, others → withdrawn.
+
+    One transaction under a row lock on the class; a second call (a double click, a retry,
+    a second organiser) finds the class closed and changes nothing, returning None.
+    Certificates are issued by a background task queued once the transaction commits.
+    """
+    from ..selectors import class_completion_review
+    from ..tasks import issue_certificates
+
+    if not can_manage_class(actor, training_class):
+        raise PermissionDenied()
+    now = timezone.now()
+    with transaction.atomic():
+        klass = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
+        if klass.status == TrainingClass.Status.CLOSED:
+            return None
+        for trainee_id, text in (appraisals or {}).items():
+            record, _ = CompletionRecord.objects.get_or_create(
+                training_class=klass, trainee_id=trainee_id
+            )
+            record.appraisal = (text or "").strip()
+            record.save(update_fields=["appraisal"])
+        rows = class_completion_review(training_class=klass)
+        completers = []
+        for row in rows:
+            enrolment = row.enrolment
+            done = row.result.complete
+            enrolment.status = Enrolment.Status.COMPLETED if done else Enrolment.Status.WITHDRAWN
+            enrolment.save(update_fields=["status"])
+            record, _ = CompletionRecord.objects.get_or_create(
+                training_class=klass, trainee=enrolment.trainee
+            )
+            record.completed = done
+            record.missing = [m.as_dict() for m in row.result.missing]
+            record.decided_at = now
+            record.save(update_fields=["completed", "missing", "decided_at"])
+            if done:
+                completers.append(enrolment.trainee)
+                if klass.credit_hours and klass.credit_hours > Decimal("0"):
+                    credit_entry_post(
+                        person=enrolment.trainee,
+                        channel=CreditEntry.Channel.IN_PERSON,
+                        hours=klass.credit_hours,
+                        earned_on=klass.end_date,
+                        title=klass.name,
+                        source_key=f"class:{klass.pk}",
+                        recorded_by=actor,
+                    )
+        klass.status = TrainingClass.Status.CLOSED
+        klass.full_clean()
+        klass.save(update_fields=["status"])
+        batch = IssueBatch.objects.create(
+            training_class=klass, total=len(completers), created_by=actor
+        )
+        log(
+            klass,
+            "certificates.class_close",
+            user=actor,
+            data={
+                "completed": len(completers),
+                "not_completed": len(rows) - len(completers),
+                "batch": batch.pk,
+            },
+        )
+        transaction.on_commit(lambda: issue_certificates.enqueue(batch_id=batch.pk))
+    return batch

@@ -1,0 +1,274 @@
+"""Issuing, rendering, revoking and reissuing 结业证书."""
+
+import datetime
+import logging
+import secrets
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from lms.errors import PermissionDenied
+from training.models import Enrolment, TrainingClass
+from training.selectors import can_manage_class
+
+from .. import rendering
+from ..errors import AlreadyRevoked, ClassNotClosed, NotCompleted, ReasonRequired
+from ..models import Certificate, CertificateTemplate, IssueBatch, NumberCounter
+from .close import completion_rule_for
+from .templates import certificate_template_default
+
+logger = logging.getLogger("lms.certificates")
+
+# Certificates laid out per WeasyPrint document: large enough that the font subset is
+# built rarely, small enough that the shared subset stays a modest part of each file.
+RENDER_CHUNK = 100
+
+
+def certificate_number_next(*, prefix: str, year: int) -> str:
+    """PREFIX-YEAR-00001, …: the counter row is locked, so numbers never repeat or skip.
+
+    Call inside the transaction that saves the certificate: if that rolls back, so does
+    the counter, and the number is handed out again.
+    """
+    NumberCounter.objects.get_or_create(prefix=prefix, year=year)
+    counter = NumberCounter.objects.select_for_update().get(prefix=prefix, year=year)
+    counter.last = F("last") + 1
+    counter.save(update_fields=["last"])
+    counter.refresh_from_db(fields=["last"])
+    return f"{prefix}-{year}-{counter.last:05d}"
+
+
+def _hours(value: Decimal) -> str:
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _snapshot(*, klass: TrainingClass, trainee, template: CertificateTemplate, number: str):
+    issue_date: datetime.date = template.issue_date or klass.end_date
+    return {
+        "name": trainee.get_full_name(),
+        "class_name": klass.name,
+        "class_code": klass.code,
+        "provider": template.provider_name or klass.provider,
+        "organising_unit": klass.organising_unit.name,
+        "start": klass.start_date.isoformat(),
+        "end": klass.end_date.isoformat(),
+        "start_cn": rendering.chinese_date(klass.start_date),
+        "end_cn": rendering.chinese_date(klass.end_date),
+        "hours": _hours(klass.credit_hours),
+        "number": number,
+        "title": template.title,
+        "body": template.body,
+        "signatory": template.signatory,
+        "issue_date": issue_date.isoformat(),
+        "issue_date_cn": rendering.chinese_date(issue_date),
+    }
+
+
+def certificate_issue(
+    *, actor, training_class: TrainingClass, trainee, template: CertificateTemplate | None = None
+) -> tuple[Certificate, bool]:
+    """The trainee's certificate for the class: made once, returned as it is thereafter.
+
+    The enrolment row is locked, so concurrent calls for one trainee queue up and the
+    second finds the first's certificate; the partial unique constraint backs this up.
+    Returns (certificate, created). The PDF is drawn separately (`certificates_render`).
+    """
+    if actor is not None and not can_manage_class(actor, training_class):
+        raise PermissionDenied()
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update()
+            .filter(training_class=training_class, trainee=trainee)
+            .first()
+        )
+        klass = TrainingClass.objects.select_related("organising_unit").get(pk=training_class.pk)
+        if klass.status != TrainingClass.Status.CLOSED:
+            raise ClassNotClosed()
+        if enrolment is None or enrolment.status != Enrolment.Status.COMPLETED:
+            raise NotCompleted()
+        existing = Certificate.objects.filter(
+            training_class=klass, trainee=trainee, revoked_at__isnull=True
+        ).first()
+        if existing:
+            return existing, False
+        if template is None:
+            template = (
+                completion_rule_for(training_class=klass).certificate_template
+                or certificate_template_default()
+            )
+        year = (template.issue_date or klass.end_date).year
+        try:
+            with transaction.atomic():
+                number = certificate_number_next(prefix=template.number_prefix, year=year)
+                certificate = Certificate(
+                    training_class=klass,
+                    trainee=trainee,
+                    template=template,
+                    number=number,
+                    verification_code=secrets.token_urlsafe(24),
+                    snapshot=_snapshot(
+                        klass=klass, trainee=trainee, template=template, number=number
+                    ),
+                    issued_by=actor,
+                )
+                certificate.full_clean(validate_constraints=False)
+                certificate.save()
+        except IntegrityError:
+            # Only reachable without the enrolment lock (e.g. a row deleted under us).
+            return Certificate.objects.get(
+                training_class=klass, trainee=trainee, revoked_at__isnull=True
+            ), False
+        log(
+            certificate,
+            "certificates.issue",
+            user=actor,
+            data={"number": number, "trainee": trainee.pk, "class": klass.pk},
+        )
+    return certificate, True
+
+
+def _store(certificate: Certificate, pdf: bytes) -> None:
+    certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(pdf), save=False)
+    certificate.render_error = ""
+    certificate.save(update_fields=["pdf", "render_error"])
+
+
+def certificates_render(certificates: list[Certificate], *, on_progress=None) -> tuple[int, int]:
+    """Draw the PDFs, a chunk per WeasyPrint document; one bad certificate fails alone.
+
+    Returns (done, failed). Failures keep their error text on the certificate for the
+    organiser to see and retry.
+    """
+    done = failed = 0
+    by_template: dict[int, list[Certificate]] = {}
+    for certificate in certificates:
+        by_template.setdefault(certificate.template_id, []).append(certificate)
+    for group in by_template.values():
+        for start in range(0, len(group), RENDER_CHUNK):
+            chunk = group[start : start + RENDER_CHUNK]
+            chunk_done = chunk_failed = 0
+            try:
+                pdfs = rendering.render_many(chunk)
+            except Exception:
+                logger.warning("batch render failed, falling back to one by one", exc_info=True)
+                pdfs = None
+            for i, certificate in enumerate(chunk):
+                try:
+                    pdf = pdfs[i] if pdfs is not None else rendering.render_one(certificate)
+                    _store(certificate, pdf)
+                    chunk_done += 1
+                except Exception as exc:
+                    logger.exception("certificate %s failed to render", certificate.number)
+                    certificate.render_error = f"{type(exc).__name__}: {exc}"[:1000]
+                    certificate.save(update_fields=["render_error"])
+                    chunk_failed += 1
+            done += chunk_done
+            failed += chunk_failed
+            if on_progress:
+                on_progress(chunk_done, chunk_failed)
+    return done, failed
+
+
+def batch_run(*, batch_id: int) -> IssueBatch:
+    """The background job: issue every completer's certificate, then draw the missing PDFs."""
+    with transaction.atomic():
+        batch = IssueBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status != IssueBatch.Status.QUEUED:
+            return batch  # already run (a retried job); running it again would double-count
+        batch.status = IssueBatch.Status.RUNNING
+        batch.save(update_fields=["status"])
+    klass = batch.training_class
+    completers = Enrolment.objects.filter(
+        training_class=klass, status=Enrolment.Status.COMPLETED
+    ).select_related("trainee")
+    for enrolment in completers:
+        certificate_issue(actor=None, training_class=klass, trainee=enrolment.trainee)
+    pending = list(
+        Certificate.objects.filter(training_class=klass, revoked_at__isnull=True, pdf="")
+        .select_related("template")
+        .order_by("number")
+    )
+    IssueBatch.objects.filter(pk=batch.pk).update(total=len(pending))
+
+    def progress(done: int, failed: int) -> None:
+        IssueBatch.objects.filter(pk=batch.pk).update(
+            done=F("done") + done, failed=F("failed") + failed
+        )
+
+    certificates_render(pending, on_progress=progress)
+    IssueBatch.objects.filter(pk=batch.pk).update(
+        status=IssueBatch.Status.FINISHED, finished_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+def _enqueue(batch: IssueBatch) -> None:
+    from ..tasks import issue_certificates
+
+    transaction.on_commit(lambda: issue_certificates.enqueue(batch_id=batch.pk))
+
+
+def batch_retry(*, actor, training_class: TrainingClass) -> IssueBatch:
+    """Issue whatever is still missing and redraw the failed PDFs, as a new batch."""
+    if not can_manage_class(actor, training_class):
+        raise PermissionDenied()
+    if training_class.status != TrainingClass.Status.CLOSED:
+        raise ClassNotClosed()
+    with transaction.atomic():
+        batch = IssueBatch.objects.create(training_class=training_class, created_by=actor)
+        log(training_class, "certificates.batch_retry", user=actor, data={"batch": batch.pk})
+        _enqueue(batch)
+    return batch
+
+
+def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certificate:
+    """Withdraw a certificate; the verification page says so from then on."""
+    if not can_manage_class(actor, certificate.training_class):
+        raise PermissionDenied()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.revoked_at is not None:
+            raise AlreadyRevoked()
+        certificate.revoked_at = timezone.now()
+        certificate.revoked_by = actor
+        certificate.revoke_reason = reason[:200]
+        certificate.full_clean(validate_constraints=False)
+        certificate.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        log(certificate, "certificates.revoke", user=actor, data={"reason": reason[:200]})
+    return certificate
+
+
+def certificate_reissue(*, actor, certificate: Certificate, reason: str) -> Certificate:
+    """Revoke (if still valid) and issue a new certificate with a new number, drawn now.
+
+    Used after a correction (a misspelt name, a new template); the old number stays on
+    record as revoked and points to its replacement.
+    """
+    if not can_manage_class(actor, certificate.training_class):
+        raise PermissionDenied()
+    with transaction.atomic():
+        old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if old.revoked_at is None:
+            certificate_revoke(actor=actor, certificate=old, reason=reason)
+            old.refresh_from_db()
+        if hasattr(old, "replaced_by"):
+            return old.replaced_by
+        new, _created = certificate_issue(
+            actor=actor, training_class=old.training_class, trainee=old.trainee
+        )
+        if new.replaces_id is None:
+            new.replaces = old
+            new.save(update_fields=["replaces"])
+        log(new, "certificates.reissue", user=actor, data={"replaces": old.number})
+    certificates_render([new])
+    new.refresh_from_db()
+    return new

@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .models import Certificate
+from .selectors import certificate_get_by_code, certificate_list_for_trainee
+
+# Lookups per client IP per window: enough for a verifier checking a pile of paper
+# certificates by hand, far too few to guess codes of 192 random bits (or anything shorter).
+VERIFY_RATE = getattr(settings, "CERTIFICATE_VERIFY_RATE", (30, 60))
+
+
+@require_GET
+@login_required
+def my_certificates(request):
+    return render(
+        request,
+        "certificates/my_certificates.html",
+        {"certificates": certificate_list_for_trainee(trainee=request.user)},
+    )
+
+
+@require_GET
+@login_required
+def certificate_download(request, pk: int):
+    """A trainee's own certificate; anyone else's is a 404, not a hint that it exists."""
+    certificate = get_object_or_404(Certificate, pk=pk, trainee=request.user)
+    if not certificate.pdf:
+        raise Http404
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{certificate.number}.pdf",
+        content_type="application/pdf",
+    )
+
+
+def _client_ip(request) -> str:
+    # Behind the production proxy REMOTE_ADDR is set from X-Real-IP by the web server;
+    # forwarded headers from clients are not trusted here.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _throttled(request) -> bool:
+    limit, window = VERIFY_RATE
+    key = f"cert-verify:{_client_ip(request)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+@never_cache
+@require_GET
+def verify(request, code: str):
+    """Public: anyone holding the paper (or its QR) checks it. Shows what the paper shows.
+
+    Unknown codes, malformed codes and throttled clients all get a page that says only
+    "not found" / "try later"; nothing distinguishes a near miss from a wild guess.
+    """
+    if _throttled(request):
+        response = render(request, "certificates/verify.html", {"throttled": True}, status=429)
+        response["Retry-After"] = str(VERIFY_RATE[1])
+        return response
+    certificate = certificate_get_by_code(code=code)
+    if certificate is None:
+        return render(request, "certificates/verify.html", {"not_found": True}, status=404)
+    return render(
+        request,
+        "certificates/verify.html",
+        {"certificate": certificate, "snap": certificate.snapshot},
+    )

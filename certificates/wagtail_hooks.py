@@ -1,0 +1,54 @@
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from people.roles import Role, has_role
+
+from . import admin_urls
+from .models import CertificateTemplate
+
+
+@hooks.register("register_log_actions")
+def register_certificate_actions(actions):
+    register = actions.register_action
+    register("certificates.class_close", _("Close class"), _("Class closed"))
+    register("certificates.rule_update", _("Change completion rule"), _("Completion rule changed"))
+    register("certificates.appraisal", _("Write appraisal"), _("Completion appraisal written"))
+    register("certificates.issue", _("Issue certificate"), _("Certificate issued"))
+    register("certificates.revoke", _("Revoke certificate"), _("Certificate revoked"))
+    register("certificates.reissue", _("Reissue certificate"), _("Certificate reissued"))
+    register("certificates.batch_retry", _("Retry certificates"), _("Certificate issue retried"))
+
+
+@hooks.register("register_admin_urls")
+def register_certificate_admin_urls():
+    return [path("certificates/", include(admin_urls, namespace="certificates_admin"))]
+
+
+class OrganiserMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_superuser or has_role(request.user, Role.ORGANISER)
+
+
+@hooks.register("register_admin_menu_item")
+def register_certificates_menu_item():
+    return OrganiserMenuItem(
+        _("Completion and certificates"),
+        reverse("certificates_admin:index"),
+        icon_name="success",
+        order=610,
+    )
+
+
+class CertificateTemplateViewSet(SnippetViewSet):
+    model = CertificateTemplate
+    icon = "doc-full"
+    menu_label = _("Certificate templates")
+    list_display = ["name", "title", "provider_name", "number_prefix", "is_default", "updated_at"]
+    add_to_admin_menu = False
+
+
+register_snippet(CertificateTemplateViewSet)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import admin_views
+
+app_name = "ledger_admin"
+urlpatterns = [
+    path("", admin_views.person_index, name="index"),
+    path("<int:pk>/", admin_views.person_ledger, name="person"),
+    path("<int:pk>/add/", admin_views.entry_add, name="entry_add"),
+    path("<int:pk>/record.pdf", admin_views.record_pdf, name="record_pdf"),
+]

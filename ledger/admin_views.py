@@ -1,0 +1,74 @@
+"""Organisers' view of the ledger in the Wagtail admin, scoped to the units they manage."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lms.errors import DomainError
+from people.roles import Role, has_role
+from people.selectors import person_get, person_list
+
+from .forms import OtherStudyForm
+from .pdf import training_record_pdf
+from .selectors import credit_entry_list, ledger_summary
+from .services import credit_other_record
+from .views import pdf_response
+
+
+def _require_organiser(request):
+    if not (request.user.is_superuser or has_role(request.user, Role.ORGANISER)):
+        raise DjangoPermissionDenied
+
+
+def person_index(request):
+    _require_organiser(request)
+    people = person_list(viewer=request.user).filter(groups__name=Role.TRAINEE).distinct()
+    q = request.GET.get("q", "").strip()
+    if q:
+        people = people.filter(Q(full_name__contains=q) | Q(phone__contains=q))
+    page = Paginator(people.order_by("org_unit__path", "full_name"), 50).get_page(
+        request.GET.get("p")
+    )
+    return TemplateResponse(request, "ledger/admin/person_index.html", {"page": page, "q": q})
+
+
+def person_ledger(request, pk: int):
+    _require_organiser(request)
+    person = person_get(viewer=request.user, pk=pk)
+    return TemplateResponse(
+        request,
+        "ledger/admin/person_ledger.html",
+        {
+            "person": person,
+            "summary": ledger_summary(person=person, today=timezone.localdate()),
+            "entries": credit_entry_list(person=person),
+        },
+    )
+
+
+def entry_add(request, pk: int):
+    _require_organiser(request)
+    person = person_get(viewer=request.user, pk=pk)
+    form = OtherStudyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            credit_other_record(actor=request.user, person=person, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Credit hours recorded."))
+            return redirect("ledger_admin:person", pk=person.pk)
+    return TemplateResponse(
+        request, "ledger/admin/entry_add.html", {"person": person, "form": form}
+    )
+
+
+def record_pdf(request, pk: int):
+    _require_organiser(request)
+    person = person_get(viewer=request.user, pk=pk)
+    return pdf_response(training_record_pdf(person=person), person)
