@@ -1,0 +1,198 @@
+"""签到表 and attendance reports as files: XLSX (openpyxl) and a printable PDF (WeasyPrint)."""
+
+import io
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from . import selectors
+from .models import AttendanceStatus
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+THIN = Side(style="thin", color="999999")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="F2DCDB")
+
+
+def _local(dt, fmt="%H:%M"):
+    return timezone.localtime(dt).strftime(fmt) if dt else ""
+
+
+def signin_rows(*, session) -> list[dict]:
+    roster = selectors.session_roster(session=session)
+    rows = []
+    for n, row in enumerate(roster.rows, start=1):
+        person, record = row.trainee, row.record
+        rows.append(
+            {
+                "n": n,
+                "name": person.get_full_name(),
+                "unit": person.org_unit.full_name if person.org_unit_id else "",
+                "position": person.job_title or person.get_position_display(),
+                "phone": person.phone or "",
+                "checked_in": _local(record.checked_in_at) if record else "",
+                "checked_out": _local(record.checked_out_at) if record else "",
+                "status": record.get_status_display() if record else "",
+            }
+        )
+    return rows
+
+
+def _sheet(ws, *, title: str, subtitle: str, headers: list[tuple[str, int]], rows: list[list]):
+    last = get_column_letter(len(headers))
+    ws.merge_cells(f"A1:{last}1")
+    ws["A1"] = title
+    ws["A1"].font = Font(size=14, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.merge_cells(f"A2:{last}2")
+    ws["A2"] = subtitle
+    ws["A2"].alignment = Alignment(horizontal="center")
+    for col, (label, width) in enumerate(headers, start=1):
+        cell = ws.cell(row=3, column=col, value=label)
+        cell.font = Font(bold=True)
+        cell.fill = HEAD_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for r, values in enumerate(rows, start=4):
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=col, value=value)
+            cell.border = BORDER
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+        ws.row_dimensions[r].height = 24
+    ws.freeze_panes = "A4"
+    ws.print_title_rows = "3:3"
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+
+
+def _save(wb) -> bytes:
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _session_subtitle(session) -> str:
+    when = timezone.localtime(session.starts_at)
+    end = timezone.localtime(session.ends_at)
+    parts = [
+        f"{when:%Y-%m-%d} {session.get_half_day_display()} {when:%H:%M}–{end:%H:%M}",
+        session.title,
+        session.venue or session.training_class.venue,
+    ]
+    return "　".join(p for p in parts if p)
+
+
+def signin_sheet_xlsx(*, session) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Sign-in sheet")[:31]
+    headers = [
+        (_("No."), 6),
+        (_("Name"), 12),
+        (_("Unit"), 30),
+        (_("Position"), 22),
+        (_("Mobile phone"), 14),
+        (_("Check-in time"), 10),
+        (_("Check-out time"), 10),
+        (_("Status"), 8),
+        (_("Signature"), 14),
+    ]
+    rows = [
+        [
+            r["n"],
+            r["name"],
+            r["unit"],
+            r["position"],
+            r["phone"],
+            r["checked_in"],
+            r["checked_out"],
+            r["status"],
+            "",
+        ]
+        for r in signin_rows(session=session)
+    ]
+    _sheet(
+        ws,
+        title=f"{session.training_class.name} {_('Sign-in sheet')}",
+        subtitle=_session_subtitle(session),
+        headers=headers,
+        rows=rows,
+    )
+    return _save(wb)
+
+
+def signin_sheet_pdf(*, session, base_url: str = "/") -> bytes:
+    from weasyprint import HTML  # heavy import, only when a PDF is asked for
+
+    html = render_to_string(
+        "attendance/signin_sheet_pdf.html",
+        {
+            "session": session,
+            "training_class": session.training_class,
+            "subtitle": _session_subtitle(session),
+            "rows": signin_rows(session=session),
+            "printed_at": timezone.localtime(),
+        },
+    )
+    return HTML(string=html, base_url=base_url).write_pdf()
+
+
+def class_report_xlsx(*, training_class) -> bytes:
+    """Two sheets: per session counts, and per trainee the summary with the at-risk flag."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Sessions")[:31]
+    statuses = list(AttendanceStatus)
+    headers = [(_("Date"), 12), (_("Half day"), 8), (_("Session"), 34)]
+    headers += [(str(s.label), 8) for s in statuses]
+    rows = []
+    for s in selectors.session_list_with_counts(training_class=training_class):
+        rows.append(
+            [f"{s.date:%Y-%m-%d}", str(s.get_half_day_display()), s.title]
+            + [getattr(s, f"n_{st.value}") for st in statuses]
+        )
+    _sheet(
+        ws,
+        title=f"{training_class.name} {_('Attendance by session')}",
+        subtitle=training_class.provider,
+        headers=headers,
+        rows=rows,
+    )
+    ws2 = wb.create_sheet(_("Trainees")[:31])
+    summaries = selectors.class_attendance_summary(training_class=training_class)
+    headers2 = [(_("Name"), 12), (_("Unit"), 30)]
+    headers2 += [(str(s.label), 8) for s in statuses]
+    headers2 += [
+        (_("Leave hours"), 10),
+        (_("Leave share"), 10),
+        (_("Absent days"), 10),
+        (_("At risk"), 10),
+    ]
+    rows2 = []
+    for e in selectors.active_enrolments(training_class).order_by("trainee__full_name"):
+        sm = summaries.get(e.trainee_id)
+        if sm is None:
+            continue
+        rows2.append(
+            [e.trainee.get_full_name(), e.trainee.org_unit.full_name if e.trainee.org_unit else ""]
+            + [getattr(sm, st.value) for st in statuses]
+            + [
+                float(sm.leave_hours),
+                f"{sm.leave_share * 100:.1f}%",
+                float(sm.absent_days),
+                _("Yes") if sm.at_risk else "",
+            ]
+        )
+    _sheet(
+        ws2,
+        title=f"{training_class.name} {_('Attendance by trainee')}",
+        subtitle=training_class.provider,
+        headers=headers2,
+        rows=rows2,
+    )
+    return _save(wb)

@@ -1,0 +1,252 @@
+"""Load test: N trainees check in to one session at once, some scanning twice.
+
+In process (default) every scan goes through the full Django stack (middleware, URL
+resolver, view, service, template) with the test Client, one client per trainee, from a
+thread pool. With `--url` it drives a running server over HTTP instead (it must share
+this database and SECRET_KEY: trainees are logged in by creating their sessions here,
+or through the login form with `--http-login`, and codes are signed here exactly as the
+display page signs them).
+
+Counts in the last line come from the database afterwards, not from the responses:
+ok = trainees with a checked-in record, duplicates = extra records for any trainee,
+lost = trainees who scanned but have no record.
+
+    python manage.py bench_checkin --trainees 300
+    python manage.py bench_checkin --trainees 300 --url http://127.0.0.1:8004
+"""
+
+import datetime
+import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from attendance.models import AttendanceRecord
+from attendance.tokens import token_make
+from people.models import OrgUnit, User
+from people.roles import Role
+from training.models import ClassSession, Enrolment, TrainingClass
+
+BENCH_CLASS_CODE = "bench-checkin"
+BENCH_PASSWORD = "Bench-checkin-2026"  # noqa: S105 - throwaway accounts of the benchmark
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+class Command(BaseCommand):
+    help = "Check N trainees in to one session concurrently and report latency and integrity."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--trainees", type=int, default=300)
+        parser.add_argument("--concurrency", type=int, default=16, help="parallel scans")
+        parser.add_argument("--repeat-every", type=int, default=5, help="every Nth scans twice")
+        parser.add_argument("--url", default="", help="base URL of a running server")
+        parser.add_argument(
+            "--http-login", action="store_true", help="with --url: log in through the form"
+        )
+
+    def handle(self, *args, trainees, concurrency, repeat_every, url, http_login, **options):
+        people = self._trainees(trainees)
+        session = self._session(people)
+        jobs = [(p, 1 + (i % repeat_every == 0)) for i, p in enumerate(people)]
+        self.stdout.write(
+            f"session {session.pk}: {len(people)} trainees, "
+            f"{sum(n for _p, n in jobs)} scans, concurrency {concurrency}, "
+            f"{'http ' + url if url else 'in process'}"
+        )
+        started = time.perf_counter()
+        if url:
+            latencies, failures = self._run_http(
+                url.rstrip("/"), session, jobs, concurrency, http_login
+            )
+        else:
+            latencies, failures = self._run_in_process(session, jobs, concurrency)
+        wall = time.perf_counter() - started
+        records = AttendanceRecord.objects.filter(session=session)
+        ok = records.filter(checked_in_at__isnull=False).values("trainee").distinct().count()
+        duplicates = sum(
+            row["n"] - 1
+            for row in records.values("trainee").annotate(n=Count("pk")).filter(n__gt=1)
+        )
+        have = set(records.values_list("trainee_id", flat=True))
+        lost = sum(1 for p in people if p.pk not in have)
+        self.stdout.write(
+            f"{len(latencies)} scans in {wall:.2f} s ({len(latencies) / wall:.0f}/s), "
+            f"non-200 responses {failures}, database {connection.vendor}"
+        )
+        self.stdout.write(
+            f"checkin: {len(people)} trainees, ok {ok}, duplicates {duplicates}, lost {lost}, "
+            f"p50 {_percentile(latencies, 50):.0f} ms, p95 {_percentile(latencies, 95):.0f} ms"
+        )
+
+    # -- setup ---------------------------------------------------------------------------
+
+    def _trainees(self, n: int) -> list[User]:
+        unit = OrgUnit.objects.filter(code="BENCH0").first() or OrgUnit.add_root(
+            code="BENCH0", name="基准测试单位", level=OrgUnit.Level.PROVINCE
+        )
+        existing = {u.username for u in User.objects.filter(username__startswith="bench-")}
+        password = make_password(BENCH_PASSWORD)  # one hash for all: hashing 300 is slow
+        new = [
+            User(
+                username=f"bench-{i:04d}",
+                full_name=f"压测学员{i:04d}",
+                org_unit=unit,
+                password=password,
+            )
+            for i in range(1, n + 1)
+            if f"bench-{i:04d}" not in existing
+        ]
+        User.objects.bulk_create(new)
+        people = list(
+            User.objects.filter(username__in=[f"bench-{i:04d}" for i in range(1, n + 1)]).order_by(
+                "username"
+            )
+        )
+        group = Group.objects.get(name=str(Role.TRAINEE))
+        group.user_set.add(*people)
+        return people
+
+    def _session(self, people) -> ClassSession:
+        unit = people[0].org_unit
+        today = timezone.localdate()
+        klass, _ = TrainingClass.objects.get_or_create(
+            code=BENCH_CLASS_CODE,
+            defaults={
+                "name": "签到压力测试班",
+                "organising_unit": unit,
+                "provider": "bench",
+                "start_date": today,
+                "end_date": today,
+                "credit_hours": Decimal("3.0"),
+                "status": TrainingClass.Status.RUNNING,
+            },
+        )
+        Enrolment.objects.bulk_create(
+            [Enrolment(training_class=klass, trainee=p) for p in people], ignore_conflicts=True
+        )
+        now = timezone.now()
+        # A fresh session each run, started a minute ago: every first scan is 出勤.
+        return ClassSession.objects.create(
+            training_class=klass,
+            date=today,
+            half_day=ClassSession.HalfDay.MORNING,
+            starts_at=now - datetime.timedelta(minutes=1),
+            ends_at=now + datetime.timedelta(hours=3),
+            title=f"压测 {timezone.localtime(now):%H:%M:%S}",
+            credit_hours=Decimal("3.0"),
+        )
+
+    # -- in process ----------------------------------------------------------------------
+
+    def _run_in_process(self, session, jobs, concurrency):
+        path = reverse("attendance:checkin", kwargs={"session_pk": session.pk})
+        clients = {}
+        for person, _n in jobs:
+            client = Client()
+            client.force_login(person)
+            clients[person.pk] = client
+
+        def scan(person, times):
+            from django.db import connection as thread_connection
+
+            out = []
+            try:
+                for _ in range(times):
+                    token = token_make(session_id=session.pk)
+                    t0 = time.perf_counter()
+                    response = clients[person.pk].get(path, {"t": token})
+                    out.append(((time.perf_counter() - t0) * 1000, response.status_code))
+            finally:
+                thread_connection.close()
+            return out
+
+        return self._pool(scan, jobs, concurrency)
+
+    # -- over HTTP -----------------------------------------------------------------------
+
+    def _run_http(self, base, session, jobs, concurrency, http_login):
+        import requests
+        from requests.adapters import HTTPAdapter
+
+        path = reverse("attendance:checkin", kwargs={"session_pk": session.pk})
+
+        def new_session():
+            s = requests.Session()
+            s.mount("http://", HTTPAdapter(pool_connections=1, pool_maxsize=1))
+            return s
+
+        sessions = {}
+        if http_login:
+            login_path = reverse("account_login")
+
+            def login(person):
+                s = new_session()
+                s.get(base + login_path, timeout=30)
+                s.post(
+                    base + login_path,
+                    data={
+                        "login": person.username,
+                        "password": BENCH_PASSWORD,
+                        "csrfmiddlewaretoken": s.cookies.get("csrftoken", ""),
+                    },
+                    headers={"Referer": base + login_path},
+                    timeout=60,
+                )
+                return person.pk, s
+
+            with ThreadPoolExecutor(max_workers=concurrency) as pool:
+                sessions = dict(pool.map(lambda job: login(job[0]), jobs))
+        else:
+            from importlib import import_module
+
+            store_class = import_module(settings.SESSION_ENGINE).SessionStore
+            backend = settings.AUTHENTICATION_BACKENDS[0]
+            for person, _n in jobs:
+                store = store_class()
+                store[SESSION_KEY] = str(person.pk)
+                store[BACKEND_SESSION_KEY] = backend
+                store[HASH_SESSION_KEY] = person.get_session_auth_hash()
+                store.create()
+                s = new_session()
+                s.cookies.set(settings.SESSION_COOKIE_NAME, store.session_key)
+                sessions[person.pk] = s
+
+        def scan(person, times):
+            out = []
+            for _ in range(times):
+                token = token_make(session_id=session.pk)
+                t0 = time.perf_counter()
+                response = sessions[person.pk].get(
+                    base + path, params={"t": token}, timeout=30, allow_redirects=False
+                )
+                out.append(((time.perf_counter() - t0) * 1000, response.status_code))
+            return out
+
+        return self._pool(scan, jobs, concurrency)
+
+    def _pool(self, scan, jobs, concurrency):
+        latencies, failures = [], 0
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            for results in pool.map(lambda job: scan(*job), jobs):
+                for ms, status in results:
+                    latencies.append(ms)
+                    failures += status != 200
+        return latencies, failures

@@ -1,0 +1,292 @@
+"""Reads: policies, rosters with their records, counts, summaries and the at-risk flag.
+
+Scoping: attendance is run by a class's advisers and the organisers of its organising
+unit (`training.selectors.can_run_class`); querysets here apply the same rule so lists
+never show what a detail page would refuse.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from people.roles import Role, has_role
+from people.selectors import within_units_q
+from training.models import ClassSession, Enrolment, TrainingClass
+
+from .models import (
+    AttendancePolicy,
+    AttendanceRecord,
+    AttendanceStatus,
+    CheckinAttempt,
+    LeaveRequest,
+)
+
+S = AttendanceStatus
+ZERO = Decimal("0")
+
+
+def policy_for(training_class: TrainingClass) -> AttendancePolicy:
+    """The class's policy, or an unsaved one with the defaults (a read never writes)."""
+    cached = getattr(training_class, "_attendance_policy", None)
+    if cached is not None:
+        return cached
+    policy = AttendancePolicy.objects.filter(training_class=training_class).first()
+    if policy is None:
+        policy = AttendancePolicy(training_class=training_class)
+    training_class._attendance_policy = policy
+    return policy
+
+
+def runnable_class_list(*, viewer) -> QuerySet[TrainingClass]:
+    """Classes whose attendance the viewer runs: as adviser, or as organiser of the unit."""
+    if not viewer.is_authenticated:
+        return TrainingClass.objects.none()
+    if viewer.is_superuser:
+        return TrainingClass.objects.all()
+    q = Q(pk__in=[])
+    if has_role(viewer, Role.ADVISER):
+        q |= Q(advisers=viewer)
+    if has_role(viewer, Role.ORGANISER):
+        q |= within_units_q(viewer, field="organising_unit")
+    return TrainingClass.objects.filter(q).distinct()
+
+
+def runnable_class_get(*, viewer, pk: int) -> TrainingClass:
+    try:
+        return runnable_class_list(viewer=viewer).get(pk=pk)
+    except TrainingClass.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def runnable_session_get(*, viewer, pk: int) -> ClassSession:
+    try:
+        return ClassSession.objects.select_related("training_class").get(
+            pk=pk, training_class__in=runnable_class_list(viewer=viewer)
+        )
+    except ClassSession.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def leave_list_for_staff(*, viewer) -> QuerySet[LeaveRequest]:
+    return (
+        LeaveRequest.objects.filter(training_class__in=runnable_class_list(viewer=viewer))
+        .select_related("trainee", "training_class", "decided_by", "trainee__org_unit")
+        .prefetch_related("sessions")
+    )
+
+
+def leave_get_for_staff(*, viewer, pk: int) -> LeaveRequest:
+    try:
+        return leave_list_for_staff(viewer=viewer).get(pk=pk)
+    except LeaveRequest.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def leave_list_for_trainee(*, trainee) -> QuerySet[LeaveRequest]:
+    return (
+        LeaveRequest.objects.filter(trainee=trainee)
+        .select_related("training_class", "decided_by")
+        .prefetch_related("sessions")
+    )
+
+
+def active_enrolments(training_class: TrainingClass) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(
+        training_class=training_class, status=Enrolment.Status.ENROLLED
+    ).select_related("trainee", "trainee__org_unit")
+
+
+def is_on_roster(*, trainee, training_class: TrainingClass) -> bool:
+    return Enrolment.objects.filter(
+        training_class=training_class, trainee=trainee, status=Enrolment.Status.ENROLLED
+    ).exists()
+
+
+@dataclass
+class RosterRow:
+    trainee: object
+    record: AttendanceRecord | None
+    leave_pending: bool = False
+
+
+@dataclass
+class SessionRoster:
+    session: ClassSession
+    rows: list[RosterRow]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def checked_in(self) -> list[RosterRow]:
+        rows = [r for r in self.rows if r.record and r.record.checked_in_at]
+        return sorted(rows, key=lambda r: r.record.checked_in_at, reverse=True)
+
+    @property
+    def missing(self) -> list[RosterRow]:
+        return [r for r in self.rows if not (r.record and r.record.checked_in_at)]
+
+
+def session_roster(*, session: ClassSession) -> SessionRoster:
+    """Everyone on the roster with their record (or none yet): three queries."""
+    enrolments = list(active_enrolments(session.training_class).order_by("trainee__full_name"))
+    records = {
+        r.trainee_id: r
+        for r in AttendanceRecord.objects.filter(session=session).select_related("trainee")
+    }
+    pending = set(
+        LeaveRequest.objects.filter(
+            sessions=session, status=LeaveRequest.Status.PENDING
+        ).values_list("trainee_id", flat=True)
+    )
+    rows = [
+        RosterRow(e.trainee, records.get(e.trainee_id), e.trainee_id in pending) for e in enrolments
+    ]
+    # Records of people since withdrawn still count: they were there.
+    enrolled = {e.trainee_id for e in enrolments}
+    rows += [RosterRow(r.trainee, r) for tid, r in records.items() if tid not in enrolled]
+    counts = dict.fromkeys([s.value for s in S], 0)
+    for r in records.values():
+        counts[r.status] += 1
+    counts["roster"] = len(enrolments)
+    counts["checked_in"] = sum(1 for r in records.values() if r.checked_in_at)
+    counts["no_record"] = sum(1 for row in rows if row.record is None)
+    return SessionRoster(session=session, rows=rows, counts=counts)
+
+
+def _status_counts() -> dict:
+    return {s.value: Count("attendance_records", filter=Q(attendance_records__status=s)) for s in S}
+
+
+def session_list_with_counts(*, training_class: TrainingClass) -> QuerySet[ClassSession]:
+    """The timetable with per-status counts and closure, in one query."""
+    return (
+        ClassSession.objects.filter(training_class=training_class)
+        .annotate(**{f"n_{k}": v for k, v in _status_counts().items()})
+        .select_related("attendance_closure")
+        .order_by("starts_at")
+    )
+
+
+def class_counts(*, training_class: TrainingClass) -> dict[str, int]:
+    """Totals across the class's sessions, one query."""
+    agg = AttendanceRecord.objects.filter(session__training_class=training_class).aggregate(
+        **{s.value: Count("pk", filter=Q(status=s)) for s in S}
+    )
+    return agg
+
+
+def trainee_records(*, trainee, training_class: TrainingClass) -> list[tuple]:
+    """(session, record or None) for each session of the class, in timetable order."""
+    sessions = list(
+        ClassSession.objects.filter(training_class=training_class).order_by("starts_at")
+    )
+    records = {
+        r.session_id: r
+        for r in AttendanceRecord.objects.filter(
+            trainee=trainee, session__training_class=training_class
+        ).prefetch_related("corrections__actor")
+    }
+    return [(s, records.get(s.pk)) for s in sessions]
+
+
+def record_history(*, record: AttendanceRecord):
+    return record.corrections.select_related("actor")
+
+
+def attempt_list(*, session: ClassSession) -> QuerySet[CheckinAttempt]:
+    return CheckinAttempt.objects.filter(session=session).select_related("trainee")
+
+
+def attempt_patterns(*, session: ClassSession) -> list[dict]:
+    """Failed scans grouped by trainee and reason, most frequent first (forwarded codes)."""
+    return list(
+        CheckinAttempt.objects.filter(session=session, trainee__isnull=False)
+        .values("trainee__full_name", "trainee__phone", "reason")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "trainee__full_name")[:50]
+    )
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    """One trainee's attendance in one class. Counts are half-day sessions."""
+
+    present: int
+    late: int
+    left_early: int
+    on_leave: int
+    absent: int
+    leave_hours: Decimal
+    leave_share: Decimal
+    absent_days: Decimal
+    at_risk: bool
+    reasons: list[str]
+    sessions_held: int = 0
+
+
+def class_attendance_summary(
+    *, training_class: TrainingClass, now: datetime.datetime | None = None
+) -> dict[int, AttendanceSummary]:
+    """Every enrolled (or formerly enrolled) trainee's summary, keyed by trainee id.
+
+    Four queries whatever the roster size: policy, held sessions, enrolments, and one
+    grouped aggregation over the records. An ended session with no record counts as
+    absent even before `close_sessions` has run, so the flag never lags the worker.
+    Half-days: each session is one half-day slot of the timetable, two make a day.
+    """
+    now = now or timezone.now()
+    policy = policy_for(training_class)
+    held = ClassSession.objects.filter(training_class=training_class, ends_at__lte=now).count()
+    trainee_ids = list(
+        Enrolment.objects.filter(training_class=training_class).values_list("trainee_id", flat=True)
+    )
+    rows = (
+        AttendanceRecord.objects.filter(session__training_class=training_class)
+        .values("trainee_id")
+        .annotate(
+            **{s.value: Count("pk", filter=Q(status=s)) for s in S},
+            leave_hours=Coalesce(
+                Sum("session__credit_hours", filter=Q(status=S.ON_LEAVE)),
+                Value(ZERO),
+                output_field=DecimalField(max_digits=8, decimal_places=1),
+            ),
+            on_held=Count("pk", filter=Q(session__ends_at__lte=now)),
+        )
+    )
+    by_trainee = {row["trainee_id"]: row for row in rows}
+    credit_hours = training_class.credit_hours or ZERO
+    result: dict[int, AttendanceSummary] = {}
+    for tid in {*trainee_ids, *by_trainee}:
+        row = by_trainee.get(tid, {})
+        missing = max(held - row.get("on_held", 0), 0)
+        absent = row.get(S.ABSENT, 0) + missing
+        leave_hours = Decimal(row.get("leave_hours") or ZERO)
+        share = (leave_hours / credit_hours).quantize(Decimal("0.0001")) if credit_hours else ZERO
+        absent_days = Decimal(absent) / 2
+        reasons = []
+        if (
+            credit_hours
+            and leave_hours * policy.leave_cap_denominator
+            > credit_hours * policy.leave_cap_numerator
+        ):
+            reasons.append("leave_over_cap")
+        if absent_days >= policy.absence_limit_days:
+            reasons.append("absence_over_limit")
+        result[tid] = AttendanceSummary(
+            present=row.get(S.PRESENT, 0),
+            late=row.get(S.LATE, 0),
+            left_early=row.get(S.LEFT_EARLY, 0),
+            on_leave=row.get(S.ON_LEAVE, 0),
+            absent=absent,
+            leave_hours=leave_hours,
+            leave_share=share,
+            absent_days=absent_days,
+            at_risk=bool(reasons),
+            reasons=reasons,
+            sessions_held=held,
+        )
+    return result

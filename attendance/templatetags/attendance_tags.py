@@ -1,0 +1,29 @@
+from django import template
+
+register = template.Library()
+
+BADGE = {
+    "present": "ok",
+    "late": "warn",
+    "left_early": "warn",
+    "on_leave": "info",
+    "absent": "bad",
+    "pending": "warn",
+    "approved": "ok",
+    "rejected": "bad",
+    "withdrawn": "",
+}
+
+
+@register.filter
+def status_badge(value) -> str:
+    """The badge modifier for a record or leave status (site.css: badge--ok/warn/bad)."""
+    return BADGE.get(str(value), "")
+
+
+@register.filter
+def percent(value) -> str:
+    try:
+        return f"{float(value) * 100:.1f}%"
+    except (TypeError, ValueError):
+        return ""
