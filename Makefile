@@ -16,7 +16,7 @@ RUN_DEBS := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0
 TEST_DEBS := $(RUN_DEBS) chromium postgresql poppler-utils
 
 .PHONY: run test install install-test system-deps system-deps-test migrate demo messages \
-	compile-messages check-messages lint serve prod-local clean
+	compile-messages check-messages lint serve prod-local prod-stop prod-status load clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,8 +74,20 @@ lint: $(VENV)/.installed-test
 test: install-test compile-messages lint check-messages
 	@scripts/test.sh
 
+# The production profile on this machine (PostgreSQL, gunicorn on 127.0.0.1:8010, a task
+# worker, demo data) for load tests; see docs/deploy.md. `make prod-stop` stops it.
 prod-local: install-test compile-messages
-	@scripts/prod-local.sh
+	@scripts/prod-local.sh start
+
+prod-stop:
+	@scripts/prod-local.sh stop
+
+prod-status:
+	@scripts/prod-local.sh status
+
+# Load test against a running `make prod-local` (docs/benchmarks.md).
+load:
+	@scripts/load.sh
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 static_collected test-artifacts
