@@ -6,7 +6,6 @@ with an extra column or a different order still imports.
 
 import datetime
 import io
-import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +43,8 @@ class Column:
 
 
 def clean(value) -> str:
-    """Cell text as people mean it: NFKC (full-width → ASCII), no stray spaces."""
+    """Cell text without stray spaces. Text is kept as typed (a title's full-width colon
+    stays); the fields that need it (phones, dates, units) normalise it themselves."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -53,7 +53,7 @@ def clean(value) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return str(value).strip()
 
 
 def read_rows(upload, columns: list[Column]) -> list[tuple[int, dict[str, str]]]:

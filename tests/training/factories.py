@@ -1,12 +1,14 @@
 import datetime
+import io
 import itertools
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import factory
 from factory.django import DjangoModelFactory
+from openpyxl import Workbook
 
-from training.models import ClassSession, Enrolment, TrainingClass
+from training.models import ClassSession, Enrolment, Notice, StudyGroup, TrainingClass
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _codes = itertools.count(1)
@@ -79,3 +81,34 @@ def class_for_world(world, **kwargs) -> TrainingClass:
     EnrolmentFactory(training_class=other, trainee=world.trainee_b)
     world.extra["class_a"], world.extra["class_b"] = klass, other
     return klass
+
+
+class StudyGroupFactory(DjangoModelFactory):
+    class Meta:
+        model = StudyGroup
+
+    training_class = factory.SubFactory(TrainingClassFactory)
+    name = factory.Sequence(lambda n: f"第{n}组")
+
+
+class NoticeFactory(DjangoModelFactory):
+    class Meta:
+        model = Notice
+
+    training_class = factory.SubFactory(TrainingClassFactory)
+    title = "明天上午现场教学，7:30 在学院门口集合"
+    body = "请穿便于步行的鞋，带好笔记本。"
+
+
+def xlsx(headers: list[str], rows: list[list]) -> io.BytesIO:
+    """An in-memory workbook as an organiser would upload it."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    buffer.name = "upload.xlsx"
+    return buffer

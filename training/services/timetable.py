@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -113,6 +114,7 @@ def _tz():
 
 
 def _parse_date(text: str) -> datetime.date | None:
+    text = unicodedata.normalize("NFKC", text)
     text = text.split(" ")[0].replace("/", "-").replace(".", "-")
     m = re.match(r"^(\d{4})[-年](\d{1,2})[-月](\d{1,2})日?$", text)
     if not m:
@@ -124,7 +126,7 @@ def _parse_date(text: str) -> datetime.date | None:
 
 
 def _parse_time(text: str) -> datetime.time | None:
-    m = _TIME.match(text)
+    m = _TIME.match(unicodedata.normalize("NFKC", text))
     if not m:
         return None
     h, mi = int(m.group(1)), int(m.group(2))
@@ -208,7 +210,9 @@ def timetable_check(*, training_class: TrainingClass, raw_rows: list) -> Timetab
         if raw.get(METHOD, "") not in METHODS:
             r.problems.append("bad_method")
         try:
-            hours = Decimal(raw.get(HOURS, "")).quantize(Decimal("0.1"))
+            hours = Decimal(unicodedata.normalize("NFKC", raw.get(HOURS, ""))).quantize(
+                Decimal("0.1")
+            )
             if not Decimal(0) <= hours <= Decimal(12):
                 raise InvalidOperation
         except (InvalidOperation, ValueError):
