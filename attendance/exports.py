@@ -5,6 +5,7 @@ import io
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -92,15 +93,15 @@ def signin_sheet_xlsx(*, session) -> bytes:
     ws = wb.active
     ws.title = _("Sign-in sheet")[:31]
     headers = [
-        (_("No."), 6),
-        (_("Name"), 12),
-        (_("Unit"), 30),
-        (_("Position"), 22),
-        (_("Mobile phone"), 14),
-        (_("Check-in time"), 10),
-        (_("Check-out time"), 10),
-        (_("Status"), 8),
-        (_("Signature"), 14),
+        (pgettext("attendance sheet", "No."), 6),
+        (pgettext("attendance sheet", "Name"), 12),
+        (pgettext("attendance sheet", "Unit"), 30),
+        (pgettext("attendance sheet", "Position"), 22),
+        (pgettext("attendance sheet", "Mobile phone"), 14),
+        (pgettext("attendance sheet", "Check-in time"), 10),
+        (pgettext("attendance sheet", "Check-out time"), 10),
+        (pgettext("attendance sheet", "Status"), 8),
+        (pgettext("attendance sheet", "Signature"), 14),
     ]
     rows = [
         [
@@ -148,7 +149,11 @@ def class_report_xlsx(*, training_class) -> bytes:
     ws = wb.active
     ws.title = _("Sessions")[:31]
     statuses = list(AttendanceStatus)
-    headers = [(_("Date"), 12), (_("Half day"), 8), (_("Session"), 34)]
+    headers = [
+        (pgettext("attendance sheet", "Date"), 12),
+        (pgettext("attendance sheet", "Half day"), 8),
+        (pgettext("attendance sheet", "Session"), 34),
+    ]
     headers += [(str(s.label), 8) for s in statuses]
     rows = []
     for s in selectors.session_list_with_counts(training_class=training_class):
@@ -165,13 +170,16 @@ def class_report_xlsx(*, training_class) -> bytes:
     )
     ws2 = wb.create_sheet(_("Trainees")[:31])
     summaries = selectors.class_attendance_summary(training_class=training_class)
-    headers2 = [(_("Name"), 12), (_("Unit"), 30)]
+    headers2 = [
+        (pgettext("attendance sheet", "Name"), 12),
+        (pgettext("attendance sheet", "Unit"), 30),
+    ]
     headers2 += [(str(s.label), 8) for s in statuses]
     headers2 += [
-        (_("Leave hours"), 10),
-        (_("Leave share"), 10),
-        (_("Absent days"), 10),
-        (_("At risk"), 10),
+        (pgettext("attendance sheet", "Leave hours"), 10),
+        (pgettext("attendance sheet", "Leave share"), 10),
+        (pgettext("attendance sheet", "Absent days"), 10),
+        (pgettext("attendance sheet", "At risk"), 10),
     ]
     rows2 = []
     for e in selectors.active_enrolments(training_class).order_by("trainee__full_name"):

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from training.models import ClassSession, TrainingClass
 
@@ -92,11 +93,11 @@ class AttendancePolicy(models.Model):
 
 
 class AttendanceStatus(models.TextChoices):
-    PRESENT = "present", _("Present")
-    LATE = "late", _("Late")
-    LEFT_EARLY = "left_early", _("Left early")
-    ON_LEAVE = "on_leave", _("On leave")
-    ABSENT = "absent", _("Absent")
+    PRESENT = "present", pgettext_lazy("attendance status", "Present")
+    LATE = "late", pgettext_lazy("attendance status", "Late")
+    LEFT_EARLY = "left_early", pgettext_lazy("attendance status", "Left early")
+    ON_LEAVE = "on_leave", pgettext_lazy("attendance status", "On leave")
+    ABSENT = "absent", pgettext_lazy("attendance status", "Absent")
 
 
 class AttendanceRecord(models.Model):
