@@ -157,14 +157,14 @@ def test_groups_leaders_and_committee(world):
 def test_sessions_stay_inside_the_class_and_do_not_overlap(world):
     klass = class_for_world(world)
     start = datetime.datetime(2026, 7, 2, 8, 30, tzinfo=SHANGHAI)
-    fields = dict(
-        half_day="morning",
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=3),
-        title="先导区建设",
-        method="lecture",
-        credit_hours=Decimal("3"),
-    )
+    fields = {
+        "half_day": "morning",
+        "starts_at": start,
+        "ends_at": start + datetime.timedelta(hours=3),
+        "title": "先导区建设",
+        "method": "lecture",
+        "credit_hours": Decimal("3"),
+    }
     session = session_save(actor=world.organiser, training_class=klass, **fields)
     assert session.date == datetime.date(2026, 7, 2)
     with pytest.raises(SessionOverlaps):
@@ -302,7 +302,7 @@ def test_a_session_is_rated_once_after_it_ends(world):
     klass = class_for_world(world)
     session = ClassSessionFactory(training_class=klass, instructor=world.instructor)
     before_end = session.ends_at - datetime.timedelta(minutes=1)
-    scores = dict(content=5, teaching=4, usefulness=5)
+    scores = {"content": 5, "teaching": 4, "usefulness": 5}
     with pytest.raises(EvaluationNotOpen):
         evaluation_submit(trainee=world.trainee_a, session=session, now=before_end, **scores)
     evaluation_submit(trainee=world.trainee_a, session=session, comment="很实用", **scores)
