@@ -59,12 +59,7 @@ def class_get_for_report(*, viewer, pk_raw: str) -> TrainingClass:
         pk = int(pk_raw)
     except (TypeError, ValueError) as exc:
         raise ClassNotInScope(str(pk_raw)) from exc
-    klass = (
-        report_class_list(viewer=viewer)
-        .filter(pk=pk)
-        .select_related("organising_unit")
-        .first()
-    )
+    klass = report_class_list(viewer=viewer).filter(pk=pk).select_related("organising_unit").first()
     if klass is None:
         raise ClassNotInScope(str(pk))
     return klass
@@ -143,9 +138,11 @@ def class_report(*, viewer, klass: TrainingClass) -> ClassReport:
 
     cert = sources.certificate_fields()
     if cert is not None:
-        for c in cert["model"].objects.filter(
-            **{cert["class"]: klass, f"{cert['trainee']}__in": trainee_ids}
-        ).filter(sources.not_revoked_q(cert)):
+        for c in (
+            cert["model"]
+            .objects.filter(**{cert["class"]: klass, f"{cert['trainee']}__in": trainee_ids})
+            .filter(sources.not_revoked_q(cert))
+        ):
             lines[getattr(c, f"{cert['trainee']}_id")].certificate = c
 
     E = Enrolment.Status

@@ -34,7 +34,7 @@ from training.models import Enrolment, TrainingClass
 
 from .errors import BadListKind
 from .params import Period
-from .requirements import SENIOR_RANKS, Requirements, requirements_get
+from .requirements import ALL_CHANNELS, FIVE_YEARS, YEAR, Requirement, requirements_get
 
 STEPLEN = OrgUnit.steplen
 COUNTED_LEVELS = (TrainingClass.Level.PROVINCIAL, TrainingClass.Level.CITY)
@@ -97,7 +97,7 @@ class CoverageReport:
     unit: OrgUnit | None
     period: Period
     year: int
-    requirements: Requirements
+    requirements: list[Requirement]
     rows: list[CoverageRow]
     total: CoverageRow
     by_rank: list[dict] = field(default_factory=list)
@@ -117,7 +117,7 @@ def _enrolment_exists(period: Period, statuses, **class_filter) -> Exists:
 
 def _hours(start: datetime.date, end: datetime.date, channel: str | None = None):
     entries = CreditEntry.objects.filter(person=OuterRef("pk"), earned_on__range=(start, end))
-    if channel:
+    if channel and channel != ALL_CHANNELS:
         entries = entries.filter(channel=channel)
     total = entries.order_by().values("person").annotate(s=Sum("hours")).values("s")[:1]
     return Coalesce(
@@ -133,38 +133,49 @@ def people_in_scope(*, viewer, unit: OrgUnit | None) -> QuerySet[User]:
     return people
 
 
+# The totals every list shows; other (channel, period) pairs a requirement needs get their own.
+SHOWN_TOTALS = {
+    ("in_person", YEAR): "hours_in_person",
+    ("online", YEAR): "hours_online",
+    (ALL_CHANNELS, FIVE_YEARS): "hours_five_years",
+}
+
+
 def annotate_status(
-    people: QuerySet[User], *, period: Period, year: int, req: Requirements
+    people: QuerySet[User], *, period: Period, year: int, reqs: list[Requirement]
 ) -> QuerySet[User]:
     """Per person: trained at provincial/city level, enrolled in such a class, rotation
-    training done, credit-hour totals and whether they meet the requirement for their rank."""
+    training done, credit-hour totals, and whether every requirement for their rank is met
+    (one correlated sum per channel and window, whatever the number of people)."""
     C = Enrolment.Status.COMPLETED
     E = Enrolment.Status.ENROLLED
-    year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    return people.alias(
-        level_trained=_enrolment_exists(period, [C], level__in=COUNTED_LEVELS),
-        level_enrolled=_enrolment_exists(period, [E], level__in=COUNTED_LEVELS),
-        rotated=_enrolment_exists(period, [C], is_rotation=True),
-    ).annotate(
-        hours_in_person=_hours(year_start, year_end, CreditEntry.Channel.IN_PERSON),
-        hours_online=_hours(year_start, year_end, CreditEntry.Channel.ONLINE),
-        hours_five_years=_hours(datetime.date(year - 4, 1, 1), year_end),
-        compliant=Case(
-            When(
-                Q(rank__in=SENIOR_RANKS)
-                & Q(hours_five_years__gte=req.five_year_total)
-                & Q(hours_online__gte=req.yearly_online),
-                then=Value(True),
-            ),
-            When(
-                ~Q(rank__in=SENIOR_RANKS)
-                & Q(hours_in_person__gte=req.yearly_in_person)
-                & Q(hours_online__gte=req.yearly_online),
-                then=Value(True),
-            ),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
+    windows = {
+        YEAR: (datetime.date(year, 1, 1), datetime.date(year, 12, 31)),
+        FIVE_YEARS: (datetime.date(year - 4, 1, 1), datetime.date(year, 12, 31)),
+    }
+    totals = dict(SHOWN_TOTALS)
+    for req in reqs:
+        totals.setdefault((req.channel, req.period), f"hours_{req.channel}_{req.period}")
+    sums = {name: _hours(*windows[period_], channel) for (channel, period_), name in totals.items()}
+    met = Q()
+    for req in reqs:
+        name = totals[(req.channel, req.period)]
+        enough = Q(**{f"{name}__gte": req.hours})
+        met &= enough if not req.rank else (~req.applies_q() | enough)
+    return (
+        people.alias(
+            level_trained=_enrolment_exists(period, [C], level__in=COUNTED_LEVELS),
+            level_enrolled=_enrolment_exists(period, [E], level__in=COUNTED_LEVELS),
+            rotated=_enrolment_exists(period, [C], is_rotation=True),
+        )
+        .annotate(**sums)
+        .annotate(
+            compliant=Case(
+                When(met, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+            if reqs
+            else Value(True, output_field=BooleanField())
+        )
     )
 
 
@@ -209,7 +220,9 @@ def coverage_report(
     plus a row for people attached to `unit` itself, a total and a table by rank."""
     req = requirements_get()
     children = child_units(unit=unit, top_units=top_units)
-    people = annotate_status(people_in_scope(viewer=viewer, unit=unit), period=period, year=year, req=req)
+    people = annotate_status(
+        people_in_scope(viewer=viewer, unit=unit), period=period, year=year, reqs=req
+    )
     if unit is not None:
         group = Substr("org_unit__path", 1, len(unit.path) + STEPLEN)
     else:
@@ -240,10 +253,15 @@ def coverage_report(
     labels = dict(User.Rank.choices)
     for item in by_rank:
         item["label"] = labels.get(item["rank"], "—")
-        item["senior"] = item["rank"] in SENIOR_RANKS
+        item["requirements"] = [r for r in req if r.applies_to(item["rank"])]
         item["rate"] = CoverageRow._rate(item["compliant"], item["total"])
     return CoverageReport(
-        unit=unit, period=period, year=year, requirements=req, rows=rows, total=total,
+        unit=unit,
+        period=period,
+        year=year,
+        requirements=req,
+        rows=rows,
+        total=total,
         by_rank=by_rank,
     )
 
@@ -273,7 +291,9 @@ def missing_list(
     if kind not in MISSING_LISTS:
         raise BadListKind(kind)
     req = requirements_get()
-    people = annotate_status(people_in_scope(viewer=viewer, unit=unit), period=period, year=year, req=req)
+    people = annotate_status(
+        people_in_scope(viewer=viewer, unit=unit), period=period, year=year, reqs=req
+    )
     P = User.Position
     if kind == "village":
         people = people.filter(position=P.VILLAGE_SECRETARY, level_trained=False).annotate(

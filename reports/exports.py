@@ -42,9 +42,7 @@ def export_format(raw: str | None) -> str | None:
     return raw
 
 
-def export_response(
-    fmt: str, *, filename: str, title: str, columns: list[Column], rows: Iterable
-):
+def export_response(fmt: str, *, filename: str, title: str, columns: list[Column], rows: Iterable):
     stamp = timezone.localdate().strftime("%Y%m%d")
     name = f"{filename}-{stamp}.{fmt}"
     if fmt == "csv":

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    Case,
     CharField,
     Count,
     Exists,
@@ -13,7 +14,6 @@ from django.db.models import (
     Q,
     Value,
     When,
-    Case,
 )
 from django.db.models.functions import Cast, Floor, Substr
 from django.utils import timezone
@@ -74,9 +74,7 @@ def overview_get(
     C = TrainingClass.Status
     counts = classes.aggregate(
         running=Count("pk", filter=Q(status=C.RUNNING)),
-        upcoming=Count(
-            "pk", filter=Q(status__in=[C.PLANNING, C.ENROLLING], start_date__gte=today)
-        ),
+        upcoming=Count("pk", filter=Q(status__in=[C.PLANNING, C.ENROLLING], start_date__gte=today)),
     )
     result.classes_running, result.classes_upcoming = counts["running"], counts["upcoming"]
     result.running_classes = list(
@@ -120,14 +118,19 @@ def overview_get(
         row = by_key.get(u.path, {})
         total, completed = row.get("total", 0), row.get("completed", 0)
         result.completion_by_unit.append(
-            {"pk": u.pk, "label": u.name, "total": total, "completed": completed,
-             "rate": _rate(completed, total)}
+            {
+                "pk": u.pk,
+                "label": u.name,
+                "total": total,
+                "completed": completed,
+                "rate": _rate(completed, total),
+            }
         )
 
     req = requirements_get()
     period = Period(datetime.date(year - 4, 1, 1), datetime.date(year, 12, 31))
     compliance = annotate_status(
-        people_in_scope(viewer=viewer, unit=unit), period=period, year=year, req=req
+        people_in_scope(viewer=viewer, unit=unit), period=period, year=year, reqs=req
     ).aggregate(total=Count("pk"), compliant=Count("pk", filter=Q(compliant=True)))
     result.compliance = {**compliance, "rate": _rate(compliance["compliant"], compliance["total"])}
 

@@ -1,50 +1,58 @@
-"""Credit-hour requirements by rank, in one place.
+"""Credit-hour requirements by rank, read in one place.
 
-The regulations (《干部教育培训工作条例》 2023, national plan 2023-2027): 乡科级 and below
-90 学时 of in-person training a year; 县处级 and above 550 学时 in five years; everyone
-50 学时 online a year. If the ledger app grows a configurable requirements model, it wins;
-until then these defaults apply.
+The ledger app keeps them configurable (`ledger.CreditRequirement`: rank or everyone,
+channel or all channels, hours, per year or over five years). Should that model be
+missing, the defaults below restate the same rules: 《干部教育培训工作条例》(2023) — 乡科级
+and below 90 学时 of in-person training a year, 县处级 and above 550 学时 in five years —
+and the 2023-2027 national plan, 50 学时 online a year for everyone.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.apps import apps
+from django.db.models import Q
 
-from people.models import User
-
-# Ranks held to the five-year total instead of the yearly in-person one.
-SENIOR_RANKS = (User.Rank.COUNTY, User.Rank.BUREAU)
+YEAR, FIVE_YEARS = "year", "five_years"
+ALL_CHANNELS = "all"
 
 
 @dataclass(frozen=True)
-class Requirements:
-    yearly_in_person: Decimal = Decimal("90")
-    five_year_total: Decimal = Decimal("550")
-    yearly_online: Decimal = Decimal("50")
-    source: str = "defaults"
+class Requirement:
+    name: str
+    rank: str  # "" applies to everyone; "none" also covers people with no rank recorded
+    channel: str  # in_person | online | self_selected | all
+    hours: Decimal
+    period: str  # year | five_years
+
+    def applies_q(self) -> Q:
+        if not self.rank:
+            return Q()
+        if self.rank == "none":
+            return Q(rank__in=["none", ""])
+        return Q(rank=self.rank)
+
+    def applies_to(self, rank: str) -> bool:
+        return not self.rank or self.rank == (rank or "none")
 
 
-DEFAULTS = Requirements()
+DEFAULTS = [
+    Requirement("乡科级干部每年脱产培训", "township", "in_person", Decimal("90"), YEAR),
+    Requirement("科级以下干部每年脱产培训", "staff", "in_person", Decimal("90"), YEAR),
+    Requirement("村(社区)干部每年脱产培训", "none", "in_person", Decimal("90"), YEAR),
+    Requirement("县处级干部五年累计培训", "county", ALL_CHANNELS, Decimal("550"), FIVE_YEARS),
+    Requirement("厅局级及以上干部五年累计培训", "bureau", ALL_CHANNELS, Decimal("550"), FIVE_YEARS),
+    Requirement("每年网络培训", "", "online", Decimal("50"), YEAR),
+]
 
 
-def requirements_get() -> Requirements:
-    """The requirements in force: the ledger's configured ones when that model exists."""
+def requirements_get() -> list[Requirement]:
+    """The active requirements: the ledger's when that model exists, else the defaults."""
     try:
         model = apps.get_model("ledger", "CreditRequirement")
     except LookupError:
         return DEFAULTS
-    try:  # pragma: no cover - depends on a model another app may add
-        values = {row.rank: row for row in model.objects.all()}
-    except Exception:  # noqa: BLE001 - a missing table must not break the reports
-        return DEFAULTS
-    if not values:  # pragma: no cover
-        return DEFAULTS
-    township = values.get(User.Rank.TOWNSHIP)  # pragma: no cover
-    county = values.get(User.Rank.COUNTY)  # pragma: no cover
-    return Requirements(  # pragma: no cover
-        yearly_in_person=getattr(township, "yearly_in_person_hours", DEFAULTS.yearly_in_person),
-        five_year_total=getattr(county, "five_year_hours", DEFAULTS.five_year_total),
-        yearly_online=getattr(township, "yearly_online_hours", DEFAULTS.yearly_online),
-        source="ledger",
-    )
+    return [
+        Requirement(r.name, r.rank, r.channel, r.hours, r.period)
+        for r in model.objects.filter(active=True).order_by("rank", "channel", "period")
+    ]

@@ -3,8 +3,8 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from people.models import OrgUnit
-from people.selectors import within_units_q
 from people.roles import Role, has_role
+from people.selectors import within_units_q
 from training.models import Enrolment, TrainingClass
 
 
@@ -32,7 +32,9 @@ def report_class_list(*, viewer, unit: OrgUnit | None = None) -> QuerySet[Traini
     if unit is not None:
         organised &= Q(organising_unit__path__startswith=unit.path)
     attended = Exists(
-        Enrolment.objects.filter(person_q(viewer, unit, field="trainee"), training_class=OuterRef("pk"))
+        Enrolment.objects.filter(
+            person_q(viewer, unit, field="trainee"), training_class=OuterRef("pk")
+        )
     )
     return TrainingClass.objects.filter(organised | Q(attended))
 

@@ -42,8 +42,13 @@ def certificate_fields() -> dict | None:
     if not (trainee and klass):
         return None
     revoked = next((n for n in ("revoked_at", "revoked") if n in names), None)
-    return {"model": model, "trainee": trainee, "class": klass, "issued": issued,
-            "revoked": revoked}
+    return {
+        "model": model,
+        "trainee": trainee,
+        "class": klass,
+        "issued": issued,
+        "revoked": revoked,
+    }
 
 
 def not_revoked_q(fields: dict):

@@ -1,6 +1,6 @@
 """Column layouts and row generators shared by the report pages and their exports."""
 
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from people.models import User
@@ -30,65 +30,95 @@ REASON_LABELS = {
 
 
 def overview_table(o):
-    columns = [Column(_t("Item"), 36), Column(_t("Value"), 16, "number"), Column(_t("Note"), 30)]
+    columns = [
+        Column(gettext("Item"), 36),
+        Column(gettext("Value"), 16, "number"),
+        Column(gettext("Note"), 30),
+    ]
 
     def rows():
-        yield (_t("Year"), o.year, "")
-        yield (_t("Classes running"), o.classes_running, "")
-        yield (_t("Classes upcoming"), o.classes_upcoming, "")
-        yield (_t("Trainees in training"), o.trainees_in_training, "")
+        yield (gettext("Year"), o.year, "")
+        yield (gettext("Classes running"), o.classes_running, "")
+        yield (gettext("Classes upcoming"), o.classes_upcoming, "")
+        yield (gettext("Trainees in training"), o.trainees_in_training, "")
         if o.attendance_today is not None:
-            yield (_t("Attendance today (%)"), o.attendance_today["rate"],
-                   f"{o.attendance_today['attended']}/{o.attendance_today['total']}")
-        yield (_t("Completion rate (%)"), o.completion["rate"],
-               f"{o.completion['completed']}/{o.completion['total']}")
+            yield (
+                gettext("Attendance today (%)"),
+                o.attendance_today["rate"],
+                f"{o.attendance_today['attended']}/{o.attendance_today['total']}",
+            )
+        yield (
+            gettext("Completion rate (%)"),
+            o.completion["rate"],
+            f"{o.completion['completed']}/{o.completion['total']}",
+        )
         if o.certificates_issued is not None:
-            yield (_t("Certificates issued"), o.certificates_issued, "")
-        yield (_t("Credit-hour compliance (%)"), o.compliance["rate"],
-               f"{o.compliance['compliant']}/{o.compliance['total']}")
+            yield (gettext("Certificates issued"), o.certificates_issued, "")
+        yield (
+            gettext("Credit-hour compliance (%)"),
+            o.compliance["rate"],
+            f"{o.compliance['compliant']}/{o.compliance['total']}",
+        )
         for r in o.completion_by_unit:
-            yield (_t("Completion: %(unit)s (%%)") % {"unit": r["label"]}, r["rate"],
-                   f"{r['completed']}/{r['total']}")
+            yield (
+                gettext("Completion: %(unit)s (%%)") % {"unit": r["label"]},
+                r["rate"],
+                f"{r['completed']}/{r['total']}",
+            )
 
     return columns, rows()
 
 
 def coverage_table(report, rows):
     columns = [
-        Column(_t("Unit"), 22),
-        Column(_t("Village Party secretaries"), 12, "number"),
-        Column(_t("Trained"), 10, "number"),
-        Column(_t("In training"), 10, "number"),
-        Column(_t("Not trained"), 10, "number"),
-        Column(_t("Coverage (%)"), 10, "percent"),
-        Column(_t("Township Party secretaries"), 12, "number"),
-        Column(_t("Trained"), 10, "number"),
-        Column(_t("In training"), 10, "number"),
-        Column(_t("Not trained"), 10, "number"),
-        Column(_t("Coverage (%)"), 10, "percent"),
-        Column(_t("Village cadres"), 10, "number"),
-        Column(_t("Rotation trained"), 12, "number"),
-        Column(_t("Rotation coverage (%)"), 14, "percent"),
-        Column(_t("People"), 10, "number"),
-        Column(_t("Meet credit hours"), 12, "number"),
-        Column(_t("Compliance (%)"), 12, "percent"),
-        Column(_t("Period start"), 12, "date"),
-        Column(_t("Period end"), 12, "date"),
+        Column(gettext("Unit"), 22),
+        Column(gettext("Village Party secretaries"), 12, "number"),
+        Column(gettext("Trained"), 10, "number"),
+        Column(gettext("In training"), 10, "number"),
+        Column(gettext("Not trained"), 10, "number"),
+        Column(gettext("Coverage (%)"), 10, "percent"),
+        Column(gettext("Township Party secretaries"), 12, "number"),
+        Column(gettext("Trained"), 10, "number"),
+        Column(gettext("In training"), 10, "number"),
+        Column(gettext("Not trained"), 10, "number"),
+        Column(gettext("Coverage (%)"), 10, "percent"),
+        Column(gettext("Village cadres"), 10, "number"),
+        Column(gettext("Rotation trained"), 12, "number"),
+        Column(gettext("Rotation coverage (%)"), 14, "percent"),
+        Column(gettext("People"), 10, "number"),
+        Column(gettext("Meet credit hours"), 12, "number"),
+        Column(gettext("Compliance (%)"), 12, "percent"),
+        Column(gettext("Period start"), 12, "date"),
+        Column(gettext("Period end"), 12, "date"),
     ]
 
     def line(label, r):
         return (
-            label, r.village_total, r.village_trained, r.village_enrolled, r.village_missing,
-            r.village_rate, r.township_total, r.township_trained, r.township_enrolled,
-            r.township_missing, r.township_rate, r.cadre_total, r.cadre_rotated,
-            r.rotation_rate, r.ranked_total, r.compliant, r.compliance_rate,
-            report.period.start, report.period.end,
+            label,
+            r.village_total,
+            r.village_trained,
+            r.village_enrolled,
+            r.village_missing,
+            r.village_rate,
+            r.township_total,
+            r.township_trained,
+            r.township_enrolled,
+            r.township_missing,
+            r.township_rate,
+            r.cadre_total,
+            r.cadre_rotated,
+            r.rotation_rate,
+            r.ranked_total,
+            r.compliant,
+            r.compliance_rate,
+            report.period.start,
+            report.period.end,
         )
 
     def gen():
         for item in rows:
             yield line(item["label"], item["row"])
-        yield line(_t("Total"), report.total)
+        yield line(gettext("Total"), report.total)
 
     return columns, gen()
 
@@ -97,24 +127,34 @@ def people_table(queryset, kind):
     positions = dict(User.Position.choices)
     ranks = dict(User.Rank.choices)
     columns = [
-        Column(_t("Name"), 12),
-        Column(_t("Mobile phone"), 14),
-        Column(_t("City"), 10),
-        Column(_t("County / district"), 12),
-        Column(_t("Township / subdistrict"), 14),
-        Column(_t("Village / community"), 14),
-        Column(_t("Position"), 16),
-        Column(_t("Rank"), 14),
-        Column(_t("In-person hours this year"), 12, "number"),
-        Column(_t("Online hours this year"), 12, "number"),
-        Column(_t("Hours in five years"), 12, "number"),
-        Column(_t("Meets credit hours"), 10),
+        Column(gettext("Name"), 12),
+        Column(gettext("Mobile phone"), 14),
+        Column(gettext("City"), 10),
+        Column(gettext("County / district"), 12),
+        Column(gettext("Township / subdistrict"), 14),
+        Column(gettext("Village / community"), 14),
+        Column(gettext("Position"), 16),
+        Column(gettext("Rank"), 14),
+        Column(gettext("In-person hours this year"), 12, "number"),
+        Column(gettext("Online hours this year"), 12, "number"),
+        Column(gettext("Hours in five years"), 12, "number"),
+        Column(gettext("Meets credit hours"), 10),
     ]
     if kind in ("village", "township"):
-        columns.append(Column(_t("Enrolled in such a class"), 14))
+        columns.append(Column(gettext("Enrolled in such a class"), 14))
     fields = [
-        "full_name", "phone", "city_name", "county_name", "township_name", "village_name",
-        "position", "rank", "hours_in_person", "hours_online", "hours_five_years", "compliant",
+        "full_name",
+        "phone",
+        "city_name",
+        "county_name",
+        "township_name",
+        "village_name",
+        "position",
+        "rank",
+        "hours_in_person",
+        "hours_online",
+        "hours_five_years",
+        "compliant",
     ]
     if kind in ("village", "township"):
         fields.append("enrolled")
@@ -131,41 +171,50 @@ def people_table(queryset, kind):
 
 def class_list_table(queryset):
     columns = [
-        Column(_t("Class"), 40),
-        Column(_t("Class code"), 16),
-        Column(_t("Organising unit"), 14),
-        Column(_t("Level"), 10),
-        Column(_t("Rotation training"), 8),
-        Column(_t("Start date"), 12, "date"),
-        Column(_t("End date"), 12, "date"),
-        Column(_t("Status"), 10),
-        Column(_t("Trainees"), 10, "number"),
-        Column(_t("Completed"), 10, "number"),
+        Column(gettext("Class"), 40),
+        Column(gettext("Class code"), 16),
+        Column(gettext("Organising unit"), 14),
+        Column(gettext("Level"), 10),
+        Column(gettext("Rotation training"), 8),
+        Column(gettext("Start date"), 12, "date"),
+        Column(gettext("End date"), 12, "date"),
+        Column(gettext("Status"), 10),
+        Column(gettext("Trainees"), 10, "number"),
+        Column(gettext("Completed"), 10, "number"),
     ]
 
     def gen():
         for c in queryset.iterator(chunk_size=500):
-            yield (c.name, c.code, c.organising_unit.name, str(c.get_level_display()),
-                   c.is_rotation, c.start_date, c.end_date, str(c.get_status_display()),
-                   c.visible, c.completed)
+            yield (
+                c.name,
+                c.code,
+                c.organising_unit.name,
+                str(c.get_level_display()),
+                c.is_rotation,
+                c.start_date,
+                c.end_date,
+                str(c.get_status_display()),
+                c.visible,
+                c.completed,
+            )
 
     return columns, gen()
 
 
 def class_table(report):
     columns = [
-        Column(_t("Name"), 12),
-        Column(_t("Unit"), 16),
-        Column(_t("Position"), 16),
-        Column(_t("Enrolment"), 10),
+        Column(gettext("Name"), 12),
+        Column(gettext("Unit"), 16),
+        Column(gettext("Position"), 16),
+        Column(gettext("Enrolment"), 10),
         *[Column(str(label), 8, "number") for _, label in ATTENDANCE_SERIES],
-        Column(_t("Leave share (%)"), 10, "percent"),
-        Column(_t("Absent days"), 10, "number"),
-        Column(_t("Best quiz score (%)"), 12, "number"),
-        Column(_t("Failed quizzes"), 10, "number"),
-        Column(_t("Final exam (%)"), 10, "number"),
-        Column(_t("Certificate"), 18),
-        Column(_t("At risk"), 24),
+        Column(gettext("Leave share (%)"), 10, "percent"),
+        Column(gettext("Absent days"), 10, "number"),
+        Column(gettext("Best quiz score (%)"), 12, "number"),
+        Column(gettext("Failed quizzes"), 10, "number"),
+        Column(gettext("Final exam (%)"), 10, "number"),
+        Column(gettext("Certificate"), 18),
+        Column(gettext("At risk"), 24),
     ]
 
     def gen():
@@ -173,12 +222,15 @@ def class_table(report):
             t = line.trainee
             a = line.attendance
             yield (
-                str(t), t.org_unit.name if t.org_unit else "", str(t.get_position_display()),
+                str(t),
+                t.org_unit.name if t.org_unit else "",
+                str(t.get_position_display()),
                 str(line.enrolment.get_status_display()),
                 *([getattr(a, k) for k, _ in ATTENDANCE_SERIES] if a else [None] * 5),
                 (a.leave_share * 100) if a else None,
                 a.absent_days if a else None,
-                line.best_percent, line.quizzes_failed if report.scores_available else None,
+                line.best_percent,
+                line.quizzes_failed if report.scores_available else None,
                 line.final_exam,
                 str(getattr(line.certificate, "number", "") or (line.certificate or "")),
                 "、".join(str(REASON_LABELS.get(r, r)) for r in line.reasons),
@@ -189,18 +241,24 @@ def class_table(report):
 
 def person_table(context):
     columns = [
-        Column(_t("Class"), 40),
-        Column(_t("Level"), 10),
-        Column(_t("Start date"), 12, "date"),
-        Column(_t("End date"), 12, "date"),
-        Column(_t("Credit hours"), 10, "number"),
-        Column(_t("Enrolment"), 10),
+        Column(gettext("Class"), 40),
+        Column(gettext("Level"), 10),
+        Column(gettext("Start date"), 12, "date"),
+        Column(gettext("End date"), 12, "date"),
+        Column(gettext("Credit hours"), 10, "number"),
+        Column(gettext("Enrolment"), 10),
     ]
 
     def gen():
         for e in context["enrolments"]:
             c = e.training_class
-            yield (c.name, str(c.get_level_display()), c.start_date, c.end_date,
-                   c.credit_hours, str(e.get_status_display()))
+            yield (
+                c.name,
+                str(c.get_level_display()),
+                c.start_date,
+                c.end_date,
+                c.credit_hours,
+                str(e.get_status_display()),
+            )
 
     return columns, gen()

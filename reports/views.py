@@ -10,24 +10,23 @@ from django.db.models import Count, Q, Sum
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ledger.models import CreditEntry
 from people.models import OrgUnit, User
 from training.models import Enrolment, TrainingClass
 
-from . import charts, sources
+from . import charts, tables
 from .class_report import class_get_for_report, class_report
-from .coverage import MISSING_LISTS, CoverageRow, coverage_report, missing_list
+from .coverage import MISSING_LISTS, coverage_report, missing_list
 from .errors import BadListKind, BadPage, ReportParameterError, UnitNotInScope
 from .exports import export_format, export_response
 from .overview import overview_get
 from .params import page_parse, period_parse, scope_top_units, unit_parse, year_parse
 from .scope import may_view_reports, person_q, report_class_list
-from . import tables
 
 PAGE_SIZE = 50
 REPORTS_HOME = {"url": "", "label": _("Reports")}
@@ -60,8 +59,8 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
                 request,
                 "reports/error.html",
                 {
-                    "page_title": _t("Report"),
-                    "header_title": _t("Report"),
+                    "page_title": gettext("Report"),
+                    "header_title": gettext("Report"),
                     "header_icon": "warning",
                     "breadcrumbs_items": [],
                     "error": exc,
@@ -95,7 +94,8 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
         if self.unit is None:
             return []
         prefixes = [
-            self.unit.path[:i] for i in range(OrgUnit.steplen, len(self.unit.path) + 1, OrgUnit.steplen)
+            self.unit.path[:i]
+            for i in range(OrgUnit.steplen, len(self.unit.path) + 1, OrgUnit.steplen)
         ]
         tops = [u.path for u in self.top_units]
         return [
@@ -107,15 +107,13 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
     def get_breadcrumbs_items(self):
         return [
             *self.breadcrumbs_items,
-            {"url": reverse("reports_admin:overview"), "label": _t("Reports")},
+            {"url": reverse("reports_admin:overview"), "label": gettext("Reports")},
             {"url": "", "label": self.get_page_title()},
         ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["trail"] = [
-            {"unit": u, "url": self.link(unit=u.pk)} for u in self.unit_trail()
-        ]
+        context["trail"] = [{"unit": u, "url": self.link(unit=u.pk)} for u in self.unit_trail()]
         context["unit"] = self.unit
         context["many_tops"] = len(self.top_units) > 1
         context["all_url"] = self.link(unit="") if len(self.top_units) > 1 else ""
@@ -166,24 +164,24 @@ class OverviewView(ReportView):
         context["chart_attendance"] = charts.stacked_hbar_chart(
             data.attendance_by_session or [],
             series=[(k, str(v)) for k, v in S],
-            title=_t("Attendance by session"),
-            empty=_t("No attendance recorded yet.")
+            title=gettext("Attendance by session"),
+            empty=gettext("No attendance recorded yet.")
             if data.attendance_by_session is not None
-            else _t("Attendance is not available yet."),
+            else gettext("Attendance is not available yet."),
         )
         context["chart_scores"] = charts.column_chart(
             data.score_distribution or [],
-            title=_t("Quiz score distribution"),
-            empty=_t("No submitted quizzes this year.")
+            title=gettext("Quiz score distribution"),
+            empty=gettext("No submitted quizzes this year.")
             if data.score_distribution is not None
-            else _t("Scores are not available yet."),
+            else gettext("Scores are not available yet."),
         )
         context["chart_completion"] = charts.hbar_chart(
             [(r["label"], r["rate"]) for r in data.completion_by_unit],
-            title=_t("Completion rate by unit"),
+            title=gettext("Completion rate by unit"),
             maximum=100,
             suffix="%",
-            empty=_t("No units to show."),
+            empty=gettext("No units to show."),
         )
         context["completion_rows"] = [
             {**r, "url": self.link(unit=r.get("pk"))} for r in data.completion_by_unit
@@ -194,8 +192,11 @@ class OverviewView(ReportView):
         o = context["o"]
         columns, rows = tables.overview_table(o)
         return export_response(
-            self.export, filename="overview", title=_t("Training overview"),
-            columns=columns, rows=rows,
+            self.export,
+            filename="overview",
+            title=gettext("Training overview"),
+            columns=columns,
+            rows=rows,
         )
 
 
@@ -219,7 +220,7 @@ class CoverageView(PeriodMixin, ReportView):
             rows.append(
                 {
                     "row": row,
-                    "label": row.unit.name if row.unit else _t("Attached to this unit"),
+                    "label": row.unit.name if row.unit else gettext("Attached to this unit"),
                     "drill": self.link(unit=row.unit.pk) if row.unit else "",
                     "lists": {
                         kind: self.link("missing", unit=target.pk if target else "", list=kind)
@@ -238,17 +239,17 @@ class CoverageView(PeriodMixin, ReportView):
             },
             chart_village=charts.hbar_chart(
                 [(r["label"], r["row"].village_rate) for r in rows],
-                title=_t("Village Party secretaries trained at provincial or city level"),
+                title=gettext("Village Party secretaries trained at provincial or city level"),
                 maximum=100,
                 suffix="%",
-                empty=_t("No units to show."),
+                empty=gettext("No units to show."),
             ),
             chart_rotation=charts.hbar_chart(
                 [(r["label"], r["row"].rotation_rate) for r in rows],
-                title=_t("Village cadres with rotation training"),
+                title=gettext("Village cadres with rotation training"),
                 maximum=100,
                 suffix="%",
-                empty=_t("No units to show."),
+                empty=gettext("No units to show."),
             ),
         )
         return context
@@ -256,8 +257,11 @@ class CoverageView(PeriodMixin, ReportView):
     def export_response(self, context):
         columns, rows = tables.coverage_table(context["report"], context["rows"])
         return export_response(
-            self.export, filename="coverage", title=_t("Training coverage"),
-            columns=columns, rows=rows,
+            self.export,
+            filename="coverage",
+            title=gettext("Training coverage"),
+            columns=columns,
+            rows=rows,
         )
 
 
@@ -310,8 +314,11 @@ class MissingListView(PeriodMixin, ReportView):
     def export_response(self, context):
         columns, rows = tables.people_table(self.queryset(), self.kind)
         return export_response(
-            self.export, filename=f"missing-{self.kind}",
-            title=str(MISSING_LABELS[self.kind]), columns=columns, rows=rows,
+            self.export,
+            filename=f"missing-{self.kind}",
+            title=str(MISSING_LABELS[self.kind]),
+            columns=columns,
+            rows=rows,
         )
 
     def get_context_for_export(self):
@@ -329,7 +336,9 @@ class ClassListView(ReportView):
         self.status = request.GET.get("status") or ""
         if self.status and self.status not in TrainingClass.Status.values:
             raise ReportParameterError(self.status)
-        self.year = year_parse(request.GET.get("year"), default=0) if request.GET.get("year") else None
+        self.year = (
+            year_parse(request.GET.get("year"), default=0) if request.GET.get("year") else None
+        )
 
     def params(self):
         return {**super().params(), "status": self.status, "year": self.year or ""}
@@ -340,14 +349,20 @@ class ClassListView(ReportView):
             classes = classes.filter(status=self.status)
         if self.year:
             classes = classes.filter(start_date__year=self.year)
-        return classes.select_related("organising_unit").annotate(
-            visible=Count("enrolments", filter=person_q(self.viewer, None, field="enrolments__trainee")),
-            completed=Count(
-                "enrolments",
-                filter=person_q(self.viewer, None, field="enrolments__trainee")
-                & Q(enrolments__status=Enrolment.Status.COMPLETED),
-            ),
-        ).order_by("-start_date", "-pk")
+        return (
+            classes.select_related("organising_unit")
+            .annotate(
+                visible=Count(
+                    "enrolments", filter=person_q(self.viewer, None, field="enrolments__trainee")
+                ),
+                completed=Count(
+                    "enrolments",
+                    filter=person_q(self.viewer, None, field="enrolments__trainee")
+                    & Q(enrolments__status=Enrolment.Status.COMPLETED),
+                ),
+            )
+            .order_by("-start_date", "-pk")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -371,7 +386,11 @@ class ClassListView(ReportView):
     def export_response(self, context):
         columns, rows = tables.class_list_table(self.queryset())
         return export_response(
-            self.export, filename="classes", title=_t("Class reports"), columns=columns, rows=rows
+            self.export,
+            filename="classes",
+            title=gettext("Class reports"),
+            columns=columns,
+            rows=rows,
         )
 
 
@@ -404,14 +423,17 @@ class ClassReportView(ReportView):
             series=S,
             chart_attendance=charts.stacked_hbar_chart(
                 [
-                    {"label": f"{s['session'].date:%m-%d} {s['session'].get_half_day_display()}", **s}
+                    {
+                        "label": f"{s['session'].date:%m-%d} {s['session'].get_half_day_display()}",
+                        **s,
+                    }
                     for s in report.sessions
                 ],
                 series=[(k, str(v)) for k, v in S],
-                title=_t("Attendance by session"),
-                empty=_t("No attendance recorded yet.")
+                title=gettext("Attendance by session"),
+                empty=gettext("No attendance recorded yet.")
                 if report.attendance_available
-                else _t("Attendance is not available yet."),
+                else gettext("Attendance is not available yet."),
             ),
             reason_labels=tables.REASON_LABELS,
             status_short=tables.STATUS_SHORT,
@@ -423,8 +445,11 @@ class ClassReportView(ReportView):
     def export_response(self, context):
         columns, rows = tables.class_table(context["report"])
         return export_response(
-            self.export, filename=f"class-{self.klass.pk}", title=str(self.klass.code),
-            columns=columns, rows=rows,
+            self.export,
+            filename=f"class-{self.klass.pk}",
+            title=str(self.klass.code),
+            columns=columns,
+            rows=rows,
         )
 
 
@@ -443,7 +468,10 @@ class PersonView(ReportView):
             .first()
         )
         if person is None:
-            raise UnitNotInScope(str(self.kwargs["pk"]), message=_("This person does not exist or is outside the units you manage."))
+            raise UnitNotInScope(
+                str(self.kwargs["pk"]),
+                message=_("This person does not exist or is outside the units you manage."),
+            )
         self.person = person
         self.unit = person.org_unit
 
@@ -478,7 +506,7 @@ class PersonView(ReportView):
                 User.objects.filter(pk=person.pk),
                 period=Period(datetime.date(2021, 1, 1), datetime.date(2025, 12, 31)),
                 year=self.year,
-                req=requirements_get(),
+                reqs=requirements_get(),
             )
             .values("hours_in_person", "hours_online", "hours_five_years", "compliant")
             .first()
@@ -497,6 +525,9 @@ class PersonView(ReportView):
     def export_response(self, context):
         columns, rows = tables.person_table(context)
         return export_response(
-            self.export, filename=f"person-{self.person.pk}", title=str(self.person),
-            columns=columns, rows=rows,
+            self.export,
+            filename=f"person-{self.person.pk}",
+            title=str(self.person),
+            columns=columns,
+            rows=rows,
         )

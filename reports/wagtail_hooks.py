@@ -19,14 +19,34 @@ class ReportMenuItem(MenuItem):
 
 def _items():
     return [
-        ReportMenuItem(_("Overview"), reverse_lazy("reports_admin:overview"), name="report-overview",
-                       icon_name="view", order=100),
-        ReportMenuItem(_("Training coverage"), reverse_lazy("reports_admin:coverage"),
-                       name="report-coverage", icon_name="group", order=200),
-        ReportMenuItem(_("Who is missing"), reverse_lazy("reports_admin:missing"),
-                       name="report-missing", icon_name="warning", order=300),
-        ReportMenuItem(_("Class reports"), reverse_lazy("reports_admin:classes"),
-                       name="report-classes", icon_name="list-ul", order=400),
+        ReportMenuItem(
+            _("Overview"),
+            reverse_lazy("reports_admin:overview"),
+            name="report-overview",
+            icon_name="view",
+            order=100,
+        ),
+        ReportMenuItem(
+            _("Training coverage"),
+            reverse_lazy("reports_admin:coverage"),
+            name="report-coverage",
+            icon_name="group",
+            order=200,
+        ),
+        ReportMenuItem(
+            _("Who is missing"),
+            reverse_lazy("reports_admin:missing"),
+            name="report-missing",
+            icon_name="warning",
+            order=300,
+        ),
+        ReportMenuItem(
+            _("Class reports"),
+            reverse_lazy("reports_admin:classes"),
+            name="report-classes",
+            icon_name="list-ul",
+            order=400,
+        ),
     ]
 
 

@@ -38,4 +38,3 @@ RULES = {
         expect=A_ONLY,
     ),
 }
-

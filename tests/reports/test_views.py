@@ -1,0 +1,212 @@
+"""The report screens and exports as organisers use them: scope, parameters, files."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.training.factories import ClassSessionFactory, class_for_world
+
+from .factories import city_class, enrol, hours
+
+OVERVIEW = "reports_admin:overview"
+COVERAGE = "reports_admin:coverage"
+MISSING = "reports_admin:missing"
+CLASSES = "reports_admin:classes"
+
+
+def _get(client, user, name, query="", **kwargs):
+    client.force_login(user)
+    return client.get(reverse(name, kwargs=kwargs or None) + query)
+
+
+def _body(response) -> str:
+    if hasattr(response, "streaming_content"):
+        return b"".join(response.streaming_content).decode("utf-8-sig")
+    return response.content.decode()
+
+
+def _xlsx_rows(response):
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+
+
+@pytest.fixture
+def data(world):
+    """Both counties' village secretaries trained at city level; a class per county."""
+    city = city_class(world)
+    enrol(city, world.trainee_a)
+    enrol(city, world.trainee_b)
+    hours(world.trainee_a, "12", year=2025)
+    hours(world.trainee_b, "13", year=2025)
+    klass = class_for_world(world)
+    ClassSessionFactory(training_class=klass)
+    return {"city": city, "klass": klass, "klass_b": world.extra["class_b"]}
+
+
+# --- An organiser of one county never sees the other county's people -----------------
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        (OVERVIEW, ""),
+        (OVERVIEW, "?export=csv"),
+        (COVERAGE, ""),
+        (COVERAGE, "?export=csv"),
+        (MISSING, "?list=all"),
+        (MISSING, "?list=all&export=csv"),
+        (MISSING, "?list=credit&year=2025"),
+        (CLASSES, ""),
+        (CLASSES, "?export=csv"),
+    ],
+)
+def test_county_organiser_never_sees_the_other_county(client, world, data, name, query):
+    response = _get(client, world.organiser, name, query)
+    assert response.status_code == 200
+    body = _body(response)
+    assert "罗山" in body or "学员甲" in body or "周党镇" in body
+    for foreign in ("学员乙", "息县", "项店镇", "河口村"):
+        assert foreign not in body, (name, query, foreign)
+
+
+def test_city_organiser_sees_both_counties(client, world, data):
+    body = _body(_get(client, world.city_organiser, MISSING, "?list=all&year=2025"))
+    assert "学员甲" in body and "学员乙" in body
+    body = _body(_get(client, world.city_organiser, COVERAGE))
+    assert "罗山县" in body and "息县" in body
+
+
+def test_drill_down_to_the_other_county_is_refused(client, world, data):
+    for name in (OVERVIEW, COVERAGE, MISSING, CLASSES):
+        for unit in (world.county_b, world.township_b, world.village_b, world.city):
+            response = _get(client, world.organiser, name, f"?unit={unit.pk}")
+            assert response.status_code == 404
+            assert response.context["error"].code == "report_unit_not_in_scope"
+            assert "学员乙" not in _body(response)
+    # Exports are refused the same way.
+    response = _get(client, world.organiser, MISSING, f"?unit={world.county_b.pk}&export=xlsx")
+    assert response.status_code == 404
+
+
+def test_drill_down_inside_the_county_down_to_a_person(client, world, data):
+    response = _get(client, world.organiser, COVERAGE, f"?unit={world.township_a.pk}")
+    assert response.status_code == 200
+    rows = {r["label"]: r["row"] for r in response.context["rows"]}
+    assert rows["东湾村"].village_total == 1 and rows["东湾村"].village_trained == 1
+    response = _get(client, world.organiser, MISSING, f"?unit={world.village_a.pk}&list=all")
+    assert [p.pk for p in response.context["people"]] == [world.trainee_a.pk]
+    response = _get(client, world.organiser, "reports_admin:person", pk=world.trainee_a.pk)
+    assert response.status_code == 200
+    assert data["city"].name in _body(response)
+
+
+def test_person_of_another_county_is_not_found(client, world, data):
+    response = _get(client, world.organiser, "reports_admin:person", pk=world.trainee_b.pk)
+    assert response.status_code == 404
+    assert response.context["error"].code == "report_unit_not_in_scope"
+
+
+def test_class_of_a_city_shows_only_the_county_people(client, world, data):
+    response = _get(client, world.organiser, "reports_admin:class", pk=data["city"].pk)
+    assert response.status_code == 200
+    assert not response.context["report"].whole_roster
+    names = [line.trainee.full_name for line in response.context["report"].lines]
+    assert names == ["学员甲"]
+    assert "学员乙" not in _body(
+        _get(client, world.organiser, "reports_admin:class", "?export=csv", pk=data["city"].pk)
+    )
+    whole = _get(client, world.city_organiser, "reports_admin:class", pk=data["city"].pk)
+    assert {line.trainee.full_name for line in whole.context["report"].lines} == {
+        "学员甲",
+        "学员乙",
+    }
+
+
+def test_class_of_the_other_county_is_not_found(client, world, data):
+    response = _get(client, world.organiser, "reports_admin:class", pk=data["klass_b"].pk)
+    assert response.status_code == 404
+    assert response.context["error"].code == "report_class_not_in_scope"
+
+
+# --- Bad parameters get a clear message, never a server error ------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "status", "code"),
+    [
+        (COVERAGE, "?unit=abc", 400, "report_bad_unit"),
+        (COVERAGE, "?unit=-3", 400, "report_bad_unit"),
+        (COVERAGE, "?unit=99999999", 404, "report_unit_not_in_scope"),
+        (COVERAGE, "?unit=1e9", 400, "report_bad_unit"),
+        (COVERAGE, "?start=2025-13-01", 400, "report_bad_period"),
+        (COVERAGE, "?start=2025-06-01&end=2025-01-01", 400, "report_bad_period"),
+        (COVERAGE, "?end=yesterday", 400, "report_bad_period"),
+        (COVERAGE, "?year=20x5", 400, "report_bad_year"),
+        (COVERAGE, "?year=1850", 400, "report_bad_year"),
+        (COVERAGE, "?export=pdf", 400, "report_bad_format"),
+        (MISSING, "?list=everyone", 400, "report_bad_list"),
+        (MISSING, "?page=0", 400, "report_bad_page"),
+        (MISSING, "?page=999", 400, "report_bad_page"),
+        (MISSING, "?page=%27%3B--", 400, "report_bad_page"),
+        (OVERVIEW, "?year=0", 400, "report_bad_year"),
+        (CLASSES, "?status=open", 400, "report_bad_parameter"),
+    ],
+)
+def test_bad_parameters_get_a_clear_message(client, world, data, name, query, status, code):
+    response = _get(client, world.organiser, name, query)
+    assert response.status_code == status
+    assert response.context["error"].code == code
+    assert str(response.context["error"].message) in _body(response)
+
+
+# --- Exports -----------------------------------------------------------------------------
+
+
+def test_csv_has_a_bom_and_chinese_headers(client, world, data):
+    response = _get(client, world.organiser, MISSING, "?list=all&year=2025&export=csv")
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][0] == "姓名"
+    assert rows[1][0] == "学员甲" and rows[1][3] == "罗山县"
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_xlsx_opens_with_dates_as_dates(client, world, data):
+    response = _get(client, world.organiser, COVERAGE, "?export=xlsx")
+    assert response.status_code == 200
+    rows = _xlsx_rows(response)
+    assert rows[0][0] == "单位"
+    assert rows[-1][0] == "合计"
+    assert rows[1][-2] == datetime.datetime(2021, 1, 1)  # a real date, not text
+    response = _get(client, world.organiser, MISSING, "?list=all&export=xlsx")
+    rows = _xlsx_rows(response)
+    assert [r[0] for r in rows[1:]] == ["学员甲"]
+
+
+def test_class_report_export(client, world, data):
+    response = _get(
+        client, world.city_organiser, "reports_admin:class", "?export=xlsx", pk=data["city"].pk
+    )
+    rows = _xlsx_rows(response)
+    assert rows[0][0] == "姓名"
+    assert {r[0] for r in rows[1:]} == {"学员甲", "学员乙"}
+
+
+def test_pages_render_for_the_city_organiser(client, world, data):
+    for name in (OVERVIEW, COVERAGE, MISSING, CLASSES):
+        response = _get(client, world.city_organiser, name)
+        assert response.status_code == 200, name
+        assert "<svg" in _body(response) or name in (MISSING, CLASSES)
+
+
+def test_menu_shows_reports_to_organisers_only(client, world):
+    body = _get(client, world.organiser, "wagtailadmin_home").content.decode()
+    assert reverse(COVERAGE) in body
+    body = _get(client, world.instructor, "wagtailadmin_home").content.decode()
+    assert reverse(COVERAGE) not in body
