@@ -1,1 +1,712 @@
+"""Question bank, quizzes and exams, attempts, written work and grades.
 
+Attempts never point at an editable question: they point at an immutable `QuestionVersion`
+snapshot, so editing a question after trainees answered it changes no past attempt or score.
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from training.models import TrainingClass
+
+# Answers that arrive this long after the deadline (a slow phone network) are still taken;
+# the overdue job submits only after it, so a save in flight at the deadline is not lost.
+ANSWER_GRACE_SECONDS = 15
+
+
+class Grade(models.TextChoices):
+    """The four-level scale of written work and essays (优秀/良好/合格/不合格)."""
+
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+
+
+PASSING_GRADES = (Grade.EXCELLENT, Grade.GOOD, Grade.PASS)
+
+
+def private_storage():
+    """Trainee uploads live outside MEDIA_ROOT and are only served through a checked view."""
+    location = getattr(settings, "ASSESSMENTS_UPLOAD_ROOT", None) or (
+        settings.BASE_DIR / "var" / "uploads"
+    )
+    return FileSystemStorage(location=location, base_url=None)
+
+
+class QuestionCategory(models.Model):
+    """题库分类: questions are filed here and quizzes draw random questions from one."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("description")]
+
+    class Meta:
+        verbose_name = _("question category")
+        verbose_name_plural = _("question categories")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuestionTag(TaggedItemBase):
+    content_object = ParentalKey("Question", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class Question(index.Indexed, ClusterableModel):
+    """The editable question. Every content change makes a new `QuestionVersion`."""
+
+    class Type(models.TextChoices):
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        TRUE_FALSE = "true_false", _("True or false")
+        FILL_IN = "fill_in", _("Fill in the blank")
+        ESSAY = "essay", _("Short answer")
+
+    class Scoring(models.TextChoices):
+        ALL_OR_NOTHING = "all", _("All or nothing")
+        PARTIAL = "partial", _("Partial credit")
+
+    category = models.ForeignKey(
+        QuestionCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="questions",
+    )
+    type = models.CharField(_("type"), max_length=16, choices=Type.choices)
+    stem = models.TextField(_("question"))
+    points = models.DecimalField(
+        _("points"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("1.0"),
+        validators=[MinValueValidator(Decimal("0.5"))],
+    )
+    scoring = models.CharField(
+        _("multiple-choice scoring"),
+        max_length=8,
+        choices=Scoring.choices,
+        default=Scoring.ALL_OR_NOTHING,
+        help_text=_(
+            "Partial credit: each correct option chosen earns its share, "
+            "any wrong option chosen earns nothing."
+        ),
+    )
+    true_false_answer = models.BooleanField(
+        _("the statement is true"), null=True, blank=True, help_text=_("True or false only.")
+    )
+    accepted_answers = models.TextField(
+        _("accepted answers"),
+        blank=True,
+        help_text=_(
+            "Fill in the blank only: one accepted answer per line. Full-width and half-width "
+            "characters, surrounding spaces and punctuation are ignored when comparing."
+        ),
+    )
+    explanation = models.TextField(_("explanation"), blank=True)
+    tags = ClusterTaggableManager(through=QuestionTag, blank=True, verbose_name=_("tags"))
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive questions are not drawn at random.")
+    )
+    current_version = models.ForeignKey(
+        "QuestionVersion",
+        verbose_name=_("current version"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("category"), FieldPanel("type"), FieldPanel("points")]),
+        FieldPanel("stem"),
+        MultiFieldPanel(
+            [FieldPanel("scoring"), InlinePanel("options", label=_("Options"))],
+            heading=_("Choices (single and multiple choice)"),
+        ),
+        FieldPanel("true_false_answer"),
+        FieldPanel("accepted_answers"),
+        FieldPanel("explanation"),
+        FieldRowPanel([FieldPanel("tags"), FieldPanel("is_active")]),
+    ]
+    search_fields = [index.SearchField("stem"), index.AutocompleteField("stem")]
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["category__name", "pk"]
+
+    def __str__(self) -> str:
+        stem = self.stem.replace("\n", " ")
+        return stem[:60] + ("…" if len(stem) > 60 else "")
+
+
+class QuestionOption(Orderable):
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="options")
+    text = models.CharField(_("option"), max_length=500)
+    is_correct = models.BooleanField(_("correct"), default=False)
+
+    panels = [FieldRowPanel([FieldPanel("text"), FieldPanel("is_correct")])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class QuestionVersion(models.Model):
+    """An immutable snapshot of a question as trainees saw it (type, options, key, points).
+
+    `data` holds: type, stem, points, scoring, options [{key, text, correct}],
+    true_false, accepted [..], explanation. Rows are only ever inserted.
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    content_hash = models.CharField(max_length=64)
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("question version")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "number"], name="question_version_number"),
+            models.UniqueConstraint(
+                fields=["question", "content_hash"], name="question_version_content"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} v{self.number}"
+
+
+class Quiz(index.Indexed, ClusterableModel):
+    """随堂测验 or 结业考试: its settings and slots (fixed questions or random draws)."""
+
+    class GradingMethod(models.TextChoices):
+        HIGHEST = "highest", _("Highest attempt")
+        LAST = "last", _("Last attempt")
+        FIRST = "first", _("First attempt")
+        AVERAGE = "average", _("Average of attempts")
+
+    class Review(models.TextChoices):
+        NEVER = "never", _("Never")
+        AFTER_SUBMIT = "after_submit", _("After the attempt is submitted")
+        AFTER_CLOSE = "after_close", _("After the quiz closes")
+
+    class Layout(models.TextChoices):
+        ONE_PAGE = "one_page", _("All questions on one page")
+        PER_QUESTION = "per_question", _("One question per page")
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("instructions"), blank=True)
+    training_class = models.ForeignKey(
+        TrainingClass,
+        verbose_name=_("training class"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="quizzes",
+        help_text=_("Leave empty for a quiz used only in course lessons."),
+    )
+    is_final_exam = models.BooleanField(
+        _("final exam"), default=False, help_text=_("The class's final exam (结业考试).")
+    )
+    is_required = models.BooleanField(
+        _("required for completion"),
+        default=False,
+        help_text=_("Trainees of the class must pass it to complete the class."),
+    )
+    course_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("course"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The course whose gradebook lists this quiz."),
+    )
+    pass_mark = models.DecimalField(
+        _("pass mark (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("60"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    time_limit_minutes = models.PositiveIntegerField(
+        _("time limit (minutes)"), null=True, blank=True, help_text=_("Empty: no time limit.")
+    )
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    attempts_allowed = models.PositiveIntegerField(
+        _("attempts allowed"), default=1, help_text=_("0 means unlimited.")
+    )
+    grading_method = models.CharField(
+        _("grading method"),
+        max_length=16,
+        choices=GradingMethod.choices,
+        default=GradingMethod.HIGHEST,
+    )
+    shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
+    shuffle_options = models.BooleanField(_("shuffle options"), default=False)
+    review = models.CharField(
+        _("show answers and explanations"),
+        max_length=16,
+        choices=Review.choices,
+        default=Review.AFTER_SUBMIT,
+    )
+    layout = models.CharField(
+        _("layout"), max_length=16, choices=Layout.choices, default=Layout.ONE_PAGE
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("training_class"),
+                FieldRowPanel([FieldPanel("is_final_exam"), FieldPanel("is_required")]),
+                FieldPanel("course_page"),
+            ],
+            heading=_("Where it is used"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("pass_mark"),
+                        FieldPanel("time_limit_minutes"),
+                        FieldPanel("attempts_allowed"),
+                    ]
+                ),
+                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+                FieldRowPanel([FieldPanel("grading_method"), FieldPanel("review")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("shuffle_questions"),
+                        FieldPanel("shuffle_options"),
+                        FieldPanel("layout"),
+                    ]
+                ),
+            ],
+            heading=_("Settings"),
+        ),
+        InlinePanel("slots", label=_("Questions"), min_num=1),
+    ]
+    search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
+
+    class Meta:
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training_class"],
+                condition=Q(is_final_exam=True),
+                name="one_final_exam_per_class",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_final_exam=False) | Q(training_class__isnull=False),
+                name="final_exam_needs_class",
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=models.F("opens_at")),
+                name="quiz_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return (self.opens_at is None or now >= self.opens_at) and (
+            self.closes_at is None or now < self.closes_at
+        )
+
+    def is_closed(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.closes_at is not None and now >= self.closes_at
+
+
+class QuizSlot(Orderable):
+    """One place in the quiz: a fixed question, or N questions drawn from a category."""
+
+    quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="slots")
+    question = models.ForeignKey(
+        Question,
+        verbose_name=_("question"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        QuestionCategory,
+        verbose_name=_("random from category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    draw_count = models.PositiveIntegerField(
+        _("how many to draw"), default=1, validators=[MinValueValidator(1)]
+    )
+    points = models.DecimalField(
+        _("points each"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the question's own points."),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("question"), FieldPanel("category"), FieldPanel("draw_count")]),
+        FieldPanel("points"),
+    ]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(question__isnull=False) & Q(category__isnull=True))
+                | (Q(question__isnull=True) & Q(category__isnull=False)),
+                name="slot_question_xor_category",
+            ),
+        ]
+
+
+class Attempt(models.Model):
+    """One trainee's go at a quiz. Its questions and draw are fixed when it starts."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="quiz_attempts"
+    )
+    number = models.PositiveIntegerField(_("attempt"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.IN_PROGRESS
+    )
+    started_at = models.DateTimeField(_("started at"))
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    auto_submitted = models.BooleanField(_("submitted at the deadline"), default=False)
+    score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    max_score = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("0"))
+    percent = models.DecimalField(
+        _("percent"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+    pending_manual = models.PositiveIntegerField(_("answers awaiting grading"), default=0)
+    graded_count = models.PositiveIntegerField(
+        default=0, help_text="How many times auto-grading ran; a second run is a defect."
+    )
+
+    class Meta:
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
+        ordering = ["quiz", "trainee", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "trainee", "number"], name="attempt_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "trainee"],
+                condition=Q(status="in_progress"),
+                name="one_open_attempt_per_quiz",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="in_progress") | Q(submitted_at__isnull=False),
+                name="submitted_attempt_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} #{self.number} ({self.trainee_id})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_graded(self) -> bool:
+        return self.is_finished and self.pending_manual == 0
+
+    def answer_cutoff(self):
+        if self.deadline is None:
+            return None
+        return self.deadline + timezone.timedelta(seconds=ANSWER_GRACE_SECONDS)
+
+
+class AttemptQuestion(models.Model):
+    """A question as placed in one attempt, with the trainee's saved answer and its score.
+
+    `answer_seq` is the client's sequence number of the saved answer: a save only applies
+    when its number is higher, so an older save arriving late never overwrites a newer one.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField()
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(max_digits=5, decimal_places=1)
+    option_order = models.JSONField(default=list, blank=True)
+    answer = models.JSONField(null=True, blank=True)
+    answer_seq = models.BigIntegerField(default=0)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    needs_grading = models.BooleanField(default=False)
+    grade = models.CharField(_("grade"), max_length=16, choices=Grade.choices, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="attempt_position"),
+            models.UniqueConstraint(fields=["attempt", "version"], name="attempt_version_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["needs_grading"], condition=Q(needs_grading=True), name="aq_needs_grading"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}#{self.position}"
+
+    @cached_property
+    def data(self) -> dict:
+        return self.version.data
+
+    @property
+    def type(self) -> str:
+        return self.data["type"]
+
+
+class Assignment(index.Indexed, models.Model):
+    """Written work: 学习心得, 调研报告 or 案例分析, with a text answer and/or an upload."""
+
+    class Kind(models.TextChoices):
+        REFLECTION = "reflection", _("Learning reflection")
+        RESEARCH = "research", _("Field-research report")
+        CASE = "case", _("Case analysis")
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    instructions = models.TextField(_("instructions"))
+    training_class = models.ForeignKey(
+        TrainingClass,
+        verbose_name=_("training class"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    course_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("course"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    accepts_text = models.BooleanField(_("text answer"), default=True)
+    accepts_file = models.BooleanField(_("file upload"), default=True)
+    max_file_mb = models.PositiveIntegerField(
+        _("largest file (MB)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    is_required = models.BooleanField(_("required for completion"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("title"), FieldPanel("kind")]),
+        FieldPanel("instructions"),
+        FieldRowPanel([FieldPanel("training_class"), FieldPanel("course_page")]),
+        FieldRowPanel([FieldPanel("due_at"), FieldPanel("is_required")]),
+        FieldRowPanel(
+            [FieldPanel("accepts_text"), FieldPanel("accepts_file"), FieldPanel("max_file_mb")]
+        ),
+    ]
+    search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepts_text=True) | Q(accepts_file=True),
+                name="assignment_accepts_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_past_due(self, now=None) -> bool:
+        return self.due_at is not None and (now or timezone.now()) > self.due_at
+
+
+def _submission_path(instance, filename):
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"submissions/{instance.assignment_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class Submission(models.Model):
+    """A trainee's work for an assignment: one row per trainee, revised until graded."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Awaiting grading")
+        GRADED = "graded", _("Graded")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="submissions")
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions"
+    )
+    text = models.TextField(_("text"), blank=True)
+    file = models.FileField(
+        _("file"), upload_to=_submission_path, storage=private_storage, blank=True, max_length=200
+    )
+    file_name = models.CharField(max_length=200, blank=True)
+    file_mime = models.CharField(max_length=100, blank=True)
+    file_size = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+    is_late = models.BooleanField(_("late"), default=False)
+    grade = models.CharField(_("grade"), max_length=16, choices=Grade.choices, blank=True)
+    score = models.DecimalField(
+        _("score"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "trainee"], name="one_submission_per_trainee"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="submitted") | ~Q(grade=""), name="graded_submission_has_grade"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} – {self.trainee}"
+
+
+class GradeChange(models.Model):
+    """Audit of every (re)grade: who, when, old and new value. Insert-only."""
+
+    attempt_question = models.ForeignKey(
+        AttemptQuestion, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    old_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    new_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    old_grade = models.CharField(max_length=16, blank=True)
+    new_grade = models.CharField(max_length=16, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-changed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(attempt_question__isnull=False, submission__isnull=True)
+                | Q(attempt_question__isnull=True, submission__isnull=False),
+                name="grade_change_has_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_grade or self.old_score} → {self.new_grade or self.new_score}"
+
+
+class PendingImport(models.Model):
+    """A parsed, valid question file kept between preview and confirm; used once."""
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(max_length=200)
+    rows = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.file_name

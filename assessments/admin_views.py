@@ -1,0 +1,319 @@
+"""Staff screens in the Wagtail admin: question import/export, grading queue, gradebooks."""
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from lms.errors import DomainError
+from training.selectors import class_list_for_staff
+
+from .errors import ImportInvalid
+from .forms import AnswerGradeForm, ImportForm, SubmissionGradeForm
+from .models import GradeChange, PendingImport, Question
+from .selectors import (
+    answer_get_for_grader,
+    course_pages_with_assessments,
+    gradebook_for_class,
+    gradebook_for_course,
+    grading_queue_answers,
+    grading_queue_submissions,
+    is_assessment_staff,
+    is_grader,
+    submission_get_for_grader,
+)
+from .services.marking import answer_grade, submission_grade
+from .services.questions import (
+    question_import_confirm,
+    question_import_stage,
+    question_workbook,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_grader(request):
+    if not is_grader(request.user):
+        raise PermissionDenied
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    from django.utils.http import content_disposition_header
+
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+# --- question import / export --------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def questions_import(request):
+    _require_grader(request)
+    form = ImportForm()
+    problems = []
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                pending = question_import_stage(
+                    content=upload.read(), file_name=upload.name, actor=request.user
+                )
+            except ImportInvalid as exc:
+                problems = exc.problems
+                messages.error(request, exc.message)
+            else:
+                return redirect("assessments_admin:questions_import_preview", token=pending.token)
+    return render(
+        request,
+        "assessments/admin/questions_import.html",
+        {"form": form, "problems": problems},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def questions_import_preview(request, token):
+    _require_grader(request)
+    pending = PendingImport.objects.filter(
+        token=token, uploaded_by=request.user, confirmed_at__isnull=True
+    ).first()
+    if pending is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            created = question_import_confirm(token=token, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("assessments_admin:questions_import")
+        messages.success(request, _("%(n)d questions imported.") % {"n": len(created)})
+        return redirect("wagtailsnippets_assessments_question:list")
+    type_labels = dict(Question.Type.choices)
+    rows = [{**row, "type_label": type_labels.get(row["type"], "")} for row in pending.rows]
+    return render(
+        request,
+        "assessments/admin/questions_import_preview.html",
+        {"pending": pending, "rows": rows},
+    )
+
+
+@require_GET
+def questions_template(request):
+    _require_grader(request)
+    return _xlsx_response(question_workbook(), "题库导入模板.xlsx")
+
+
+@require_GET
+def questions_export(request):
+    _require_grader(request)
+    questions = (
+        Question.objects.select_related("category")
+        .prefetch_related("options", "tags")
+        .order_by("category__name", "pk")
+    )
+    category = request.GET.get("category")
+    if category and category.isdigit():
+        questions = questions.filter(category_id=int(category))
+    return _xlsx_response(question_workbook(questions), "题库导出.xlsx")
+
+
+# --- grading -------------------------------------------------------------------------
+
+
+@require_GET
+def grading_queue(request):
+    _require_grader(request)
+    return render(
+        request,
+        "assessments/admin/grading_queue.html",
+        {
+            "answers": list(grading_queue_answers(viewer=request.user)[:200]),
+            "submissions": list(grading_queue_submissions(viewer=request.user)[:200]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def grade_answer(request, pk):
+    _require_grader(request)
+    aq = answer_get_for_grader(viewer=request.user, pk=pk)
+    initial = {
+        "score": aq.score if aq.graded_at else None,
+        "grade": aq.grade,
+        "comment": aq.comment,
+    }
+    form = AnswerGradeForm(initial=initial)
+    if request.method == "POST":
+        form = AnswerGradeForm(request.POST)
+        if form.is_valid():
+            try:
+                answer_grade(
+                    grader=request.user,
+                    answer_id=aq.pk,
+                    score=form.cleaned_data["score"],
+                    grade=form.cleaned_data["grade"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Grade saved."))
+                return redirect("assessments_admin:grading_queue")
+    return render(
+        request,
+        "assessments/admin/grade_answer.html",
+        {
+            "aq": aq,
+            "data": aq.version.data,
+            "form": form,
+            "changes": GradeChange.objects.filter(attempt_question=aq).select_related("changed_by"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def grade_submission(request, pk):
+    _require_grader(request)
+    sub = submission_get_for_grader(viewer=request.user, pk=pk)
+    form = SubmissionGradeForm(
+        initial={"grade": sub.grade or None, "score": sub.score, "comment": sub.comment}
+    )
+    if request.method == "POST":
+        form = SubmissionGradeForm(request.POST)
+        if form.is_valid():
+            try:
+                submission_grade(
+                    grader=request.user,
+                    submission_id=sub.pk,
+                    grade=form.cleaned_data["grade"],
+                    score=form.cleaned_data["score"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Grade saved."))
+                return redirect("assessments_admin:grading_queue")
+    return render(
+        request,
+        "assessments/admin/grade_submission.html",
+        {
+            "sub": sub,
+            "form": form,
+            "changes": GradeChange.objects.filter(submission=sub).select_related("changed_by"),
+        },
+    )
+
+
+# --- gradebooks ----------------------------------------------------------------------
+
+
+def _require_staff(request):
+    if not is_assessment_staff(request.user):
+        raise PermissionDenied
+
+
+@require_GET
+def gradebook_index(request):
+    _require_staff(request)
+    return render(
+        request,
+        "assessments/admin/gradebook_index.html",
+        {
+            "classes": class_list_for_staff(viewer=request.user).order_by("-start_date"),
+            "courses": course_pages_with_assessments(viewer=request.user),
+        },
+    )
+
+
+def _render_book(request, book, export_url):
+    return render(
+        request, "assessments/admin/gradebook.html", {"book": book, "export_url": export_url}
+    )
+
+
+@require_GET
+def gradebook_class(request, pk):
+    _require_staff(request)
+    book = gradebook_for_class(viewer=request.user, pk=pk)
+    return _render_book(
+        request, book, reverse("assessments_admin:gradebook_class_export", args=[pk])
+    )
+
+
+@require_GET
+def gradebook_course(request, pk):
+    _require_staff(request)
+    book = gradebook_for_course(viewer=request.user, page_id=pk)
+    return _render_book(
+        request, book, reverse("assessments_admin:gradebook_course_export", args=[pk])
+    )
+
+
+def gradebook_workbook(book) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "成绩册"
+    header = ["姓名", "手机号", "单位"]
+    for quiz in book.quizzes:
+        header += [
+            f"{quiz.title}（得分%）",
+            f"{quiz.title}（是否通过）",
+            f"{quiz.title}（作答次数）",
+        ]
+    for assignment in book.assignments:
+        header += [f"{assignment.title}（等级）", f"{assignment.title}（分数）"]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    grade_zh = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
+    for row in book.rows:
+        t = row.trainee
+        values = [t.full_name or t.username, t.phone, t.org_unit.name if t.org_unit else ""]
+        for result in row.quiz_results:
+            values += [
+                float(result.percent) if result.percent is not None else None,
+                "待评分"
+                if result.pending
+                else "通过"
+                if result.passed
+                else ("未通过" if result.passed is False else "未参加"),
+                result.attempts,
+            ]
+        for sub in row.submissions:
+            if sub is None:
+                values += ["未提交", None]
+            elif sub.status == "graded":
+                values += [
+                    grade_zh.get(sub.grade, sub.grade),
+                    float(sub.score) if sub.score is not None else None,
+                ]
+            else:
+                values += ["待评分", None]
+        sheet.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@require_GET
+def gradebook_class_export(request, pk):
+    _require_staff(request)
+    book = gradebook_for_class(viewer=request.user, pk=pk)
+    return _xlsx_response(gradebook_workbook(book), f"{book.title}-成绩册.xlsx")
+
+
+@require_GET
+def gradebook_course_export(request, pk):
+    _require_staff(request)
+    book = gradebook_for_course(viewer=request.user, page_id=pk)
+    return _xlsx_response(gradebook_workbook(book), f"{book.title}-成绩册.xlsx")

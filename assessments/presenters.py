@@ -1,0 +1,44 @@
+"""What templates get of a question: only what the trainee may see at that moment.
+
+Correct options, accepted answers and explanations are copied in only when `reveal` is
+true, so no template or JSON can leak them before the quiz's review setting allows.
+"""
+
+from .grading import correct_answer_display
+
+
+def question_view(aq, *, reveal: bool, show_marks: bool = False) -> dict:
+    data = aq.version.data
+    by_key = {o["key"]: o for o in data["options"]}
+    answer = aq.answer
+    chosen = set(answer if isinstance(answer, list) else [answer] if answer else [])
+    options = []
+    for i, key in enumerate(aq.option_order or list(by_key)):
+        option = {
+            "key": key,
+            "label": chr(65 + i),
+            "text": by_key[key]["text"],
+            "chosen": key in chosen,
+        }
+        if reveal:
+            option["correct"] = by_key[key]["correct"]
+        options.append(option)
+    view = {
+        "position": aq.position,
+        "type": data["type"],
+        "stem": data["stem"],
+        "points": aq.points,
+        "options": options,
+        "answer": answer,
+        "seq": aq.answer_seq,
+        "answered": answer is not None,
+    }
+    if show_marks:
+        view["score"] = aq.score
+        view["pending"] = aq.needs_grading
+        view["comment"] = aq.comment
+    if reveal:
+        view["correct_answer"] = correct_answer_display(data, aq.option_order)
+        view["explanation"] = data.get("explanation", "")
+        view["is_correct"] = aq.score is not None and aq.score == aq.points
+    return view

@@ -1,0 +1,458 @@
+"""Reads: what a trainee may take and see, what staff may grade, results and gradebooks."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from people.roles import Role, has_role
+from training.models import Enrolment, TrainingClass
+from training.selectors import class_list_for_staff
+
+from .models import (
+    PASSING_GRADES,
+    Assignment,
+    Attempt,
+    AttemptQuestion,
+    Quiz,
+    Submission,
+)
+
+ACTIVE_ENROLMENT = [Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED]
+
+
+# --- trainees ------------------------------------------------------------------------
+
+
+def quiz_is_available_to(*, quiz: Quiz, trainee) -> bool:
+    """Class quizzes are for the class's trainees; lesson quizzes for anyone signed in."""
+    if not trainee.is_authenticated:
+        return False
+    if quiz.training_class_id is None:
+        return True
+    return Enrolment.objects.filter(
+        training_class_id=quiz.training_class_id, trainee=trainee, status__in=ACTIVE_ENROLMENT
+    ).exists()
+
+
+def quiz_get_for_trainee(*, trainee, pk: int) -> Quiz:
+    quiz = Quiz.objects.select_related("training_class").filter(pk=pk).first()
+    if quiz is None or not quiz_is_available_to(quiz=quiz, trainee=trainee):
+        raise Http404
+    return quiz
+
+
+def _trainee_class_ids(trainee) -> list[int]:
+    return list(
+        Enrolment.objects.filter(trainee=trainee, status__in=ACTIVE_ENROLMENT).values_list(
+            "training_class_id", flat=True
+        )
+    )
+
+
+def quiz_list_for_trainee(*, trainee) -> QuerySet[Quiz]:
+    """The trainee's class quizzes and exams (lesson quizzes are reached from lessons)."""
+    return (
+        Quiz.objects.filter(training_class_id__in=_trainee_class_ids(trainee))
+        .select_related("training_class")
+        .order_by("-is_final_exam", "closes_at", "title")
+    )
+
+
+def assignment_list_for_trainee(*, trainee) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(training_class_id__in=_trainee_class_ids(trainee))
+        .select_related("training_class")
+        .order_by("due_at", "title")
+    )
+
+
+def assignment_get_for_trainee(*, trainee, pk: int) -> Assignment:
+    assignment = Assignment.objects.filter(pk=pk).first()
+    if assignment is None:
+        raise Http404
+    if (
+        assignment.training_class_id is not None
+        and not Enrolment.objects.filter(
+            training_class_id=assignment.training_class_id,
+            trainee=trainee,
+            status__in=ACTIVE_ENROLMENT,
+        ).exists()
+    ):
+        raise Http404
+    return assignment
+
+
+def attempt_get_for_trainee(*, trainee, pk: int) -> Attempt:
+    """Only the trainee's own attempt; anyone else's is reported as not existing."""
+    attempt = Attempt.objects.select_related("quiz").filter(pk=pk, trainee=trainee).first()
+    if attempt is None:
+        raise Http404
+    return attempt
+
+
+def attempt_questions(*, attempt: Attempt) -> list[AttemptQuestion]:
+    return list(attempt.questions.select_related("version").order_by("position"))
+
+
+def attempt_review_allowed(*, attempt: Attempt, now=None) -> bool:
+    """Whether correct answers and explanations may be shown for this attempt now."""
+    if attempt.status != Attempt.Status.SUBMITTED:
+        return False
+    review = attempt.quiz.review
+    if review == Quiz.Review.AFTER_SUBMIT:
+        return True
+    if review == Quiz.Review.AFTER_CLOSE:
+        return attempt.quiz.is_closed(now)
+    return False
+
+
+# --- results -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    attempts: int
+    percent: Decimal | None  # None: nothing graded yet
+    passed: bool | None
+    pending: bool = False
+    in_progress: bool = False
+
+
+def quiz_result(*, quiz: Quiz, attempts: list) -> QuizResult:
+    """Combine one trainee's attempts by the quiz's grading method.
+
+    `attempts` are Attempt rows or dicts with number, status, percent, pending_manual.
+    """
+
+    def get(a, name):
+        return a[name] if isinstance(a, dict) else getattr(a, name)
+
+    done = sorted(
+        (a for a in attempts if get(a, "status") == Attempt.Status.SUBMITTED),
+        key=lambda a: get(a, "number"),
+    )
+    in_progress = any(get(a, "status") == Attempt.Status.IN_PROGRESS for a in attempts)
+    graded = [a for a in done if not get(a, "pending_manual")]
+    method = quiz.grading_method
+    percent = None
+    pending = False
+    if method in (Quiz.GradingMethod.FIRST, Quiz.GradingMethod.LAST) and done:
+        pick = done[0] if method == Quiz.GradingMethod.FIRST else done[-1]
+        pending = bool(get(pick, "pending_manual"))
+        percent = None if pending else get(pick, "percent")
+    elif method == Quiz.GradingMethod.HIGHEST and graded:
+        percent = max(get(a, "percent") for a in graded)
+        pending = len(graded) < len(done)
+    elif method == Quiz.GradingMethod.AVERAGE and done:
+        pending = len(graded) < len(done)
+        if not pending:
+            percent = (sum(get(a, "percent") for a in graded) / len(graded)).quantize(
+                Decimal("0.01")
+            )
+    passed = None if percent is None else percent >= quiz.pass_mark
+    if percent is None and done and not pending:
+        passed = False
+    return QuizResult(
+        attempts=len(attempts),
+        percent=percent,
+        passed=passed,
+        pending=pending,
+        in_progress=in_progress,
+    )
+
+
+def quiz_result_for(*, quiz: Quiz, trainee) -> QuizResult:
+    return quiz_result(quiz=quiz, attempts=list(Attempt.objects.filter(quiz=quiz, trainee=trainee)))
+
+
+@dataclass(frozen=True)
+class AssessmentSummary:
+    """What completion needs to know of one trainee's assessed work in a class."""
+
+    trainee_id: int
+    final_exam_passed: bool | None  # None: the class has no final exam
+    final_exam_score: Decimal | None  # percentage (0-100) by the exam's grading method
+    failed_quizzes: list[str] = field(default_factory=list)
+    missing_written_work: list[str] = field(default_factory=list)
+    pending_grading: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return (
+            self.final_exam_passed is not False
+            and not self.failed_quizzes
+            and not self.missing_written_work
+        )
+
+
+_ATTEMPT_FIELDS = ("quiz_id", "trainee_id", "number", "status", "percent", "pending_manual")
+
+
+def _results_by_trainee(quizzes: list[Quiz], trainee_ids) -> dict[tuple[int, int], QuizResult]:
+    grouped: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    rows = Attempt.objects.filter(quiz__in=quizzes)
+    if trainee_ids is not None:
+        rows = rows.filter(trainee_id__in=trainee_ids)
+    for row in rows.values(*_ATTEMPT_FIELDS):
+        grouped[(row["quiz_id"], row["trainee_id"])].append(row)
+    by_id = {q.pk: q for q in quizzes}
+    return {key: quiz_result(quiz=by_id[key[0]], attempts=rows) for key, rows in grouped.items()}
+
+
+def class_assessment_summary(*, training_class: TrainingClass) -> dict[int, AssessmentSummary]:
+    """Per trainee of the class (by user id): final exam, failed required quizzes and
+    required written work not graded 合格 or better. Five queries whatever the class size."""
+    trainee_ids = list(
+        Enrolment.objects.filter(
+            training_class=training_class, status__in=ACTIVE_ENROLMENT
+        ).values_list("trainee_id", flat=True)
+    )
+    quizzes = list(
+        Quiz.objects.filter(training_class=training_class).filter(
+            Q(is_required=True) | Q(is_final_exam=True)
+        )
+    )
+    results = _results_by_trainee(quizzes, trainee_ids)
+    assignments = list(
+        Assignment.objects.filter(training_class=training_class, is_required=True).order_by("title")
+    )
+    graded_ok = set(
+        Submission.objects.filter(
+            assignment__in=assignments,
+            trainee_id__in=trainee_ids,
+            status=Submission.Status.GRADED,
+            grade__in=PASSING_GRADES,
+        ).values_list("assignment_id", "trainee_id")
+    )
+    final = next((q for q in quizzes if q.is_final_exam), None)
+    empty = QuizResult(attempts=0, percent=None, passed=None)
+    summary = {}
+    for tid in trainee_ids:
+        failed, pending = [], False
+        exam_passed, exam_score = None, None
+        for quiz in quizzes:
+            result = results.get((quiz.pk, tid), empty)
+            pending = pending or result.pending
+            if quiz is final:
+                exam_passed, exam_score = bool(result.passed), result.percent
+            elif not result.passed:
+                failed.append(quiz.title)
+        summary[tid] = AssessmentSummary(
+            trainee_id=tid,
+            final_exam_passed=exam_passed if final is not None else None,
+            final_exam_score=exam_score,
+            failed_quizzes=failed,
+            missing_written_work=[a.title for a in assignments if (a.pk, tid) not in graded_ok],
+            pending_grading=pending,
+        )
+    return summary
+
+
+# --- staff ---------------------------------------------------------------------------
+
+
+def is_grader(user) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or has_role(user, Role.INSTRUCTOR) or has_role(user, Role.ORGANISER)
+    )
+
+
+def is_assessment_staff(user) -> bool:
+    return is_grader(user) or (user.is_authenticated and has_role(user, Role.ADVISER))
+
+
+def _class_ids_for_staff(viewer) -> QuerySet:
+    return class_list_for_staff(viewer=viewer).values("pk")
+
+
+def quiz_list_for_staff(*, viewer) -> QuerySet[Quiz]:
+    if viewer.is_superuser:
+        return Quiz.objects.all()
+    if not is_assessment_staff(viewer):
+        return Quiz.objects.none()
+    q = Q(training_class__in=_class_ids_for_staff(viewer)) | Q(created_by=viewer)
+    if is_grader(viewer):
+        q |= Q(training_class__isnull=True)
+    return Quiz.objects.filter(q).distinct()
+
+
+def assignment_list_for_staff(*, viewer) -> QuerySet[Assignment]:
+    if viewer.is_superuser:
+        return Assignment.objects.all()
+    if not is_assessment_staff(viewer):
+        return Assignment.objects.none()
+    q = Q(training_class__in=_class_ids_for_staff(viewer)) | Q(created_by=viewer)
+    if is_grader(viewer):
+        q |= Q(training_class__isnull=True)
+    return Assignment.objects.filter(q).distinct()
+
+
+def grading_queue_answers(*, viewer) -> QuerySet[AttemptQuestion]:
+    if not is_grader(viewer):
+        return AttemptQuestion.objects.none()
+    return (
+        AttemptQuestion.objects.filter(
+            needs_grading=True,
+            attempt__status=Attempt.Status.SUBMITTED,
+            attempt__quiz__in=quiz_list_for_staff(viewer=viewer),
+        )
+        .select_related("attempt__quiz", "attempt__trainee", "version")
+        .order_by("attempt__submitted_at", "position")
+    )
+
+
+def grading_queue_submissions(*, viewer) -> QuerySet[Submission]:
+    if not is_grader(viewer):
+        return Submission.objects.none()
+    return (
+        Submission.objects.filter(
+            status=Submission.Status.SUBMITTED,
+            assignment__in=assignment_list_for_staff(viewer=viewer),
+        )
+        .select_related("assignment", "trainee")
+        .order_by("submitted_at")
+    )
+
+
+def answer_get_for_grader(*, viewer, pk: int) -> AttemptQuestion:
+    """Any hand-graded answer the viewer may grade (also already graded ones: re-grading)."""
+    aq = (
+        AttemptQuestion.objects.filter(
+            pk=pk,
+            attempt__status=Attempt.Status.SUBMITTED,
+            attempt__quiz__in=quiz_list_for_staff(viewer=viewer),
+            version__data__type="essay",
+        )
+        .select_related("attempt__quiz", "attempt__trainee", "version")
+        .first()
+    )
+    if aq is None or not is_grader(viewer):
+        raise Http404
+    return aq
+
+
+def submission_get_for_grader(*, viewer, pk: int) -> Submission:
+    sub = (
+        Submission.objects.filter(pk=pk, assignment__in=assignment_list_for_staff(viewer=viewer))
+        .select_related("assignment", "trainee")
+        .first()
+    )
+    if sub is None or not is_grader(viewer):
+        raise Http404
+    return sub
+
+
+def submission_get_for_viewer(*, viewer, pk: int) -> Submission:
+    """The file's owner, or staff who may see the assignment."""
+    sub = Submission.objects.select_related("assignment").filter(pk=pk).first()
+    if sub is None:
+        raise Http404
+    if sub.trainee_id == viewer.pk:
+        return sub
+    if assignment_list_for_staff(viewer=viewer).filter(pk=sub.assignment_id).exists():
+        return sub
+    raise Http404
+
+
+# --- gradebook -----------------------------------------------------------------------
+
+
+@dataclass
+class GradebookRow:
+    trainee: object
+    quiz_results: list  # QuizResult per column
+    submissions: list  # Submission | None per column
+
+
+@dataclass
+class Gradebook:
+    title: str
+    quizzes: list
+    assignments: list
+    rows: list = field(default_factory=list)
+
+
+def _gradebook(title, quizzes, assignments, trainees) -> Gradebook:
+    trainee_ids = [t.pk for t in trainees]
+    results = _results_by_trainee(quizzes, trainee_ids)
+    subs = {
+        (s.assignment_id, s.trainee_id): s
+        for s in Submission.objects.filter(assignment__in=assignments, trainee_id__in=trainee_ids)
+    }
+    empty = QuizResult(attempts=0, percent=None, passed=None)
+    book = Gradebook(title=title, quizzes=quizzes, assignments=assignments)
+    for trainee in trainees:
+        book.rows.append(
+            GradebookRow(
+                trainee=trainee,
+                quiz_results=[results.get((q.pk, trainee.pk), empty) for q in quizzes],
+                submissions=[subs.get((a.pk, trainee.pk)) for a in assignments],
+            )
+        )
+    return book
+
+
+def gradebook_for_class(*, viewer, pk: int) -> Gradebook:
+    klass = class_list_for_staff(viewer=viewer).filter(pk=pk).first()
+    if klass is None or not is_assessment_staff(viewer):
+        raise Http404
+    from people.models import User
+
+    trainees = list(
+        User.objects.filter(
+            enrolments__training_class=klass, enrolments__status__in=ACTIVE_ENROLMENT
+        )
+        .select_related("org_unit")
+        .order_by("full_name", "pk")
+    )
+    quizzes = list(Quiz.objects.filter(training_class=klass).order_by("is_final_exam", "title"))
+    assignments = list(Assignment.objects.filter(training_class=klass).order_by("title"))
+    return _gradebook(klass.name, quizzes, assignments, trainees)
+
+
+def gradebook_for_course(*, viewer, page_id: int) -> Gradebook:
+    from wagtail.models import Page
+
+    from people.models import User
+
+    if not is_grader(viewer):
+        raise Http404
+    page = Page.objects.filter(pk=page_id).first()
+    if page is None:
+        raise Http404
+    quizzes = list(quiz_list_for_staff(viewer=viewer).filter(course_page=page).order_by("title"))
+    assignments = list(
+        assignment_list_for_staff(viewer=viewer).filter(course_page=page).order_by("title")
+    )
+    trainees = list(
+        User.objects.filter(
+            Q(quiz_attempts__quiz__in=quizzes) | Q(submissions__assignment__in=assignments)
+        )
+        .distinct()
+        .select_related("org_unit")
+        .order_by("full_name", "pk")
+    )
+    return _gradebook(page.title, quizzes, assignments, trainees)
+
+
+def course_pages_with_assessments(*, viewer):
+    from wagtail.models import Page
+
+    ids = set(
+        quiz_list_for_staff(viewer=viewer)
+        .filter(course_page__isnull=False)
+        .values_list("course_page_id", flat=True)
+    ) | set(
+        assignment_list_for_staff(viewer=viewer)
+        .filter(course_page__isnull=False)
+        .values_list("course_page_id", flat=True)
+    )
+    return Page.objects.filter(pk__in=ids).order_by("title")
+
+
+def now():
+    return timezone.now()

@@ -1,0 +1,255 @@
+"""Admin wiring: question bank, quizzes and assignments as snippets (scoped to the
+editor), import/export, the grading queue and gradebooks, and audit action names."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.tables import Column
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
+
+from . import admin_views
+from .admin_forms import QuestionAdminForm, ScopedClassForm
+from .models import Assignment, Question, QuestionCategory, Quiz
+from .selectors import assignment_list_for_staff, is_grader, quiz_list_for_staff
+from .services.questions import question_version_ensure
+
+
+class GraderPolicy(ModelPermissionPolicy):
+    """Instructors and organisers (and superusers) edit assessment content."""
+
+    def user_has_permission(self, user, action):
+        return is_grader(user)
+
+    def user_has_any_permission(self, user, actions):
+        return is_grader(user)
+
+    def users_with_any_permission(self, actions):
+        from django.db.models import Q
+
+        from people.models import User
+        from people.roles import Role
+
+        return User.objects.filter(
+            Q(is_superuser=True) | Q(groups__name__in=[Role.INSTRUCTOR, Role.ORGANISER]),
+            is_active=True,
+        ).distinct()
+
+
+class ScopedPolicy(GraderPolicy):
+    """Plus per-object scope: only quizzes/assignments of classes the editor works on."""
+
+    scope = None
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return is_grader(user) and self.scope(viewer=user).filter(pk=instance.pk).exists()
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return self.user_has_permission_for_instance(user, actions[0], instance)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return self.scope(viewer=user) if is_grader(user) else self.model.objects.none()
+
+
+class QuizPolicy(ScopedPolicy):
+    scope = staticmethod(quiz_list_for_staff)
+
+
+class AssignmentPolicy(ScopedPolicy):
+    scope = staticmethod(assignment_list_for_staff)
+
+
+register_permission_policy(QuestionCategory, GraderPolicy(QuestionCategory))
+register_permission_policy(Question, GraderPolicy(Question))
+register_permission_policy(Quiz, QuizPolicy(Quiz))
+register_permission_policy(Assignment, AssignmentPolicy(Assignment))
+
+
+class QuestionCreateView(CreateView):
+    """Saving a question also fixes its content as a new immutable version."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        if instance.created_by_id is None:
+            type(instance).objects.filter(pk=instance.pk).update(created_by=self.request.user)
+        question_version_ensure(question=instance, actor=self.request.user)
+        return instance
+
+
+class QuestionEditView(EditView):
+    def save_instance(self):
+        instance = super().save_instance()
+        question_version_ensure(question=instance, actor=self.request.user)
+        return instance
+
+
+class OwnedCreateView(CreateView):
+    def save_instance(self):
+        instance = self.form.save(commit=False)
+        instance.created_by = self.request.user
+        instance.save()
+        self.form.save_m2m() if hasattr(self.form, "save_m2m") else None
+        return instance
+
+
+class CategoryViewSet(SnippetViewSet):
+    model = QuestionCategory
+    icon = "folder-open-inverse"
+    menu_label = _("Question categories")
+    list_display = ["name", "description"]
+    search_fields = ["name"]
+
+
+class QuestionViewSet(SnippetViewSet):
+    model = Question
+    icon = "help"
+    menu_label = _("Question bank")
+    add_view_class = QuestionCreateView
+    edit_view_class = QuestionEditView
+    list_display = [
+        "__str__",
+        Column("type", label=_("type"), accessor="get_type_display"),
+        "category",
+        "points",
+        Column("version", label=_("version"), accessor="current_version.number"),
+        "is_active",
+    ]
+    list_filter = ["type", "category", "is_active"]
+    search_fields = ["stem"]
+    edit_handler = ObjectList(Question.panels, base_form_class=QuestionAdminForm)
+
+    def get_queryset(self, request):
+        return Question.objects.select_related("category", "current_version")
+
+
+class QuizViewSet(SnippetViewSet):
+    model = Quiz
+    icon = "tasks"
+    menu_label = _("Quizzes and exams")
+    list_display = ["title", "training_class", "is_final_exam", "closes_at"]
+    list_filter = ["is_final_exam"]
+    search_fields = ["title"]
+    add_view_class = OwnedCreateView
+    edit_handler = ObjectList(Quiz.panels, base_form_class=ScopedClassForm)
+
+    def get_queryset(self, request):
+        return quiz_list_for_staff(viewer=request.user).select_related("training_class")
+
+
+class AssignmentViewSet(SnippetViewSet):
+    model = Assignment
+    icon = "doc-full"
+    menu_label = _("Written work")
+    list_display = ["title", "kind", "training_class", "due_at"]
+    list_filter = ["kind"]
+    search_fields = ["title"]
+    add_view_class = OwnedCreateView
+    edit_handler = ObjectList(Assignment.panels, base_form_class=ScopedClassForm)
+
+    def get_queryset(self, request):
+        return assignment_list_for_staff(viewer=request.user).select_related("training_class")
+
+
+class AssessmentsGroup(SnippetViewSetGroup):
+    menu_label = _("Assessments")
+    menu_icon = "tasks"
+    menu_order = 250
+    items = (QuestionViewSet, CategoryViewSet, QuizViewSet, AssignmentViewSet)
+
+
+register_snippet(AssessmentsGroup)
+
+
+admin_patterns = [
+    path("questions/import/", admin_views.questions_import, name="questions_import"),
+    path(
+        "questions/import/<uuid:token>/",
+        admin_views.questions_import_preview,
+        name="questions_import_preview",
+    ),
+    path("questions/template.xlsx", admin_views.questions_template, name="questions_template"),
+    path("questions/export.xlsx", admin_views.questions_export, name="questions_export"),
+    path("grading/", admin_views.grading_queue, name="grading_queue"),
+    path("grading/answer/<int:pk>/", admin_views.grade_answer, name="grade_answer"),
+    path("grading/submission/<int:pk>/", admin_views.grade_submission, name="grade_submission"),
+    path("gradebook/", admin_views.gradebook_index, name="gradebook_index"),
+    path("gradebook/class/<int:pk>/", admin_views.gradebook_class, name="gradebook_class"),
+    path(
+        "gradebook/class/<int:pk>/export.xlsx",
+        admin_views.gradebook_class_export,
+        name="gradebook_class_export",
+    ),
+    path("gradebook/course/<int:pk>/", admin_views.gradebook_course, name="gradebook_course"),
+    path(
+        "gradebook/course/<int:pk>/export.xlsx",
+        admin_views.gradebook_course_export,
+        name="gradebook_course_export",
+    ),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_assessment_urls():
+    return [path("assessments/", include((admin_patterns, "assessments_admin")))]
+
+
+class GraderMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_grader(request.user)
+
+
+class StaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .selectors import is_assessment_staff
+
+        return is_assessment_staff(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def grading_menu_item():
+    return GraderMenuItem(
+        _("Grading queue"), reverse("assessments_admin:grading_queue"), icon_name="edit", order=251
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def gradebook_menu_item():
+    return StaffMenuItem(
+        _("Gradebooks"), reverse("assessments_admin:gradebook_index"), icon_name="table", order=252
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def import_menu_item():
+    return GraderMenuItem(
+        _("Import questions"),
+        reverse("assessments_admin:questions_import"),
+        icon_name="upload",
+        order=253,
+    )
+
+
+@hooks.register("register_log_actions")
+def register_assessment_actions(actions):
+    actions.register_action(
+        "assessments.attempt_submit", _("Submit attempt"), _("Attempt submitted and graded")
+    )
+    actions.register_action("assessments.answer_grade", _("Grade answer"), _("Answer graded"))
+    actions.register_action(
+        "assessments.submission_save", _("Hand in work"), _("Written work handed in")
+    )
+    actions.register_action(
+        "assessments.submission_grade", _("Grade written work"), _("Written work graded")
+    )
+    actions.register_action(
+        "assessments.questions_import", _("Import questions"), _("Questions imported")
+    )
