@@ -242,8 +242,8 @@ def seed(context):
             ),
         ],
     )
-    village_secretaries = [t for t in trainees if t.position == "village_secretary"][:20]
-    for trainee in village_secretaries:
+    # The village cadres among the demo trainees (the township secretaries come first).
+    for trainee in trainees[40:60]:
         Enrolment.objects.get_or_create(
             training_class=past, trainee=trainee, defaults={"status": Enrolment.Status.COMPLETED}
         )
