@@ -1,7 +1,35 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _ensure_workflow(sender, **kwargs):
+    from .authoring import authoring_workflow_ensure
+
+    authoring_workflow_ensure()
+
+
+def _sync_course_authors(sender, instance, **kwargs):
+    from .authoring import course_authors_sync
+
+    course_authors_sync(course=instance.specific)
 
 
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses and case studies")
+
+    def ready(self):
+        from wagtail.signals import page_published
+
+        from portal.selectors import register_home_section
+
+        from .home import continue_learning_section
+        from .models import CoursePage
+
+        # After people's role sync (it connects first), so the organiser group exists.
+        post_migrate.connect(_ensure_workflow, sender=self, dispatch_uid="courses.workflow")
+        page_published.connect(
+            _sync_course_authors, sender=CoursePage, dispatch_uid="courses.authors_sync"
+        )
+        register_home_section(20, continue_learning_section)

@@ -1,9 +1,10 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from portal.views import placeholder
+from . import views
 
 app_name = "courses"
 urlpatterns = [
-    path("", placeholder(_("My learning")), name="my_learning"),
+    path("", views.my_learning_view, name="my_learning"),
+    path("search/", views.search_view, name="search"),
+    path("heartbeat/", views.heartbeat_view, name="heartbeat"),
 ]

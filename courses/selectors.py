@@ -1,0 +1,312 @@
+"""Reads for the trainee's pages. Each page runs a fixed number of queries: lists are
+fetched in one go and joined in Python, never per course or per lesson."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from wagtail.search.query import PlainText
+
+from people.models import OrgUnit
+from people.roles import Role, has_role, role_names
+from training.models import Enrolment
+
+from .models import (
+    CaseApproach,
+    CaseStudyPage,
+    CourseEnrolment,
+    CoursePage,
+    CourseProgress,
+    LessonPage,
+    LessonProgress,
+    Theme,
+)
+from .search import query_terms
+
+STAFF_ROLES = {Role.INSTRUCTOR, Role.ADVISER, Role.ORGANISER}
+
+
+def is_staff_reader(user) -> bool:
+    """Staff read every course (to teach, advise or check it); they do not study it."""
+    return user.is_superuser or bool(role_names(user) & {str(r) for r in STAFF_ROLES})
+
+
+def assigned_course_q(trainee, *, prefix: str = "") -> Q:
+    """Courses given to the trainee: through a class they are on, or directly."""
+    return Q(
+        **{
+            f"{prefix}class_links__training_class__enrolments__trainee": trainee,
+            f"{prefix}class_links__training_class__enrolments__status__in": [
+                Enrolment.Status.ENROLLED,
+                Enrolment.Status.COMPLETED,
+            ],
+        }
+    ) | Q(**{f"{prefix}direct_enrolments__trainee": trainee})
+
+
+def course_list_for_trainee(*, trainee) -> QuerySet[CoursePage]:
+    """The courses assigned to this trainee (live ones, in catalogue order)."""
+    ids = CoursePage.objects.filter(assigned_course_q(trainee)).values("pk")
+    return CoursePage.objects.live().filter(pk__in=ids).order_by("path")
+
+
+def course_is_assigned(*, trainee, course) -> bool:
+    return (
+        CoursePage.objects.filter(pk=course.pk).filter(assigned_course_q(trainee)).exists()
+        if trainee.is_authenticated
+        else False
+    )
+
+
+def course_is_visible_to(*, viewer, course) -> bool:
+    if not viewer.is_authenticated:
+        return False
+    return is_staff_reader(viewer) or course_is_assigned(trainee=viewer, course=course)
+
+
+def course_enrolment_exists(*, trainee, course) -> bool:
+    return CourseEnrolment.objects.filter(trainee=trainee, course=course).exists()
+
+
+@dataclass
+class CourseStatus:
+    """One course as the trainee sees it in lists: progress and the next lesson."""
+
+    course: CoursePage
+    lessons: list = field(default_factory=list)
+    progress: CourseProgress | None = None
+    completed_ids: set = field(default_factory=set)
+
+    @property
+    def lesson_count(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def completed_count(self) -> int:
+        return sum(1 for lesson in self.lessons if lesson.pk in self.completed_ids)
+
+    @property
+    def percent(self) -> int:
+        if not self.lessons:
+            return 0
+        return round(100 * self.completed_count / self.lesson_count)
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.progress and self.progress.completed_at)
+
+    @property
+    def is_started(self) -> bool:
+        return self.progress is not None and self.progress.seconds_studied > 0
+
+    @property
+    def minutes_studied(self) -> int:
+        return (self.progress.seconds_studied // 60) if self.progress else 0
+
+    @property
+    def next_lesson(self):
+        for lesson in self.lessons:
+            if lesson.pk not in self.completed_ids:
+                return lesson
+        return None
+
+
+def _lessons_by_course(courses) -> dict[int, list]:
+    """Live lessons of the given courses, in tree order: one query however many courses."""
+    if not courses:
+        return {}
+    q = Q()
+    for course in courses:
+        q |= Q(path__startswith=course.path, depth=course.depth + 1)
+    by_path = {c.path: c.pk for c in courses}
+    result: dict[int, list] = defaultdict(list)
+    lessons = (
+        LessonPage.objects.live()
+        .filter(q)
+        .only("pk", "title", "path", "depth", "url_path", "min_study_minutes", "summary")
+        .order_by("path")
+    )
+    for lesson in lessons:
+        course_pk = by_path.get(lesson.path[: -LessonPage.steplen])
+        if course_pk:
+            result[course_pk].append(lesson)
+    return result
+
+
+def course_statuses(*, trainee, courses) -> list[CourseStatus]:
+    courses = list(courses)
+    lessons = _lessons_by_course(courses)
+    course_ids = [c.pk for c in courses]
+    progress = {}
+    completed: dict[int, set] = defaultdict(set)
+    if trainee.is_authenticated and course_ids:
+        progress = {
+            p.course_id: p
+            for p in CourseProgress.objects.filter(trainee=trainee, course_id__in=course_ids)
+        }
+        for course_id, lesson_id in LessonProgress.objects.filter(
+            trainee=trainee, course_id__in=course_ids, completed_at__isnull=False
+        ).values_list("course_id", "lesson_id"):
+            completed[course_id].add(lesson_id)
+    return [
+        CourseStatus(
+            course=c,
+            lessons=lessons.get(c.pk, []),
+            progress=progress.get(c.pk),
+            completed_ids=completed[c.pk],
+        )
+        for c in courses
+    ]
+
+
+def course_list_for_viewer(*, viewer, index) -> list[CourseStatus]:
+    """The catalogue: staff see every live course, trainees the ones assigned to them."""
+    if is_staff_reader(viewer):
+        courses = CoursePage.objects.live().child_of(index).order_by("path")
+    else:
+        courses = course_list_for_trainee(trainee=viewer).child_of(index)
+    courses = courses.select_related("cover_image").prefetch_related("themes")
+    return course_statuses(trainee=viewer, courses=courses)
+
+
+def course_detail_for_viewer(*, viewer, course) -> dict:
+    status = course_statuses(trainee=viewer, courses=[course])[0]
+    progress_by_lesson = {}
+    if viewer.is_authenticated:
+        progress_by_lesson = {
+            p.lesson_id: p for p in LessonProgress.objects.filter(trainee=viewer, course=course)
+        }
+    for lesson in status.lessons:
+        lesson.trainee_progress = progress_by_lesson.get(lesson.pk)
+    return {
+        "status": status,
+        "instructors": list(course.instructors.all()),
+        "themes": list(course.themes.all()),
+        "tags": list(course.tags.all()),
+        "case_studies": list(
+            course.case_studies.live().select_related("place", "approach").order_by("title")
+        ),
+        "is_staff_reader": is_staff_reader(viewer),
+    }
+
+
+def my_learning(*, trainee) -> dict:
+    """我的学习: every assigned course with its progress, and the one thing to do next."""
+    courses = course_list_for_trainee(trainee=trainee).select_related("cover_image")
+    statuses = course_statuses(trainee=trainee, courses=courses)
+    in_progress = [s for s in statuses if not s.is_complete]
+    next_up = None
+    started = [s for s in in_progress if s.progress and s.progress.last_studied_at]
+    if started:
+        next_up = max(started, key=lambda s: s.progress.last_studied_at)
+    elif in_progress:
+        compulsory = [
+            s for s in in_progress if s.course.requirement == CoursePage.Requirement.COMPULSORY
+        ]
+        next_up = (compulsory or in_progress)[0]
+    return {
+        "statuses": statuses,
+        "next_up": next_up if next_up and next_up.next_lesson else None,
+        "completed_count": sum(1 for s in statuses if s.is_complete),
+        "credit_hours": sum(
+            (s.progress.credit_hours for s in statuses if s.progress and s.progress.credit_hours),
+            start=0,
+        ),
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Case library
+
+
+def case_library(*, index, params) -> dict:
+    cases = (
+        CaseStudyPage.objects.live()
+        .child_of(index)
+        .select_related("place", "approach")
+        .prefetch_related("themes")
+        .order_by("-source_date", "title")
+    )
+    all_places = list(
+        CaseStudyPage.objects.live()
+        .child_of(index)
+        .exclude(place=None)
+        .values_list("place__path", flat=True)
+    )
+    theme = params.get("theme", "")
+    approach = params.get("approach", "")
+    region = params.get("region", "")
+    regions = _regions_of(all_places)
+    if theme in Theme.Code.values:
+        cases = cases.filter(themes__code=theme)
+    if approach:
+        cases = cases.filter(approach__slug=approach)
+    region_unit = next((u for u in regions if str(u.pk) == region), None)
+    if region_unit is not None:
+        cases = cases.filter(place__path__startswith=region_unit.path)
+    return {
+        "cases": list(cases.distinct()),
+        "themes": list(Theme.objects.all()),
+        "approaches": list(CaseApproach.objects.filter(case_studies__live=True).distinct()),
+        "regions": regions,
+        "selected": {"theme": theme, "approach": approach, "region": region},
+    }
+
+
+def _regions_of(place_paths) -> list[OrgUnit]:
+    """The cities and counties (and provinces) the cases lie in, for the region filter."""
+    steplen = OrgUnit.steplen
+    prefixes = {p[:n] for p in place_paths for n in range(steplen, len(p) + 1, steplen)}
+    return list(
+        OrgUnit.objects.filter(
+            path__in=prefixes,
+            level__in=[OrgUnit.Level.PROVINCE, OrgUnit.Level.CITY, OrgUnit.Level.COUNTY],
+        ).order_by("path")
+    )
+
+
+def case_detail(*, case, viewer) -> dict:
+    figures = [b.value for b in case.figures]
+    return {
+        "figures": figures,
+        "themes": list(case.themes.all()),
+        "tags": list(case.tags.all()),
+        "related_courses": list(case.related_courses.live().order_by("title")),
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Search
+
+
+def site_search(*, viewer, query: str) -> dict:
+    """Case studies (everyone signed in), and the courses and lessons the viewer may read."""
+    terms = query_terms(query) if query.strip() else []
+    if not terms:
+        return {"terms": [], "cases": [], "lessons": [], "courses": []}
+    search_query = PlainText(" ".join(terms), operator="or")
+    cases = list(
+        CaseStudyPage.objects.live()
+        .select_related("place", "approach")
+        .search(search_query)
+        .annotate_score("score")[:20]
+    )
+    courses = CoursePage.objects.live()
+    lessons = LessonPage.objects.live()
+    if not is_staff_reader(viewer):
+        assigned = list(course_list_for_trainee(trainee=viewer).values_list("path", flat=True))
+        courses = courses.filter(path__in=assigned)
+        q = Q(pk__in=[])
+        for path in assigned:
+            q |= Q(path__startswith=path)
+        lessons = lessons.filter(q)
+    return {
+        "terms": terms,
+        "cases": cases,
+        "courses": list(courses.search(search_query).annotate_score("score")[:10]),
+        "lessons": list(lessons.search(search_query).annotate_score("score")[:20]),
+    }
+
+
+def has_instructor_role(user) -> bool:
+    return has_role(user, Role.INSTRUCTOR)

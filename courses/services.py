@@ -1,0 +1,265 @@
+"""Writes: assignment, the study clock, lesson and course completion, credit posting.
+
+Study time is what the server saw pass between two heartbeats it received, never a number
+the browser sends. Heartbeats of one trainee queue on their `StudyClock` row, so any number
+of tabs or devices share one wall clock.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from ledger.models import CreditEntry
+from ledger.services import credit_entry_post
+from lms.errors import DomainError
+from lms.errors import PermissionDenied as DomainPermissionDenied
+from people.roles import Role, has_role
+from people.selectors import unit_is_managed_by
+from training.selectors import can_manage_class
+
+from .models import (
+    ClassCourse,
+    CourseEnrolment,
+    CoursePage,
+    CourseProgress,
+    LessonPage,
+    LessonProgress,
+    StudyClock,
+    StudyView,
+)
+
+# Course length (whole minutes) → online credit hours; the first row whose minimum the
+# length reaches wins. The provincial practice: ≥30 min = 1, 15–30 = 0.5, ≤15 = 0.25
+# (lengths are whole minutes, so "more than 15" is "at least 16").
+DEFAULT_ONLINE_CREDIT_RULE = [(30, Decimal("1")), (16, Decimal("0.5")), (0, Decimal("0.25"))]
+
+
+class HeartbeatRejected(DomainError):
+    code = "heartbeat_rejected"
+    message = _("This study session is not valid any more. Reload the lesson to continue.")
+
+
+class HeartbeatRateLimited(DomainError):
+    code = "heartbeat_rate_limited"
+    message = _("Too many study signals; slow down.")
+
+
+class CourseNotAssigned(DomainError):
+    code = "course_not_assigned"
+    message = _("This course is not assigned to you.")
+
+
+def heartbeat_cap_seconds() -> int:
+    return int(getattr(settings, "COURSES_HEARTBEAT_CAP_SECONDS", 60))
+
+
+def heartbeat_interval_seconds() -> int:
+    return int(getattr(settings, "COURSES_HEARTBEAT_INTERVAL_SECONDS", 15))
+
+
+def idle_prompt_seconds() -> int:
+    return int(getattr(settings, "COURSES_IDLE_PROMPT_SECONDS", 180))
+
+
+def study_view_max_age() -> datetime.timedelta:
+    return datetime.timedelta(hours=int(getattr(settings, "COURSES_STUDY_VIEW_MAX_HOURS", 6)))
+
+
+def online_credit_hours(*, minutes: int) -> Decimal:
+    rule = getattr(settings, "COURSES_ONLINE_CREDIT_RULE", DEFAULT_ONLINE_CREDIT_RULE)
+    for minimum, hours in sorted(rule, key=lambda row: row[0], reverse=True):
+        if minutes >= minimum:
+            return Decimal(str(hours))
+    return Decimal("0")
+
+
+def course_credit_hours(*, course: CoursePage, lessons) -> Decimal:
+    """The course's own figure if the author set one, else the rule on its length."""
+    if course.credit_hours:
+        return course.credit_hours
+    return online_credit_hours(minutes=sum(lesson.min_study_minutes for lesson in lessons))
+
+
+# ---------------------------------------------------------------------------------------
+# Assignment
+
+
+def class_course_add(*, actor, training_class, course: CoursePage) -> tuple[ClassCourse, bool]:
+    if not can_manage_class(actor, training_class):
+        raise DomainPermissionDenied()
+    link, created = ClassCourse.objects.get_or_create(
+        training_class=training_class, course=course, defaults={"added_by": actor}
+    )
+    if created:
+        log(
+            link,
+            "courses.class_course_add",
+            user=actor,
+            data={"class": training_class.pk, "course": course.pk},
+        )
+    return link, created
+
+
+def course_enrol(*, actor, trainee, course: CoursePage) -> tuple[CourseEnrolment, bool]:
+    """Give one trainee a course outside any class: organisers of the trainee's unit."""
+    allowed = actor.is_superuser or (
+        has_role(actor, Role.ORGANISER)
+        and trainee.org_unit_id
+        and unit_is_managed_by(trainee.org_unit, actor)
+    )
+    if not allowed:
+        raise DomainPermissionDenied()
+    enrolment, created = CourseEnrolment.objects.get_or_create(
+        trainee=trainee, course=course, defaults={"assigned_by": actor}
+    )
+    if created:
+        log(
+            enrolment,
+            "courses.course_enrol",
+            user=actor,
+            data={"trainee": trainee.pk, "course": course.pk},
+        )
+    return enrolment, created
+
+
+# ---------------------------------------------------------------------------------------
+# Study
+
+
+def study_view_open(*, trainee, lesson: LessonPage, course: CoursePage) -> StudyView:
+    """A trainee opened a lesson: issue the token its heartbeats will carry."""
+    StudyClock.objects.get_or_create(trainee=trainee)
+    LessonProgress.objects.get_or_create(
+        trainee=trainee, lesson=lesson, defaults={"course": course}
+    )
+    CourseProgress.objects.get_or_create(trainee=trainee, course=course)
+    return StudyView.objects.create(trainee=trainee, lesson=lesson, course=course)
+
+
+@dataclass(frozen=True)
+class HeartbeatResult:
+    credited: int
+    duplicate: bool
+    lesson_seconds: int
+    lesson_complete: bool
+    course_complete: bool
+
+
+def heartbeat_record(*, trainee, token, seq: int, now: datetime.datetime | None = None):
+    """Credit the time since the trainee's previous heartbeat, from whichever tab it came.
+
+    - the gap is measured by the server between beats it received, across every tab of
+      the trainee (the clock row is locked), so two tabs cannot double the time;
+    - a gap longer than the cap is a break (hidden tab, idle, closed lid): nothing credited;
+    - a beat whose sequence number is not above the view's last one is a replay: ignored.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        clock = StudyClock.objects.select_for_update().filter(trainee=trainee).first()
+        view = (
+            StudyView.objects.select_related("lesson").filter(token=token, trainee=trainee).first()
+        )
+        if clock is None or view is None:
+            raise HeartbeatRejected("unknown_view")
+        if view.opened_at < now - study_view_max_age():
+            raise HeartbeatRejected("view_expired")
+        if seq <= view.last_seq:
+            return HeartbeatResult(0, True, 0, False, False)
+
+        references = [clock.last_beat_at]
+        if view.last_seq == 0:
+            references.append(view.opened_at)
+        reference = max((r for r in references if r is not None), default=None)
+        gap = (now - reference).total_seconds() if reference else 0
+        credit = int(gap) if 0 < gap <= heartbeat_cap_seconds() else 0
+
+        StudyView.objects.filter(pk=view.pk).update(
+            last_seq=seq, last_beat_at=now, seconds_credited=F("seconds_credited") + credit
+        )
+        StudyClock.objects.filter(pk=clock.pk).update(last_beat_at=now)
+        if not credit:
+            return HeartbeatResult(0, False, 0, False, False)
+
+        lesson = view.lesson
+        progress = LessonProgress.objects.get(trainee=trainee, lesson_id=view.lesson_id)
+        progress.seconds_studied += credit
+        progress.last_studied_at = now
+        newly_complete = (
+            progress.completed_at is None
+            and progress.seconds_studied >= lesson.min_study_minutes * 60
+        )
+        if newly_complete:
+            progress.completed_at = now
+        progress.save(update_fields=["seconds_studied", "last_studied_at", "completed_at"])
+        CourseProgress.objects.filter(trainee=trainee, course_id=view.course_id).update(
+            seconds_studied=F("seconds_studied") + credit,
+            last_studied_at=now,
+            last_lesson_id=view.lesson_id,
+        )
+        course_complete = False
+        if newly_complete:
+            log(
+                progress,
+                "courses.lesson_complete",
+                user=trainee,
+                data={"lesson": lesson.pk, "seconds": progress.seconds_studied},
+            )
+            course_complete = course_progress_refresh(
+                trainee=trainee, course_id=view.course_id, now=now
+            )
+    return HeartbeatResult(
+        credit, False, progress.seconds_studied, progress.completed_at is not None, course_complete
+    )
+
+
+def course_progress_refresh(*, trainee, course_id: int, now=None) -> bool:
+    """Recount completed lessons; on the last one complete the course and post its hours.
+
+    Returns True when this call completed the course. Safe to repeat: completion is set
+    once under a row lock, and the ledger refuses a second entry for the same source.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        progress = CourseProgress.objects.select_for_update().get(
+            trainee=trainee, course_id=course_id
+        )
+        course = CoursePage.objects.get(pk=course_id)
+        lessons = list(LessonPage.objects.live().child_of(course))
+        done = LessonProgress.objects.filter(
+            trainee=trainee,
+            lesson_id__in=[lesson.pk for lesson in lessons],
+            completed_at__isnull=False,
+        ).count()
+        progress.lessons_completed = done
+        fields = ["lessons_completed"]
+        completed_now = False
+        if lessons and done >= len(lessons) and progress.completed_at is None:
+            progress.completed_at = now
+            progress.credit_hours = course_credit_hours(course=course, lessons=lessons)
+            fields += ["completed_at", "credit_hours"]
+            completed_now = True
+        progress.save(update_fields=fields)
+        if completed_now:
+            credit_entry_post(
+                person=trainee,
+                channel=CreditEntry.Channel.ONLINE,
+                hours=progress.credit_hours,
+                earned_on=timezone.localdate(now),
+                title=course.title[:200],
+                source_key=f"course:{course.pk}",
+                note=str(_("Online course completed")),
+            )
+            log(
+                progress,
+                "courses.course_complete",
+                user=trainee,
+                data={"course": course.pk, "hours": str(progress.credit_hours)},
+            )
+    return completed_now

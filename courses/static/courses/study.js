@@ -1,0 +1,115 @@
+/* Study clock for a lesson page.
+ *
+ * Sends a heartbeat every few seconds while the page is visible and the reader has been
+ * active recently. A heartbeat carries only the page view's token and a sequence number:
+ * the server measures the time between beats itself and never trusts a duration from here.
+ * After a few idle minutes the beats stop and a "还在学习吗?" prompt asks to continue.
+ */
+(function () {
+  "use strict";
+  var meter = document.getElementById("study-meter");
+  if (!meter) return;
+
+  var strings = JSON.parse(document.getElementById("study-strings").textContent);
+  var token = meter.dataset.token;
+  var url = meter.dataset.url;
+  var interval = parseInt(meter.dataset.interval, 10) * 1000;
+  var idleLimit = parseInt(meter.dataset.idle, 10) * 1000;
+  var required = parseInt(meter.dataset.required, 10);
+  var studied = parseInt(meter.dataset.studied, 10) || 0;
+  var bar = document.getElementById("study-bar");
+  var timeText = document.getElementById("study-time");
+  var statusText = document.getElementById("study-status");
+  var prompt = document.getElementById("idle-prompt");
+  var continueButton = document.getElementById("idle-continue");
+
+  var seq = 0;
+  var lastActivity = Date.now();
+  var idle = false;
+  var stopped = false;
+  var timer = null;
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function render() {
+    var pct = required > 0 ? Math.min(100, Math.round((100 * studied) / required)) : 100;
+    bar.style.width = pct + "%";
+    var minutes = Math.floor(studied / 60);
+    var seconds = studied % 60;
+    timeText.textContent = strings.studied
+      .replace("%(minutes)s", String(minutes))
+      .replace("%(seconds)s", String(seconds));
+  }
+
+  function markActive() {
+    lastActivity = Date.now();
+  }
+
+  function showPrompt() {
+    idle = true;
+    prompt.hidden = false;
+    continueButton.focus();
+  }
+
+  function hidePrompt() {
+    idle = false;
+    prompt.hidden = true;
+    markActive();
+  }
+
+  function beat() {
+    if (stopped || idle || document.visibilityState !== "visible") return;
+    if (Date.now() - lastActivity > idleLimit) {
+      showPrompt();
+      return;
+    }
+    seq += 1;
+    var body = new URLSearchParams({ token: token, seq: String(seq) });
+    fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch" },
+      body: body,
+    })
+      .then(function (response) {
+        return response.json().then(function (data) {
+          return { status: response.status, data: data };
+        });
+      })
+      .then(function (result) {
+        var data = result.data;
+        if (result.status === 409) {
+          stopped = true;
+          statusText.textContent = data.message || strings.expired;
+          return;
+        }
+        if (!data.ok) return;
+        if (data.credited > 0) {
+          studied = data.lesson_seconds;
+          render();
+        }
+        if (data.lesson_complete) statusText.textContent = strings.completed;
+        if (data.course_complete) statusText.textContent = strings.course_completed;
+      })
+      .catch(function () {
+        /* Offline for a moment: the next beat simply starts a new interval. */
+      });
+  }
+
+  ["pointerdown", "keydown", "scroll", "touchstart", "wheel", "mousemove"].forEach(function (name) {
+    window.addEventListener(name, markActive, { passive: true });
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") markActive();
+  });
+  continueButton.addEventListener("click", hidePrompt);
+
+  render();
+  timer = window.setInterval(beat, interval);
+  window.addEventListener("pagehide", function () {
+    window.clearInterval(timer);
+  });
+})();

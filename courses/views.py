@@ -1,0 +1,123 @@
+"""Trainee-facing views: 我的学习, the lesson page with its study clock, heartbeats, search."""
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_POST
+
+from . import services
+from .models import CoursePage, LessonProgress
+from .selectors import (
+    course_is_assigned,
+    course_statuses,
+    is_staff_reader,
+    my_learning,
+    site_search,
+)
+
+
+@require_GET
+@login_required
+def my_learning_view(request):
+    return TemplateResponse(request, "courses/my_learning.html", my_learning(trainee=request.user))
+
+
+@require_GET
+@login_required
+def search_view(request):
+    query = request.GET.get("q", "").strip()[:100]
+    context = {"query": query, **site_search(viewer=request.user, query=query)}
+    return TemplateResponse(request, "courses/search.html", context)
+
+
+def lesson_serve(lesson, request):
+    """Serve a lesson: trainees get a study token and the clock, staff read it as is."""
+    course = CoursePage.objects.get(path=lesson.path[: -lesson.steplen])
+    assigned = course_is_assigned(trainee=request.user, course=course)
+    if not assigned and not is_staff_reader(request.user):
+        raise PermissionDenied
+    study_view = None
+    if assigned:
+        study_view = services.study_view_open(trainee=request.user, lesson=lesson, course=course)
+    status = course_statuses(trainee=request.user, courses=[course])[0]
+    lessons = status.lessons
+    position = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
+    progress = None
+    if assigned:
+        progress = LessonProgress.objects.filter(trainee=request.user, lesson=lesson).first()
+    context = lesson.get_context(request)
+    context.update(
+        {
+            "course": course,
+            "status": status,
+            "lessons": lessons,
+            "previous_lesson": lessons[position - 1] if position else None,
+            "next_lesson": (
+                lessons[position + 1]
+                if position is not None and position + 1 < len(lessons)
+                else None
+            ),
+            "progress": progress,
+            "study_view": study_view,
+            "heartbeat_interval": services.heartbeat_interval_seconds(),
+            "idle_prompt_seconds": services.idle_prompt_seconds(),
+            "study_strings": {
+                "studied": gettext("Studied %(minutes)s min %(seconds)s s"),
+                "completed": gettext("Lesson completed"),
+                "course_completed": gettext("Course completed: credit hours recorded"),
+                "expired": gettext("Reload the page to keep recording study time."),
+            },
+        }
+    )
+    return TemplateResponse(request, lesson.get_template(request), context)
+
+
+def _rate_limited(user) -> bool:
+    """At most N beats a minute per trainee (all tabs together); counted in the cache."""
+    from django.conf import settings
+
+    limit = int(getattr(settings, "COURSES_HEARTBEAT_RATE_PER_MINUTE", 12))
+    key = f"courses:hb:{user.pk}:{int(timezone.now().timestamp() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=120)
+        count = 1
+    return count > limit
+
+
+@require_POST
+@login_required
+def heartbeat_view(request):
+    """POST token=<study view token>&seq=<n>. Any duration the client adds is ignored."""
+    if _rate_limited(request.user):
+        error = services.HeartbeatRateLimited()
+        return JsonResponse({"ok": False, "code": error.code, "message": str(error)}, status=429)
+    try:
+        token = uuid.UUID(request.POST.get("token", ""))
+        seq = int(request.POST.get("seq", ""))
+        if not 0 < seq < 1_000_000:
+            raise ValueError
+    except ValueError:
+        return JsonResponse({"ok": False, "code": "bad_request"}, status=400)
+    try:
+        result = services.heartbeat_record(trainee=request.user, token=token, seq=seq)
+    except services.HeartbeatRejected as error:
+        return JsonResponse({"ok": False, "code": error.code, "message": str(error)}, status=409)
+    return JsonResponse(
+        {
+            "ok": True,
+            "credited": result.credited,
+            "duplicate": result.duplicate,
+            "lesson_seconds": result.lesson_seconds,
+            "lesson_complete": result.lesson_complete,
+            "course_complete": result.course_complete,
+        }
+    )
