@@ -12,7 +12,7 @@ import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from .models import ClassSession, Enrolment, StudyGroup, TrainingClass
+from .models import ClassSession, Enrolment, Notice, StudyGroup, TrainingClass
 
 ORDER = 30
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -197,6 +197,18 @@ def seed(context):
                 Enrolment.objects.filter(training_class=demo, trainee=trainee).update(
                     committee_role=role
                 )
+    Notice.objects.get_or_create(
+        training_class=demo,
+        title="11月23日下午现场教学集合安排",
+        defaults={
+            "author": staff["adviser"],
+            "is_pinned": True,
+            "body": (
+                "下午赴新县田铺乡开展现场教学。请于13:40在学院正门集合，按小组乘车，"
+                "组长清点人数后报班主任。请穿便于步行的鞋，带好笔记本。"
+            ),
+        },
+    )
     context["demo_class"] = demo
 
     # A closed class of 2025 (village secretaries' rotation training) and one to come.

@@ -289,3 +289,16 @@ def test_village_cell_resolves_for_the_city_organiser_too(world):
     rows = [[1, "张新民", "男", "13800001001", "罗山县周党镇东湾村", "", "", ""]]
     _batch, check = preview(world, klass, rows, actor=world.city_organiser)
     assert check.is_valid and check.rows[0].unit_id == world.village_a.pk
+
+
+def test_unconfirmed_uploads_are_purged_after_a_day(world, klass):
+    import datetime
+
+    from django.utils import timezone
+
+    old, _ = preview(world, klass, good_rows(world))
+    ImportBatch.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    fresh, _ = preview(world, klass, good_rows(world))
+    assert list(ImportBatch.objects.values_list("pk", flat=True)) == [fresh.pk]

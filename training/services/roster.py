@@ -8,6 +8,7 @@ enrolments in one transaction. Rows of people already on the roster are skipped,
 importing the same file twice enrols nobody twice.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -280,6 +281,7 @@ def roster_import_preview(*, actor, training_class: TrainingClass, upload, filen
     """Parse and keep the upload; returns (batch, check). Only the batch is written."""
     _check_manager(actor, training_class)
     raw_rows = read_rows(upload, ROSTER_COLUMNS)
+    import_batches_purge()
     batch = ImportBatch.objects.create(
         kind=ImportBatch.Kind.ROSTER,
         training_class=training_class,
@@ -288,6 +290,15 @@ def roster_import_preview(*, actor, training_class: TrainingClass, upload, filen
         rows=raw_rows,
     )
     return batch, roster_check(actor=actor, training_class=training_class, raw_rows=raw_rows)
+
+
+def import_batches_purge(*, older_than=datetime.timedelta(days=1)) -> int:
+    """Uploads never confirmed hold names and phones; they do not outlive a day."""
+    cutoff = timezone.now() - older_than
+    deleted, _per_model = ImportBatch.objects.filter(
+        confirmed_at=None, created_at__lt=cutoff
+    ).delete()
+    return deleted
 
 
 def import_batch_get(*, actor, training_class: TrainingClass, pk, kind: str) -> ImportBatch:

@@ -21,7 +21,7 @@ from people.roles import Role
 from ..models import ClassSession, ImportBatch, TrainingClass
 from ..selectors import can_manage_class
 from ..spreadsheets import Column, read_rows, write_book
-from .roster import ImportBatchUsed, ImportInvalid
+from .roster import ImportBatchUsed, ImportInvalid, import_batches_purge
 
 
 class ClassNotManaged(PermissionDenied):
@@ -263,6 +263,7 @@ def _check_manager(actor, klass):
 def timetable_import_preview(*, actor, training_class: TrainingClass, upload, filename: str = ""):
     _check_manager(actor, training_class)
     raw_rows = read_rows(upload, TIMETABLE_COLUMNS)
+    import_batches_purge()
     batch = ImportBatch.objects.create(
         kind=ImportBatch.Kind.TIMETABLE,
         training_class=training_class,
