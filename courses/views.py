@@ -110,7 +110,7 @@ def heartbeat_view(request):
     try:
         result = services.heartbeat_record(trainee=request.user, token=token, seq=seq)
     except services.HeartbeatRejected as error:
-        return JsonResponse({"ok": False, "code": error.code, "message": str(error)}, status=409)
+        return JsonResponse({"ok": False, "code": error.code, "message": str(error)}, status=403)
     return JsonResponse(
         {
             "ok": True,

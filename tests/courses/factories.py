@@ -23,6 +23,7 @@ def site_indexes():
     """HomePage (via the portal's seeder), /courses/ and /cases/, with the workflow."""
     from portal import demo
 
+    _restore_migration_data()
     context: dict = {}
     demo.seed(context)
     home = context["home"]
@@ -39,6 +40,18 @@ def site_indexes():
     authoring_index_setup(index=courses)
     authoring_index_setup(index=cases)
     return courses, cases
+
+
+def _restore_migration_data():
+    """Transactional tests flush the rows migrations made; put back what pages need."""
+    from django.conf import settings
+    from wagtail.models import Locale, Page
+
+    for order, code in enumerate(Theme.Code.values):
+        Theme.objects.get_or_create(code=code, defaults={"sort_order": order})
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(title="Root", slug="root")
 
 
 def make_course(index, *, lessons=3, minutes=5, instructors=(), title=None, **fields):

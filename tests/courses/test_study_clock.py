@@ -223,7 +223,7 @@ def test_endpoint_refuses_get_and_anonymous(client, world, course):
 def test_endpoint_refuses_forged_token_and_bad_input(client, world, course):
     client.force_login(world.trainee_a)
     forged = client.post(reverse("courses:heartbeat"), {"token": str(uuid.uuid4()), "seq": 1})
-    assert forged.status_code == 409 and forged.json()["code"] == "heartbeat_rejected"
+    assert forged.status_code == 403 and forged.json()["code"] == "heartbeat_rejected"
     bad = client.post(reverse("courses:heartbeat"), {"token": "x", "seq": "1"})
     assert bad.status_code == 400
     negative = client.post(reverse("courses:heartbeat"), {"token": str(uuid.uuid4()), "seq": -5})

@@ -81,7 +81,7 @@
       })
       .then(function (result) {
         var data = result.data;
-        if (result.status === 409) {
+        if (result.status === 403) {
           stopped = true;
           statusText.textContent = data.message || strings.expired;
           return;
