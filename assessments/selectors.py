@@ -139,23 +139,22 @@ def quiz_result(*, quiz: Quiz, attempts: list) -> QuizResult:
     graded = [a for a in done if not get(a, "pending_manual")]
     method = quiz.grading_method
     percent = None
-    pending = False
-    if method in (Quiz.GradingMethod.FIRST, Quiz.GradingMethod.LAST) and done:
-        pick = done[0] if method == Quiz.GradingMethod.FIRST else done[-1]
-        pending = bool(get(pick, "pending_manual"))
-        percent = None if pending else get(pick, "percent")
-    elif method == Quiz.GradingMethod.HIGHEST and graded:
-        percent = max(get(a, "percent") for a in graded)
+    if method in (Quiz.GradingMethod.FIRST, Quiz.GradingMethod.LAST):
+        pick = (done[0] if method == Quiz.GradingMethod.FIRST else done[-1]) if done else None
+        pending = bool(pick and get(pick, "pending_manual"))
+        if pick is not None and not pending:
+            percent = get(pick, "percent")
+    else:
         pending = len(graded) < len(done)
-    elif method == Quiz.GradingMethod.AVERAGE and done:
-        pending = len(graded) < len(done)
-        if not pending:
+        if method == Quiz.GradingMethod.HIGHEST and graded:
+            percent = max(get(a, "percent") for a in graded)
+        elif method == Quiz.GradingMethod.AVERAGE and graded and not pending:
             percent = (sum(get(a, "percent") for a in graded) / len(graded)).quantize(
                 Decimal("0.01")
             )
     passed = None if percent is None else percent >= quiz.pass_mark
-    if percent is None and done and not pending:
-        passed = False
+    if pending and not passed:
+        passed = None  # an ungraded essay could still lift the result over the pass mark
     return QuizResult(
         attempts=len(attempts),
         percent=percent,

@@ -1,0 +1,130 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assessments.errors import AssignmentClosed, UploadTooLarge, UploadTypeRejected
+from assessments.models import Submission
+from assessments.services.marking import submission_grade
+from assessments.services.written import submission_save
+from tests.assessments.factories import AssignmentFactory
+from tests.training.factories import class_for_world
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
+    b"\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+@pytest.fixture(autouse=True)
+def _uploads(settings, tmp_path):
+    settings.ASSESSMENTS_UPLOAD_ROOT = tmp_path
+
+
+def docx_bytes() -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        z.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def test_text_and_pdf_submission_then_revision(world):
+    klass = class_for_world(world)
+    assignment = AssignmentFactory(training_class=klass)
+    sub = submission_save(
+        assignment=assignment,
+        trainee=world.trainee_a,
+        text="心得",
+        upload=SimpleUploadedFile("心得.pdf", PDF),
+    )
+    assert sub.file_mime == "application/pdf" and sub.file.name.endswith(".pdf")
+    old_path = sub.file.path
+    sub = submission_save(
+        assignment=assignment,
+        trainee=world.trainee_a,
+        text="修改后",
+        upload=SimpleUploadedFile("photo.png", PNG),
+    )
+    assert Submission.objects.count() == 1 and sub.file_mime == "image/png"
+    import os
+
+    assert not os.path.exists(old_path)
+
+
+def test_docx_detected_by_content(world):
+    assignment = AssignmentFactory()
+    sub = submission_save(
+        assignment=assignment,
+        trainee=world.trainee_a,
+        upload=SimpleUploadedFile("report.bin", docx_bytes()),
+    )
+    assert sub.file.name.endswith(".docx")
+
+
+def test_disguised_and_oversized_uploads_are_refused(world):
+    assignment = AssignmentFactory(max_file_mb=1)
+    with pytest.raises(UploadTypeRejected):
+        submission_save(
+            assignment=assignment,
+            trainee=world.trainee_a,
+            upload=SimpleUploadedFile("report.pdf", b"MZ\x90\x00 this is an exe"),
+        )
+    with pytest.raises(UploadTypeRejected):
+        submission_save(
+            assignment=assignment,
+            trainee=world.trainee_a,
+            upload=SimpleUploadedFile("x.pdf", b"<html><script>alert(1)</script>"),
+        )
+    with pytest.raises(UploadTooLarge):
+        submission_save(
+            assignment=assignment,
+            trainee=world.trainee_a,
+            upload=SimpleUploadedFile("big.pdf", PDF + b"0" * (1024 * 1024 + 1)),
+        )
+    assert not Submission.objects.exists()
+
+
+def test_graded_work_is_final(world):
+    klass = class_for_world(world)
+    assignment = AssignmentFactory(training_class=klass)
+    sub = submission_save(assignment=assignment, trainee=world.trainee_a, text="心得")
+    world.instructor.is_superuser = True  # grading rights are tested in test_marking
+    submission_grade(grader=world.admin, submission_id=sub.pk, grade="good")
+    with pytest.raises(AssignmentClosed):
+        submission_save(assignment=assignment, trainee=world.trainee_a, text="改")
+    assert Submission.objects.get().text == "心得"
+
+
+def test_upload_view_and_file_isolation(world, client):
+    klass = class_for_world(world)
+    assignment = AssignmentFactory(training_class=klass)
+    client.force_login(world.trainee_a)
+    url = reverse("assessments:assignment_detail", args=[assignment.pk])
+    bad = client.post(url, {"text": "", "file": SimpleUploadedFile("a.pdf", b"not a pdf")})
+    assert bad.status_code == 200 and not Submission.objects.exists()
+    assert "PDF" in bad.content.decode()
+    ok = client.post(url, {"text": "我的心得", "file": SimpleUploadedFile("a.pdf", PDF)})
+    assert ok.status_code == 302
+    sub = Submission.objects.get()
+    file_url = reverse("assessments:submission_file", args=[sub.pk])
+    response = client.get(file_url)
+    assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PDF
+    client.force_login(world.trainee_b)
+    assert client.get(file_url).status_code == 404
+    assert client.get(url).status_code == 404  # not in trainee_b's class
+    assert client.post(url, {"text": "覆盖"}).status_code == 404
+    assert Submission.objects.get().text == "我的心得"
