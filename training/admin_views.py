@@ -187,8 +187,9 @@ def class_edit(request, pk):
 def class_overview(request, pk):
     klass = _class(request, pk)
     S = TrainingClass.Status
+    order = list(S.values)
     next_steps = [
-        (status, label)
+        (status, label, order.index(status) < order.index(klass.status))
         for status, label in S.choices
         if status != S.CLOSED and class_services.status_change_allowed(klass, status)
     ]
