@@ -67,6 +67,9 @@ class CompletionResult:
         return [m.code for m in self.missing]
 
 
+FOUR_PLACES = Decimal("0.0001")
+
+
 def _pct(share: Decimal) -> str:
     return f"{(Decimal(share) * 100).quantize(Decimal('0.1'))}%"
 
@@ -86,7 +89,10 @@ def completion_evaluate(*, rule, attendance, assessment) -> CompletionResult:
     elif attendance is None:
         add(Missing("attendance_missing", _("No attendance record")))
     else:
-        if Decimal(attendance.leave_share) > rule.max_leave_share:
+        # Shares compare at four places, as attendance reports them: 6 of 42 hours is
+        # 0.1429, exactly the 1/7 cap, and must pass.
+        share = Decimal(attendance.leave_share).quantize(FOUR_PLACES)
+        if share > Decimal(rule.max_leave_share).quantize(FOUR_PLACES):
             add(
                 Missing(
                     "leave_over_cap",
@@ -116,11 +122,11 @@ def completion_evaluate(*, rule, attendance, assessment) -> CompletionResult:
     if assessment is None:
         add(Missing("assessment_missing", _("No assessment record")))
         return result
-    if rule.final_exam_required:
-        if assessment.final_exam_passed is None:
-            add(Missing("final_exam_missing", _("Final exam not taken or not graded")))
-        elif not assessment.final_exam_passed:
-            add(Missing("final_exam_failed", _("Final exam not passed")))
+    if getattr(assessment, "pending_grading", False):
+        add(Missing("grading_pending", _("Work awaiting grading")))
+    # final_exam_passed is None when the class sets no final exam: nothing to pass.
+    if rule.final_exam_required and assessment.final_exam_passed is False:
+        add(Missing("final_exam_failed", _("Final exam not passed or not taken")))
     if rule.quizzes_required:
         for title in assessment.failed_quizzes:
             add(Missing("quiz_not_passed", _("Quiz not passed"), str(title)))

@@ -98,11 +98,11 @@ class CompletionRule(models.Model):
     )
     max_leave_share = models.DecimalField(
         _("maximum leave share"),
-        max_digits=6,
-        decimal_places=5,
-        default=Decimal("0.14286"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.1429"),
         validators=[MinValueValidator(Decimal("0"))],
-        help_text=_("Leave may not exceed this share of the class's credit hours (1/7 ≈ 0.14286)."),
+        help_text=_("Leave may not exceed this share of the class's credit hours (1/7 ≈ 0.1429)."),
     )
     absence_limit_days = models.DecimalField(
         _("absence limit (days)"),
@@ -150,7 +150,7 @@ class CompletionRecord(models.Model):
         related_name="completion_records",
     )
     appraisal = models.TextField(_("completion appraisal"), blank=True)
-    completed = models.BooleanField(_("completed"), null=True)
+    completed = models.BooleanField(_("completed"), null=True, blank=True)
     missing = models.JSONField(_("what was missing"), default=list, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
@@ -252,7 +252,12 @@ class Certificate(models.Model):
     render_error = models.TextField(_("render error"), blank=True)
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(

@@ -70,14 +70,21 @@ def _snapshot(*, klass: TrainingClass, trainee, template: CertificateTemplate, n
 
 
 def certificate_issue(
-    *, actor, training_class: TrainingClass, trainee, template: CertificateTemplate | None = None
+    *,
+    actor,
+    training_class: TrainingClass,
+    trainee,
+    template: CertificateTemplate | None = None,
+    on_behalf_of=None,
 ) -> tuple[Certificate, bool]:
     """The trainee's certificate for the class: made once, returned as it is thereafter.
 
     The enrolment row is locked, so concurrent calls for one trainee queue up and the
     second finds the first's certificate; the partial unique constraint backs this up.
     Returns (certificate, created). The PDF is drawn separately (`certificates_render`).
+    `actor=None` is the background job, acting `on_behalf_of` whoever closed the class.
     """
+    issuer = actor or on_behalf_of
     if actor is not None and not can_manage_class(actor, training_class):
         raise PermissionDenied()
     with transaction.atomic():
@@ -114,7 +121,7 @@ def certificate_issue(
                     snapshot=_snapshot(
                         klass=klass, trainee=trainee, template=template, number=number
                     ),
-                    issued_by=actor,
+                    issued_by=issuer,
                 )
                 certificate.full_clean(validate_constraints=False)
                 certificate.save()
@@ -126,7 +133,7 @@ def certificate_issue(
         log(
             certificate,
             "certificates.issue",
-            user=actor,
+            user=issuer,
             data={"number": number, "trainee": trainee.pk, "class": klass.pk},
         )
     return certificate, True
@@ -187,7 +194,12 @@ def batch_run(*, batch_id: int) -> IssueBatch:
         training_class=klass, status=Enrolment.Status.COMPLETED
     ).select_related("trainee")
     for enrolment in completers:
-        certificate_issue(actor=None, training_class=klass, trainee=enrolment.trainee)
+        certificate_issue(
+            actor=None,
+            training_class=klass,
+            trainee=enrolment.trainee,
+            on_behalf_of=batch.created_by,
+        )
     pending = list(
         Certificate.objects.filter(training_class=klass, revoked_at__isnull=True, pdf="")
         .select_related("template")

@@ -20,6 +20,7 @@ class FakeAssessment:
     final_exam_passed: bool | None = True
     failed_quizzes: list = field(default_factory=list)
     missing_written_work: list = field(default_factory=list)
+    pending_grading: bool = False
 
     @property
     def complete(self) -> bool:

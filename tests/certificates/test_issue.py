@@ -1,0 +1,139 @@
+"""Numbers without gaps, one certificate per trainee and class, revocation and reissue."""
+
+import pytest
+from django.urls import reverse
+
+from certificates import rendering
+from certificates.errors import AlreadyRevoked, NotCompleted, ReasonRequired
+from certificates.models import Certificate, IssueBatch
+from certificates.services import (
+    batch_retry,
+    batch_run,
+    certificate_issue,
+    certificate_number_next,
+    certificate_reissue,
+    certificate_revoke,
+    certificates_render,
+)
+from tests.certificates.factories import closed_class
+from tests.factories import UserFactory
+from tests.training.factories import EnrolmentFactory
+from training.models import Enrolment
+
+
+@pytest.fixture
+def no_pdf(monkeypatch):
+    """Issue-only tests don't need WeasyPrint; rendering is tested in test_pdf.py."""
+    monkeypatch.setattr(rendering, "render_many", lambda certs: [b"%PDF-1.7 stub"] * len(certs))
+    monkeypatch.setattr(rendering, "render_one", lambda cert: b"%PDF-1.7 stub")
+
+
+def test_numbers_run_on_per_prefix_and_year(db):
+    got = [certificate_number_next(prefix="DBS", year=2025) for _ in range(3)]
+    assert got == ["DBS-2025-00001", "DBS-2025-00002", "DBS-2025-00003"]
+    assert certificate_number_next(prefix="DBS", year=2026) == "DBS-2026-00001"
+    assert certificate_number_next(prefix="XY", year=2025) == "XY-2025-00001"
+
+
+def test_issuing_twice_returns_the_same_certificate(world):
+    klass = closed_class(world, [world.trainee_a])
+    first, created = certificate_issue(
+        actor=world.organiser, training_class=klass, trainee=world.trainee_a
+    )
+    again, created_again = certificate_issue(
+        actor=world.organiser, training_class=klass, trainee=world.trainee_a
+    )
+    assert created and not created_again and first.pk == again.pk
+    assert Certificate.objects.count() == 1
+    assert len(first.verification_code) >= 32
+    assert first.snapshot["name"] == "学员甲"
+    assert "phone" not in first.snapshot and "org_unit" not in first.snapshot
+
+
+def test_only_completers_get_certificates(world):
+    klass = closed_class(world, [])
+    EnrolmentFactory(
+        training_class=klass, trainee=world.trainee_a, status=Enrolment.Status.WITHDRAWN
+    )
+    with pytest.raises(NotCompleted):
+        certificate_issue(actor=world.organiser, training_class=klass, trainee=world.trainee_a)
+
+
+def test_revoke_needs_a_reason_and_happens_once(world, client):
+    klass = closed_class(world, [world.trainee_a])
+    cert, _ = certificate_issue(
+        actor=world.organiser, training_class=klass, trainee=world.trainee_a
+    )
+    with pytest.raises(ReasonRequired):
+        certificate_revoke(actor=world.organiser, certificate=cert, reason="  ")
+    certificate_revoke(actor=world.organiser, certificate=cert, reason="学时记录有误")
+    with pytest.raises(AlreadyRevoked):
+        certificate_revoke(actor=world.organiser, certificate=cert, reason="again")
+    page = client.get(reverse("certificates:verify", args=[cert.verification_code]))
+    assert page.status_code == 200
+    assert page.context["certificate"].is_valid is False
+    assert "已撤销".encode() in page.content or b"Revoked" in page.content
+
+
+def test_reissue_gives_a_new_number_and_links_the_old_one(world, no_pdf):
+    klass = closed_class(world, [world.trainee_a])
+    old, _ = certificate_issue(actor=world.organiser, training_class=klass, trainee=world.trainee_a)
+    new = certificate_reissue(actor=world.organiser, certificate=old, reason="姓名更正")
+    old.refresh_from_db()
+    assert old.revoked_at and old.revoke_reason == "姓名更正"
+    assert new.replaces == old and new.number != old.number and new.pdf
+    assert new.number.endswith("-00002")
+    # Asking again returns the replacement instead of making a third.
+    assert certificate_reissue(actor=world.organiser, certificate=old, reason="x").pk == new.pk
+
+
+def test_one_failed_render_does_not_stop_the_batch_and_can_be_retried(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    people = [world.trainee_a, *(UserFactory(full_name=n) for n in ("张伟", "王芳"))]
+    klass = closed_class(world, people)
+
+    def render_many(certs):
+        raise RuntimeError("batch broken")
+
+    def render_one(cert):
+        if cert.snapshot["name"] == "张伟":
+            raise OSError("seal image unreadable")
+        return b"%PDF-1.7 ok"
+
+    monkeypatch.setattr(rendering, "render_many", render_many)
+    monkeypatch.setattr(rendering, "render_one", render_one)
+    batch = IssueBatch.objects.create(training_class=klass)
+    batch = batch_run(batch_id=batch.pk)
+    assert (batch.total, batch.done, batch.failed, batch.status) == (3, 2, 1, "finished")
+    failed = Certificate.objects.get(snapshot__name="张伟")
+    assert not failed.pdf and "seal image unreadable" in failed.render_error
+    # Running the same batch again (a re-delivered job) does nothing.
+    assert batch_run(batch_id=batch.pk).done == 2
+
+    monkeypatch.setattr(rendering, "render_one", lambda cert: b"%PDF-1.7 fixed")
+    with django_capture_on_commit_callbacks(execute=True):
+        retry = batch_retry(actor=world.organiser, training_class=klass)
+    retry.refresh_from_db()
+    assert (retry.total, retry.done, retry.failed) == (1, 1, 0)
+    failed.refresh_from_db()
+    assert failed.pdf and failed.render_error == ""
+    assert Certificate.objects.count() == 3
+
+
+def test_render_many_splits_the_batch_into_one_pdf_per_certificate(world):
+    people = [world.trainee_a, UserFactory(full_name="欧阳明慧")]
+    klass = closed_class(world, people)
+    certs = [
+        certificate_issue(actor=world.organiser, training_class=klass, trainee=p)[0] for p in people
+    ]
+    done, failed = certificates_render(certs)
+    assert (done, failed) == (2, 0)
+    from pypdf import PdfReader
+
+    for cert in certs:
+        cert.refresh_from_db()
+        with cert.pdf.open("rb") as f:
+            reader = PdfReader(f)
+            assert len(reader.pages) == 1
+            assert cert.snapshot["name"] in reader.pages[0].extract_text()

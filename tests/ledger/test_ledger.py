@@ -1,0 +1,164 @@
+"""学时档案: totals by year and channel, requirements by rank, other study with evidence."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from pypdf import PdfReader
+from wagtail.models import ModelLogEntry
+
+from ledger.models import CreditEntry, CreditRequirement
+from ledger.pdf import training_record_pdf
+from ledger.selectors import ledger_summary
+from ledger.services import EvidenceInvalid, credit_entry_post, credit_other_record
+from lms.errors import PermissionDenied
+from people.models import User
+
+TODAY = datetime.date(2026, 9, 1)
+IP, ONLINE, SELF = (c.value for c in CreditEntry.Channel)
+
+
+def _post(person, channel, hours, day, key):
+    credit_entry_post(
+        person=person,
+        channel=channel,
+        hours=Decimal(hours),
+        earned_on=day,
+        title=f"培训 {key}",
+        source_key=key,
+    )
+
+
+def _by_name(summary):
+    return {s.requirement.name: s for s in summary.requirements}
+
+
+def test_the_regulation_defaults_are_installed(db):
+    rows = set(CreditRequirement.objects.values_list("rank", "channel", "hours", "period"))
+    assert ("township", IP, Decimal("90.0"), "year") in rows
+    assert ("county", "all", Decimal("550.0"), "five_years") in rows
+    assert ("", ONLINE, Decimal("50.0"), "year") in rows
+
+
+def test_township_cadre_needs_90_hours_in_person_this_year(world):
+    person = world.trainee_a
+    person.rank = User.Rank.TOWNSHIP
+    person.save()
+    _post(person, IP, "42", datetime.date(2026, 7, 7), "class:1")
+    _post(person, IP, "48", datetime.date(2025, 7, 7), "class:2")  # last year: not counted
+    _post(person, ONLINE, "50", datetime.date(2026, 3, 1), "course:1")
+    summary = ledger_summary(person=person, today=TODAY)
+    reqs = _by_name(summary)
+    assert set(reqs) == {"乡科级干部每年脱产培训", "每年网络培训"}
+    in_person = reqs["乡科级干部每年脱产培训"]
+    assert (in_person.earned, in_person.met, in_person.remaining) == (
+        Decimal("42"),
+        False,
+        Decimal("48"),
+    )
+    assert reqs["每年网络培训"].met
+    _post(person, IP, "48", datetime.date(2026, 8, 1), "class:3")
+    assert _by_name(ledger_summary(person=person, today=TODAY))["乡科级干部每年脱产培训"].met
+
+
+def test_county_leaders_count_every_channel_over_five_years(world):
+    person = world.trainee_a
+    person.rank = User.Rank.COUNTY
+    person.save()
+    for year in range(2022, 2027):
+        _post(person, IP, "100", datetime.date(year, 5, 1), f"class:{year}")
+    _post(person, SELF, "50", datetime.date(2024, 5, 1), "other:1")
+    _post(person, IP, "300", datetime.date(2021, 5, 1), "class:old")  # outside the window
+    summary = ledger_summary(person=person, today=TODAY)
+    five = _by_name(summary)["县处级干部五年累计培训"]
+    assert five.window == (2022, 2026)
+    assert five.earned == Decimal("550") and five.met
+    assert [y.year for y in summary.years] == [2026, 2025, 2024, 2023, 2022]
+    assert summary.years[2].by_channel == {IP: Decimal("100"), ONLINE: 0, SELF: Decimal("50")}
+    assert summary.five_year_total == Decimal("550")
+
+
+def test_requirements_are_configurable(world):
+    CreditRequirement.objects.filter(channel=ONLINE).update(hours=Decimal("10"))
+    _post(world.trainee_a, ONLINE, "12", datetime.date(2026, 2, 1), "course:9")
+    assert _by_name(ledger_summary(person=world.trainee_a, today=TODAY))["每年网络培训"].met
+
+
+def _pdf_upload(name="证明.pdf"):
+    return SimpleUploadedFile(name, b"%PDF-1.4 evidence", content_type="application/pdf")
+
+
+def test_organisers_record_other_study_with_evidence_and_an_audit_entry(world):
+    entry = credit_other_record(
+        actor=world.organiser,
+        person=world.trainee_a,
+        channel=SELF,
+        hours=Decimal("6"),
+        earned_on=datetime.date(2026, 5, 4),
+        title="河南省委党校专题讲座",
+        evidence=_pdf_upload(),
+    )
+    assert entry.recorded_by == world.organiser and entry.evidence.file.name.endswith(".pdf")
+    assert entry.source_key.startswith("other:")
+    assert ModelLogEntry.objects.filter(action="ledger.other_record").count() == 1
+
+
+def test_other_study_needs_evidence_and_an_organiser_of_the_person(world):
+    kwargs = {
+        "person": world.trainee_a,
+        "channel": SELF,
+        "hours": Decimal("6"),
+        "earned_on": datetime.date(2026, 5, 4),
+        "title": "讲座",
+    }
+    with pytest.raises(PermissionDenied):
+        credit_other_record(actor=world.organiser_other, evidence=_pdf_upload(), **kwargs)
+    with pytest.raises(EvidenceInvalid) as exc:
+        credit_other_record(
+            actor=world.organiser,
+            evidence=SimpleUploadedFile("x.exe", b"MZ"),
+            **kwargs,
+        )
+    assert exc.value.code == "evidence_invalid"
+    assert not CreditEntry.objects.exists()
+
+
+def test_the_admin_form_records_other_study(world, client):
+    client.force_login(world.organiser)
+    url = reverse("ledger_admin:entry_add", args=[world.trainee_a.pk])
+    response = client.post(
+        url,
+        {
+            "title": "网络专题班",
+            "channel": ONLINE,
+            "hours": "3.5",
+            "earned_on": "2026-04-01",
+            "evidence": _pdf_upload(),
+        },
+    )
+    assert response.status_code == 302
+    assert CreditEntry.objects.get(person=world.trainee_a).hours == Decimal("3.5")
+
+
+def test_the_trainee_sees_their_ledger_and_downloads_the_record(world, client):
+    _post(world.trainee_a, IP, "42", datetime.date.today(), "class:1")
+    client.force_login(world.trainee_a)
+    page = client.get(reverse("ledger:my_ledger"))
+    assert page.status_code == 200
+    assert page.context["summary"].years[0].by_channel[IP] == Decimal("42")
+    response = client.get(reverse("ledger:my_record_pdf"))
+    reader = PdfReader(io.BytesIO(response.content))
+    text = reader.pages[0].extract_text()
+    assert "学员甲" in text and "培训 class:1" in text
+
+
+def test_the_record_pdf_embeds_a_cjk_font(world):
+    pdf = training_record_pdf(person=world.trainee_a, today=TODAY)
+    fonts = [
+        str(f.get_object()["/BaseFont"])
+        for f in PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values()
+    ]
+    assert any("CJK" in f for f in fonts)
