@@ -1,0 +1,152 @@
+"""Time the report pages and the large export on the generated data set.
+
+    python manage.py generate_load_data --persons 50000
+    python manage.py bench_reports [--runs 7]
+
+Pages are fetched through Django's test client (URL routing, admin middleware, the view
+and its template), as a province-level organiser: the largest scope there is. The last line:
+`reports: overview p50 X ms (Q queries), coverage p50 Y ms (R queries), class p50 Z ms,
+export 50000 rows in T s, peak memory M MB`.
+"""
+
+import gc
+import resource
+import statistics
+import time
+import tracemalloc
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from people.models import OrgUnit, User
+from people.roles import Role
+from training.models import TrainingClass
+
+BENCH_USER = "load_bench_organiser"
+
+
+class Command(BaseCommand):
+    help = "Measure the report pages and the 50,000-row export on the load data set."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=7)
+
+    def handle(self, *args, runs, **opts):
+        province = OrgUnit.objects.filter(code__startswith="L", depth=1).first()
+        if province is None:
+            raise CommandError("No load data: run `manage.py generate_load_data` first.")
+        if "testserver" not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
+            settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        organiser = self.organiser(province)
+        client = Client()
+        client.force_login(organiser)
+        self.stdout.write(
+            f"database: {connection.vendor}; people in scope: "
+            f"{User.objects.filter(org_unit__path__startswith=province.path).count()}"
+        )
+
+        overview = self.page(client, reverse("reports_admin:overview"), runs)
+        coverage = self.page(client, reverse("reports_admin:coverage"), runs)
+        city = province.get_children().order_by("path").first()
+        county = city.get_children().order_by("path").first()
+        drill = self.page(client, reverse("reports_admin:coverage") + f"?unit={county.pk}", runs)
+        missing = self.page(client, reverse("reports_admin:missing") + "?list=village", runs)
+        # The largest closed class (its attendance is complete), else the largest at all.
+        klass = (
+            TrainingClass.objects.filter(code__startswith="load-")
+            .annotate(n=Count("enrolments"))
+            .order_by("-n", "pk")
+            .filter(status="closed")
+            .first()
+        ) or TrainingClass.objects.filter(code__startswith="load-").annotate(
+            n=Count("enrolments")
+        ).order_by("-n", "pk").first()
+        class_page = self.page(client, reverse("reports_admin:class", args=[klass.pk]), runs)
+        for name, (p50, q) in [
+            ("overview (province)", overview),
+            ("coverage (province)", coverage),
+            ("coverage (county drill-down)", drill),
+            ("missing list, first page", missing),
+            (f"class report ({klass.n} trainees)", class_page),
+        ]:
+            self.stdout.write(f"  {name}: p50 {p50:.0f} ms, {q} queries")
+
+        url = reverse("reports_admin:missing") + "?list=all&export=xlsx"
+        small_rows, small_s, small_peak = self.export(client, f"{url}&unit={city.pk}")
+        rows, seconds, peak = self.export(client, url)
+        csv_rows, csv_s, csv_peak = self.export(client, url.replace("xlsx", "csv"))
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(
+            f"  export xlsx {small_rows} rows: {small_s:.1f} s, "
+            f"peak {small_peak:.1f} MB (tracemalloc)"
+        )
+        self.stdout.write(
+            f"  export xlsx {rows} rows: {seconds:.1f} s, peak {peak:.1f} MB (tracemalloc)"
+        )
+        self.stdout.write(
+            f"  export csv {csv_rows} rows: {csv_s:.1f} s, peak {csv_peak:.1f} MB (tracemalloc)"
+        )
+        self.stdout.write(f"  process peak RSS {rss:.0f} MB")
+        self.stdout.write(
+            f"reports: overview p50 {overview[0]:.0f} ms ({overview[1]} queries), "
+            f"coverage p50 {coverage[0]:.0f} ms ({coverage[1]} queries), "
+            f"class p50 {class_page[0]:.0f} ms, export {rows} rows in {seconds:.1f} s, "
+            f"peak memory {peak:.1f} MB"
+        )
+
+    def organiser(self, province):
+        user, _ = User.objects.get_or_create(
+            username=BENCH_USER, defaults={"full_name": "压测组织员", "password": "!"}
+        )
+        group = Group.objects.filter(name=str(Role.ORGANISER)).first()
+        if group is not None:
+            user.groups.add(group)
+        user.managed_units.set([province])
+        return user
+
+    def page(self, client, url, runs):
+        client.get(url)  # warm caches: templates, translations, the session
+        times, queries = [], 0
+        for _ in range(runs):
+            with CaptureQueriesContext(connection) as ctx:
+                start = time.perf_counter()
+                response = client.get(url)
+                elapsed = (time.perf_counter() - start) * 1000
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
+            times.append(elapsed)
+            queries = len(ctx.captured_queries)
+        return statistics.median(times), queries
+
+    def export(self, client, url):
+        gc.collect()
+        tracemalloc.start()
+        start = time.perf_counter()
+        response = client.get(url)
+        if response.status_code != 200:
+            raise CommandError(f"{url} answered {response.status_code}")
+        size = 0
+        lines = 0
+        for chunk in response.streaming_content:
+            size += len(chunk)
+            lines += chunk.count(b"\n")
+        seconds = time.perf_counter() - start
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        if url.endswith("csv") or "export=csv" in url:
+            rows = lines - 1
+        else:
+            from io import BytesIO
+
+            from openpyxl import load_workbook
+
+            response = client.get(url)
+            data = BytesIO(b"".join(response.streaming_content))
+            rows = load_workbook(data, read_only=True).worksheets[0].max_row - 1
+        return rows, seconds, peak / 1024 / 1024
