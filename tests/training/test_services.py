@@ -372,3 +372,19 @@ def test_today_section_shows_the_trainees_sessions(world, rf):
     assert [s.training_class for s in section["sessions"]] == [klass]
     request.user = world.organiser
     assert today_section(request) is None
+
+
+def test_notices_section_counts_unread(world, rf):
+    from training.home import notices_section
+    from training.services import notice_mark_read
+
+    klass = class_for_world(world)
+    first = notice_publish(actor=world.adviser, training_class=klass, title="一", body="x")
+    notice_publish(actor=world.adviser, training_class=klass, title="二", body="y")
+    notice_mark_read(reader=world.trainee_a, notice=first)
+    request = rf.get("/")
+    request.user = world.trainee_a
+    section = notices_section(request)
+    assert section["unread"] == 1 and len(section["notices"]) == 2
+    request.user = world.trainee_b
+    assert notices_section(request) is None
