@@ -84,7 +84,7 @@ start() {
 
   t=$(now); start_pg; echo "postgresql on 127.0.0.1:$PGPORT ($(since "$t"))"
   t=$(now); $PY manage.py migrate --noinput -v0; echo "migrate ($(since "$t"))"
-  t=$(now); $PY manage.py createcachetable; echo "createcachetable ($(since "$t"))"
+  t=$(now); $PY manage.py createcachetable >/dev/null; echo "createcachetable ($(since "$t"))"
   t=$(now); $PY manage.py collectstatic --noinput -v0; echo "collectstatic ($(since "$t"))"
   t=$(now); $PY manage.py seed_demo >/dev/null; echo "seed_demo ($(since "$t"))"
 
