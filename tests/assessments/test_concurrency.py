@@ -1,0 +1,126 @@
+"""Real row locking on PostgreSQL: simultaneous submits, starts past the limit, and an
+autosave racing the deadline."""
+
+import datetime
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+
+from assessments.errors import AttemptClosed, AttemptLimitReached
+from assessments.models import Attempt, AttemptQuestion
+from assessments.services.attempts import (
+    attempt_answer_save,
+    attempt_start,
+    attempt_submit,
+    attempts_submit_overdue,
+)
+from tests.assessments.factories import quiz_with, single
+from tests.factories import trainee
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _race(n, fn):
+    barrier = threading.Barrier(n)
+    results, errors = [], []
+
+    def run(i):
+        try:
+            barrier.wait(timeout=10)
+            results.append(fn(i))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results, errors
+
+
+def test_simultaneous_submits_grade_once(postgres_only):
+    who = trainee()
+    quiz = quiz_with([single()])
+    attempt = attempt_start(quiz=quiz, trainee=who)
+    key = next(o["key"] for o in attempt.questions.get().version.data["options"] if o["correct"])
+    attempt_answer_save(attempt_id=attempt.pk, trainee=who, position=1, answer=key, seq=1)
+    results, errors = _race(8, lambda i: attempt_submit(attempt_id=attempt.pk, trainee=who))
+    assert not errors and len(results) == 8
+    attempt.refresh_from_db()
+    assert attempt.graded_count == 1 and attempt.score == Decimal("2.00")
+    assert len({r.submitted_at for r in results}) == 1
+
+
+def test_simultaneous_starts_never_pass_the_limit(postgres_only):
+    who = trainee()
+    quiz = quiz_with([single()], attempts_allowed=2)
+    first = attempt_start(quiz=quiz, trainee=who)
+    attempt_submit(attempt_id=first.pk, trainee=who)
+
+    def start(i):
+        attempt = attempt_start(quiz=quiz, trainee=who)
+        attempt_submit(attempt_id=attempt.pk, trainee=who)
+        return attempt.pk
+
+    results, errors = _race(6, start)
+    assert Attempt.objects.filter(quiz=quiz, trainee=who).count() == 2
+    assert len(set(results)) == 1  # everyone who got in shares the one allowed attempt
+    assert errors and all(isinstance(e, AttemptLimitReached) for e in errors)
+
+
+def test_simultaneous_first_starts_make_one_attempt(postgres_only):
+    who = trainee()
+    quiz = quiz_with([single()], attempts_allowed=1)
+    results, errors = _race(6, lambda i: attempt_start(quiz=quiz, trainee=who).pk)
+    assert not errors and len(set(results)) == 1
+    assert Attempt.objects.filter(quiz=quiz).count() == 1
+
+
+def test_autosave_racing_the_deadline_is_graded_or_refused_never_lost(postgres_only):
+    """At the deadline the sweep submits while saves arrive: every save that reports
+    success is in the graded attempt, every later one is refused with attempt_closed."""
+    for round_ in range(5):
+        _deadline_round(round_)
+
+
+def _deadline_round(round_):
+    if True:
+        who = trainee()
+        quiz = quiz_with([single(stem=f"题{round_}")], time_limit_minutes=1)
+        start = timezone.now() - datetime.timedelta(seconds=60 + 14)  # 1 s before cutoff
+        attempt = attempt_start(quiz=quiz, trainee=who, now=start)
+        keys = attempt.questions.get().option_order
+        outcomes = {}
+
+        def act(i):
+            if i == 0:
+                return attempts_submit_overdue(now=timezone.now() + datetime.timedelta(seconds=2))
+            try:
+                result = attempt_answer_save(
+                    attempt_id=attempt.pk, trainee=who, position=1, answer=keys[i % 3], seq=i
+                )
+                outcomes[i] = "saved" if result["saved"] else "older"
+            except AttemptClosed:
+                outcomes[i] = "closed"
+            return None
+
+        _results, errors = _race(6, act)
+        assert not errors
+        attempt.refresh_from_db()
+        assert attempt.status == "submitted" and attempt.graded_count == 1
+        aq = AttemptQuestion.objects.get(attempt=attempt)
+        saved = [i for i, o in outcomes.items() if o == "saved"]
+        if saved:
+            assert aq.answer_seq == max(saved)  # the newest acknowledged save was graded
+        expected = Decimal("2.00") if aq.answer and aq.answer == _correct(aq) else Decimal("0")
+        assert attempt.score == expected
+
+
+def _correct(aq):
+    return next(o["key"] for o in aq.version.data["options"] if o["correct"])
