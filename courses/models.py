@@ -248,8 +248,10 @@ class LessonPage(LoginRequiredPageMixin, Page):
         return lesson_serve(self, request)
 
     def serve_preview(self, request, mode_name):
-        # Authors preview without a study clock: no progress is read or written.
-        return super().serve(request)
+        from .views import lesson_serve
+
+        # Authors preview a draft without a study clock: no progress is read or written.
+        return lesson_serve(self, request, preview=True)
 
 
 def _stream_text(stream) -> str:
