@@ -280,7 +280,7 @@ class LeaveRequest(models.Model):
         PENDING = "pending", _("Awaiting approval")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("leave status", "Withdrawn")
 
     trainee = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -35,7 +35,11 @@ def policy_for(training_class: TrainingClass) -> AttendancePolicy:
     cached = getattr(training_class, "_attendance_policy", None)
     if cached is not None:
         return cached
-    policy = AttendancePolicy.objects.filter(training_class=training_class).first()
+    try:
+        # Already fetched with select_related("training_class__attendance_policy")?
+        policy = training_class.attendance_policy
+    except AttendancePolicy.DoesNotExist:
+        policy = None
     if policy is None:
         policy = AttendancePolicy(training_class=training_class)
     training_class._attendance_policy = policy
@@ -234,13 +238,20 @@ def class_attendance_summary(
     """Every enrolled (or formerly enrolled) trainee's summary, keyed by trainee id.
 
     Four queries whatever the roster size: policy, held sessions, enrolments, and one
-    grouped aggregation over the records. An ended session with no record counts as
-    absent even before `close_sessions` has run, so the flag never lags the worker.
+    grouped aggregation over the records. A trainee with no record for an ended session
+    where attendance was taken counts as absent even before `close_sessions` has run, so
+    the flag never lags the worker.
     Half-days: each session is one half-day slot of the timetable, two make a day.
     """
     now = now or timezone.now()
     policy = policy_for(training_class)
-    held = ClassSession.objects.filter(training_class=training_class, ends_at__lte=now).count()
+    # Sessions "held" for attendance: ended, and attendance was taken (someone has a
+    # record). A class whose sessions never saw a scan (history, online) flags nobody.
+    held = (
+        ClassSession.objects.filter(training_class=training_class, ends_at__lte=now)
+        .filter(Exists(AttendanceRecord.objects.filter(session=OuterRef("pk"))))
+        .count()
+    )
     trainee_ids = list(
         Enrolment.objects.filter(training_class=training_class).values_list("trainee_id", flat=True)
     )

@@ -17,7 +17,12 @@ def record_lock_or_create(*, session, trainee, defaults: dict) -> tuple[Attendan
     except AttendanceRecord.DoesNotExist:
         pass
     record = AttendanceRecord(session=session, trainee=trainee, **defaults)
-    record.full_clean(validate_unique=False, validate_constraints=False)
+    # The related objects are in hand; validating them would cost a query each.
+    record.full_clean(
+        exclude=["session", "trainee", "leave_request"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     try:
         with transaction.atomic():
             record.save(force_insert=True)

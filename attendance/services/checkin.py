@@ -85,7 +85,7 @@ def checkin_record(
         _attempt(session=None, trainee=trainee, reason=R.BAD_SIGNATURE, client=client)
         raise errors.TokenInvalid from None
     session = (
-        ClassSession.objects.select_related("training_class")
+        ClassSession.objects.select_related("training_class", "training_class__attendance_policy")
         .filter(pk=token_data.session_id)
         .first()
     )

@@ -49,6 +49,10 @@ def test_leave_over_a_seventh_flags_the_trainee(world, klass):
 
 def test_two_days_of_unexcused_absence_flags_the_trainee(world, klass):
     sessions = past_sessions(klass, 4)
+    classmate = make_trainee()
+    EnrolmentFactory(training_class=klass, trainee=classmate)
+    for session in sessions:
+        AttendanceRecordFactory(session=session, trainee=classmate)
     for session in sessions[:3]:
         AttendanceRecordFactory(
             session=session, trainee=world.trainee_a, status=S.ABSENT, checked_in_at=None
@@ -83,6 +87,12 @@ def test_summary_counts_each_status_and_thresholds_follow_the_policy(world, klas
     assert s.reasons == ["leave_over_cap", "absence_over_limit"]
 
 
+def test_sessions_without_any_attendance_taken_flag_nobody(world, klass):
+    past_sessions(klass, 6)  # history imported without scans
+    s = class_attendance_summary(training_class=klass)[world.trainee_a.pk]
+    assert (s.absent, s.at_risk, s.sessions_held) == (0, False, 0)
+
+
 def test_query_count_does_not_grow_with_the_roster(world):
     def count_for(n):
         klass, trainees = class_with_roster(n=n, organising_unit=world.county_a)
@@ -101,7 +111,10 @@ def test_query_count_does_not_grow_with_the_roster(world):
 def test_adviser_sees_the_flag_on_the_class_screen(client, world, klass):
     late_joiner = make_trainee(full_name="缺课学员")
     EnrolmentFactory(training_class=klass, trainee=late_joiner)
-    past_sessions(klass, 4)  # nobody checked in: 2 days absent for everyone
+    monitor = make_trainee(full_name="班长")
+    EnrolmentFactory(training_class=klass, trainee=monitor)
+    for session in past_sessions(klass, 4):  # only the monitor came: 2 days for the others
+        AttendanceRecordFactory(session=session, trainee=monitor)
     client.force_login(world.adviser)
     html = client.get(reverse("attendance_admin:class", args=[klass.pk])).content.decode()
     assert html.count('data-reason="absence_over_limit"') == 2
