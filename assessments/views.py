@@ -4,7 +4,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -326,7 +326,3 @@ def submission_file(request, pk):
     )
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def bad_request(message):
-    return HttpResponseBadRequest(message)

@@ -59,8 +59,8 @@ OWNER_ONLY = {
 CLASS_ONLY = OWNER_ONLY  # the class's trainees only (trainee_a); staff use the admin
 STAFF_OF_CLASS = {
     "anonymous": LOGIN,
-    "trainee_a": ADMIN_DENIED,
-    "trainee_b": ADMIN_DENIED,
+    "trainee_a": LOGIN,
+    "trainee_b": LOGIN,
     "instructor_other": DENIED,
     "adviser_other": DENIED,
     "organiser_other": DENIED,
@@ -68,8 +68,8 @@ STAFF_OF_CLASS = {
 }
 GRADERS = {
     "anonymous": LOGIN,
-    "trainee_a": ADMIN_DENIED,
-    "trainee_b": ADMIN_DENIED,
+    "trainee_a": LOGIN,
+    "trainee_b": LOGIN,
     "instructor_other": OK,
     "adviser_other": ADMIN_DENIED,
     "organiser_other": OK,
@@ -115,8 +115,12 @@ RULES = {
     "assessments_admin:questions_template": Rule(expect=GRADERS),
     "assessments_admin:questions_export": Rule(expect=GRADERS),
     "assessments_admin:grading_queue": Rule(expect=GRADERS),
-    "assessments_admin:grade_answer": Rule(kwargs=_pk("essay_answer"), expect=STAFF_OF_CLASS),
-    "assessments_admin:grade_submission": Rule(kwargs=_pk("sub"), expect=STAFF_OF_CLASS),
+    "assessments_admin:grade_answer": Rule(
+        kwargs=_pk("essay_answer"), expect={**STAFF_OF_CLASS, "adviser_other": ADMIN_DENIED}
+    ),
+    "assessments_admin:grade_submission": Rule(
+        kwargs=_pk("sub"), expect={**STAFF_OF_CLASS, "adviser_other": ADMIN_DENIED}
+    ),
     "assessments_admin:gradebook_index": Rule(expect=STAFF),
     "assessments_admin:gradebook_class": Rule(kwargs=_pk("klass"), expect=STAFF_OF_CLASS),
     "assessments_admin:gradebook_class_export": Rule(kwargs=_pk("klass"), expect=STAFF_OF_CLASS),
