@@ -9,14 +9,15 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
-    Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -141,65 +142,133 @@ SHOWN_TOTALS = {
 }
 
 
+def _trainee_ids(period: Period, statuses, **class_filter):
+    """An uncorrelated set of trainee ids: PostgreSQL hashes it once (a hashed SubPlan)
+    instead of probing the enrolments once per person."""
+    return Enrolment.objects.filter(
+        status__in=statuses,
+        training_class__start_date__gte=period.start,
+        training_class__end_date__lte=period.end,
+        **{f"training_class__{k}": v for k, v in class_filter.items()},
+    ).values("trainee_id")
+
+
+def _flag(q: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(q, output_field=BooleanField())
+
+
 def annotate_status(
-    people: QuerySet[User], *, period: Period, year: int, reqs: list[Requirement]
+    people: QuerySet[User],
+    *,
+    period: Period,
+    year: int,
+    reqs: list[Requirement],
+    select: bool = False,
 ) -> QuerySet[User]:
     """Per person: trained at provincial/city level, enrolled in such a class, rotation
-    training done, credit-hour totals, and whether every requirement for their rank is met
-    (one correlated sum per channel and window, whatever the number of people)."""
+    training done, and whether every credit-hour requirement for their rank is met.
+
+    Each flag is membership in an uncorrelated set (people who completed such a class;
+    people whose hours in a channel and window reach a requirement), so the database
+    builds each set once, whatever the number of people. With `select`, the person's own
+    totals are added for display (correlated sums, evaluated only for the rows shown or
+    exported); without, everything is an alias that aggregates inline."""
     C = Enrolment.Status.COMPLETED
     E = Enrolment.Status.ENROLLED
     windows = {
         YEAR: (datetime.date(year, 1, 1), datetime.date(year, 12, 31)),
         FIVE_YEARS: (datetime.date(year - 4, 1, 1), datetime.date(year, 12, 31)),
     }
-    totals = dict(SHOWN_TOTALS)
-    for req in reqs:
-        totals.setdefault((req.channel, req.period), f"hours_{req.channel}_{req.period}")
-    sums = {name: _hours(*windows[period_], channel) for (channel, period_), name in totals.items()}
+    reaching = {}
     met = Q()
     for req in reqs:
-        name = totals[(req.channel, req.period)]
-        enough = Q(**{f"{name}__gte": req.hours})
-        met &= enough if not req.rank else (~req.applies_q() | enough)
-    return (
-        people.alias(
-            level_trained=_enrolment_exists(period, [C], level__in=COUNTED_LEVELS),
-            level_enrolled=_enrolment_exists(period, [E], level__in=COUNTED_LEVELS),
-            rotated=_enrolment_exists(period, [C], is_rotation=True),
-        )
-        .annotate(**sums)
-        .annotate(
-            compliant=Case(
-                When(met, then=Value(True)), default=Value(False), output_field=BooleanField()
+        key = (req.channel, req.period, req.hours)
+        if key not in reaching:
+            entries = CreditEntry.objects.filter(earned_on__range=windows[req.period])
+            if req.channel != ALL_CHANNELS:
+                entries = entries.filter(channel=req.channel)
+            reaching[key] = (
+                entries.order_by()
+                .values("person_id")
+                .annotate(s=Sum("hours"))
+                .filter(s__gte=req.hours)
+                .values("person_id")
             )
-            if reqs
-            else Value(True, output_field=BooleanField())
-        )
+        enough = Q(pk__in=reaching[key])
+        met &= enough if not req.rank else (~req.applies_q() | enough)
+    people = people.alias(
+        level_trained=_flag(Q(pk__in=_trainee_ids(period, [C], level__in=COUNTED_LEVELS))),
+        level_enrolled=_flag(Q(pk__in=_trainee_ids(period, [E], level__in=COUNTED_LEVELS))),
+        rotated=_flag(Q(pk__in=_trainee_ids(period, [C], is_rotation=True))),
     )
-
-
-def _counts():
-    P = User.Position
-    village = Q(position=P.VILLAGE_SECRETARY)
-    township = Q(position=P.TOWNSHIP_SECRETARY)
-    cadre = Q(position__in=VILLAGE_CADRES)
-    return {
-        "village_total": Count("pk", filter=village),
-        "village_trained": Count("pk", filter=village & Q(level_trained=True)),
-        "village_enrolled": Count(
-            "pk", filter=village & Q(level_trained=False) & Q(level_enrolled=True)
-        ),
-        "township_total": Count("pk", filter=township),
-        "township_trained": Count("pk", filter=township & Q(level_trained=True)),
-        "township_enrolled": Count(
-            "pk", filter=township & Q(level_trained=False) & Q(level_enrolled=True)
-        ),
-        "cadre_total": Count("pk", filter=cadre),
-        "cadre_rotated": Count("pk", filter=cadre & Q(rotated=True)),
-        "ranked_total": Count("pk"),
-        "compliant": Count("pk", filter=Q(compliant=True)),
+    meets = _flag(met) if reqs else Value(True, output_field=BooleanField())
+    if not select:
+        return people.alias(meets=meets)
+    sums = {
+        name: _hours(*windows[period_], channel)
+        for (channel, period_), name in SHOWN_TOTALS.items()
     }
+    return people.annotate(**sums, meets=meets)
+
+
+# Each count: (name, SQL condition over the per-person flags, its parameters).
+_COUNTS = [
+    ("village_total", "position = %s", [User.Position.VILLAGE_SECRETARY]),
+    ("village_trained", "position = %s AND trained", [User.Position.VILLAGE_SECRETARY]),
+    (
+        "village_enrolled",
+        "position = %s AND NOT trained AND enrolled",
+        [User.Position.VILLAGE_SECRETARY],
+    ),
+    ("township_total", "position = %s", [User.Position.TOWNSHIP_SECRETARY]),
+    ("township_trained", "position = %s AND trained", [User.Position.TOWNSHIP_SECRETARY]),
+    (
+        "township_enrolled",
+        "position = %s AND NOT trained AND enrolled",
+        [User.Position.TOWNSHIP_SECRETARY],
+    ),
+    ("cadre_total", "position IN (%s, %s)", list(VILLAGE_CADRES)),
+    ("cadre_rotated", "position IN (%s, %s) AND rotated", list(VILLAGE_CADRES)),
+    ("ranked_total", "1 = 1", []),
+    ("compliant", "meets", []),
+]
+COUNT_NAMES = [name for name, _, _ in _COUNTS]
+
+
+def status_counts(people: QuerySet[User], group) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Counts per child unit (`group`) and per rank, in one statement.
+
+    The flags are computed once per person in an inner query and counted by the outer one:
+    written as conditional aggregates straight over the flags, PostgreSQL would rebuild
+    each hashed set once per count that mentions it (and the cost estimate then switches
+    JIT compilation on, which costs seconds). The inner query is the ORM's own SQL.
+    """
+    inner = (
+        people.annotate(
+            key=group,
+            trained=F("level_trained"),
+            enrolled=F("level_enrolled"),
+            did_rotate=F("rotated"),
+            ok=F("meets"),
+        )
+        .order_by()
+        .values("key", "rank", "position", "trained", "enrolled", "did_rotate", "ok")
+    )
+    sql, params = inner.query.sql_with_params()
+    columns = ", ".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)" for _, cond, _ in _COUNTS)
+    count_params = [p for _, _, ps in _COUNTS for p in ps]
+    statement = (
+        f"WITH p (key, rank, position, trained, enrolled, rotated, meets) AS ({sql}) "
+        f"SELECT 'k', key, {columns} FROM p GROUP BY key "
+        f"UNION ALL SELECT 'r', rank, {columns} FROM p GROUP BY rank"
+    )
+    by_key, by_rank = {}, {}
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, *count_params, *count_params])
+        for kind, key, *values in cursor.fetchall():
+            row = dict(zip(COUNT_NAMES, (int(v or 0) for v in values), strict=True))
+            (by_key if kind == "k" else by_rank)[key or ""] = row
+    return by_key, by_rank
 
 
 def child_units(*, unit: OrgUnit | None, top_units: list[OrgUnit]) -> list[OrgUnit]:
@@ -231,25 +300,19 @@ def coverage_report(
             default=Value(""),
             output_field=CharField(),
         )
-    counts = _counts()
-    grouped = {
-        row.pop("key"): row
-        for row in people.annotate(key=group).order_by().values("key").annotate(**counts)
-    }
+    grouped, ranks = status_counts(people, group)
     rows = [CoverageRow(key=u.path, unit=u, **grouped.pop(u.path, {})) for u in children]
     if unit is not None and unit.path in grouped:
         # People attached to the unit itself (a township secretary sits on the township).
         rows.insert(0, CoverageRow(key=unit.path, unit=None, **grouped.pop(unit.path)))
     total = CoverageRow(key="total", unit=unit)
     for row in rows:
-        for name in counts:
+        for name in COUNT_NAMES:
             setattr(total, name, getattr(total, name) + getattr(row, name))
-    by_rank = list(
-        people.order_by()
-        .values("rank")
-        .annotate(total=Count("pk"), compliant=Count("pk", filter=Q(compliant=True)))
-        .order_by("rank")
-    )
+    by_rank = [
+        {"rank": rank, "total": row["ranked_total"], "compliant": row["compliant"]}
+        for rank, row in sorted(ranks.items())
+    ]
     labels = dict(User.Rank.choices)
     for item in by_rank:
         item["label"] = labels.get(item["rank"], "—")
@@ -292,7 +355,7 @@ def missing_list(
         raise BadListKind(kind)
     req = requirements_get()
     people = annotate_status(
-        people_in_scope(viewer=viewer, unit=unit), period=period, year=year, reqs=req
+        people_in_scope(viewer=viewer, unit=unit), period=period, year=year, reqs=req, select=True
     )
     P = User.Position
     if kind == "village":
@@ -306,7 +369,7 @@ def missing_list(
     elif kind == "rotation":
         people = people.filter(position__in=VILLAGE_CADRES, rotated=False)
     elif kind == "credit":
-        people = people.filter(compliant=False)
+        people = people.filter(meets=False)
     return people.annotate(
         city_name=_unit_name_at(2),
         county_name=_unit_name_at(3),

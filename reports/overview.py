@@ -131,7 +131,7 @@ def overview_get(
     period = Period(datetime.date(year - 4, 1, 1), datetime.date(year, 12, 31))
     compliance = annotate_status(
         people_in_scope(viewer=viewer, unit=unit), period=period, year=year, reqs=req
-    ).aggregate(total=Count("pk"), compliant=Count("pk", filter=Q(compliant=True)))
+    ).aggregate(total=Count("pk"), compliant=Count("pk", filter=Q(meets=True)))
     result.compliance = {**compliance, "rate": _rate(compliance["compliant"], compliance["total"])}
 
     record = sources.attendance_record()

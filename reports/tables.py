@@ -154,7 +154,7 @@ def people_table(queryset, kind):
         "hours_in_person",
         "hours_online",
         "hours_five_years",
-        "compliant",
+        "meets",
     ]
     if kind in ("village", "township"):
         fields.append("enrolled")

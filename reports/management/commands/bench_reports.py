@@ -148,5 +148,6 @@ class Command(BaseCommand):
 
             response = client.get(url)
             data = BytesIO(b"".join(response.streaming_content))
-            rows = load_workbook(data, read_only=True).worksheets[0].max_row - 1
+            sheet = load_workbook(data, read_only=True).worksheets[0]
+            rows = sum(1 for _ in sheet.iter_rows(values_only=True)) - 1
         return rows, seconds, peak / 1024 / 1024
