@@ -40,9 +40,15 @@ def certificate_download(request, pk: int):
 
 
 def _client_ip(request) -> str:
-    # Behind the production proxy REMOTE_ADDR is set from X-Real-IP by the web server;
-    # forwarded headers from clients are not trusted here.
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address as the login rate limits see it (allauth's adapter), so one
+    setting (ALLAUTH_TRUSTED_PROXY_COUNT behind nginx) serves both."""
+    from allauth.account.adapter import get_adapter
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return "unknown"
 
 
 def _throttled(request) -> bool:
