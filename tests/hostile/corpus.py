@@ -137,9 +137,9 @@ def roster_row(n: int, *, phone: str | None = None, name: str | None = None) -> 
         name or f"学员{n:05d}",
         "男" if n % 2 else "女",
         phone or f"139{n:08d}",
-        "罗山县周党镇人民政府",
+        "罗山县周党镇",
         "党委书记",
-        "乡科级正职",
+        "乡科级",
         f"第{n % 6 + 1}组",
     ]
 
