@@ -152,13 +152,17 @@ class HeartbeatResult:
     course_complete: bool
 
 
-def heartbeat_record(*, trainee, token, seq: int, now: datetime.datetime | None = None):
+def heartbeat_record(
+    *, trainee, token, seq: int, resumed: bool = False, now: datetime.datetime | None = None
+):
     """Credit the time since the trainee's previous heartbeat, from whichever tab it came.
 
     - the gap is measured by the server between beats it received, across every tab of
       the trainee (the clock row is locked), so two tabs cannot double the time;
     - a gap longer than the cap is a break (hidden tab, idle, closed lid): nothing credited;
-    - a beat whose sequence number is not above the view's last one is a replay: ignored.
+    - a beat whose sequence number is not above the view's last one is a replay: ignored;
+    - a beat the page marks `resumed` (first after the tab was hidden or the reader idle)
+      restarts the clock without credit. The browser can only give time up this way.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -178,7 +182,7 @@ def heartbeat_record(*, trainee, token, seq: int, now: datetime.datetime | None 
             references.append(view.opened_at)
         reference = max((r for r in references if r is not None), default=None)
         gap = (now - reference).total_seconds() if reference else 0
-        credit = int(gap) if 0 < gap <= heartbeat_cap_seconds() else 0
+        credit = int(gap) if 0 < gap <= heartbeat_cap_seconds() and not resumed else 0
 
         StudyView.objects.filter(pk=view.pk).update(
             last_seq=seq, last_beat_at=now, seconds_credited=F("seconds_credited") + credit

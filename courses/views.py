@@ -99,7 +99,7 @@ def _rate_limited(user) -> bool:
 @require_POST
 @login_required
 def heartbeat_view(request):
-    """POST token=<study view token>&seq=<n>. Any duration the client adds is ignored."""
+    """POST token=<study view token>&seq=<n>[&resumed=1]. Durations from the client are ignored."""
     if _rate_limited(request.user):
         error = services.HeartbeatRateLimited()
         return JsonResponse({"ok": False, "code": error.code, "message": str(error)}, status=429)
@@ -111,7 +111,12 @@ def heartbeat_view(request):
     except ValueError:
         return JsonResponse({"ok": False, "code": "bad_request"}, status=400)
     try:
-        result = services.heartbeat_record(trainee=request.user, token=token, seq=seq)
+        result = services.heartbeat_record(
+            trainee=request.user,
+            token=token,
+            seq=seq,
+            resumed=request.POST.get("resumed") == "1",
+        )
     except services.HeartbeatRejected as error:
         return JsonResponse({"ok": False, "code": error.code, "message": str(error)}, status=403)
     return JsonResponse(

@@ -55,6 +55,17 @@ def test_a_gap_longer_than_the_cap_is_a_break_not_study(world, course):
     assert lesson_seconds(world.trainee_a, view.lesson) == 30
 
 
+def test_first_beat_after_a_pause_restarts_the_clock_without_credit(world, course):
+    view = open_view(world.trainee_a, course)
+    beat(world.trainee_a, view, 1, 15)
+    resumed = services.heartbeat_record(
+        trainee=world.trainee_a, token=view.token, seq=2, resumed=True, now=at(45)
+    )
+    assert resumed.credited == 0
+    assert beat(world.trainee_a, view, 3, 60).credited == 15
+    assert lesson_seconds(world.trainee_a, view.lesson) == 30
+
+
 @override_settings(COURSES_HEARTBEAT_CAP_SECONDS=120)
 def test_the_cap_is_a_setting(world, course):
     view = open_view(world.trainee_a, course)

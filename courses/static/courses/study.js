@@ -26,6 +26,7 @@
   var seq = 0;
   var lastActivity = Date.now();
   var idle = false;
+  var resumed = false; // the next beat follows a pause: the server credits nothing for it
   var stopped = false;
   var timer = null;
 
@@ -50,6 +51,7 @@
 
   function showPrompt() {
     idle = true;
+    resumed = true;
     prompt.hidden = false;
     continueButton.focus();
   }
@@ -68,6 +70,8 @@
     }
     seq += 1;
     var body = new URLSearchParams({ token: token, seq: String(seq) });
+    if (resumed) body.append("resumed", "1");
+    resumed = false;
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
@@ -104,6 +108,7 @@
   });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") markActive();
+    else resumed = true;
   });
   continueButton.addEventListener("click", hidePrompt);
 
