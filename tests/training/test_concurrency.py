@@ -39,7 +39,7 @@ def _race(fn, n=2):
     return outcomes
 
 
-def test_one_confirm_wins_when_two_arrive_together(world, postgres_only):
+def test_one_confirm_wins_when_two_arrive_together(postgres_only, world):
     klass = TrainingClassFactory(organising_unit=world.county_a)
     batch, check = preview(world, klass, good_rows(world))
     assert check.is_valid
@@ -51,7 +51,7 @@ def test_one_confirm_wins_when_two_arrive_together(world, postgres_only):
     assert Enrolment.objects.filter(training_class=klass).count() == 3
 
 
-def test_capacity_holds_when_organisers_enrol_at_once(world, postgres_only):
+def test_capacity_holds_when_organisers_enrol_at_once(postgres_only, world):
     klass = TrainingClassFactory(organising_unit=world.county_a, capacity=1)
     people = [UserFactory(roles=[Role.TRAINEE], org_unit=world.village_a) for _ in range(3)]
     it = iter(people)

@@ -10,11 +10,9 @@ from django.utils import timezone
 
 from .factories import ClassSessionFactory, NoticeFactory, class_for_world
 
-# serialized_rollback keeps the role groups migrations create for the next tests.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+# No serialized_rollback: the flush after a transactional test re-runs post_migrate, which
+# recreates the role groups (people.services.roles_sync); restoring them too would collide.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"
 
