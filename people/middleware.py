@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -25,7 +27,9 @@ class ForcePasswordChangeMiddleware:
                         _("Welcome! Please replace the initial password with one of your own."),
                         fail_silently=True,
                     )
-                return redirect(f"{reverse('account_change_password')}?next={path}")
+                # Keep the query string: a check-in link carries its code there.
+                next_url = quote(request.get_full_path(), safe="/")
+                return redirect(f"{reverse('account_change_password')}?next={next_url}")
         return self.get_response(request)
 
 

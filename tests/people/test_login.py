@@ -85,3 +85,12 @@ def test_logout(client):
     _login(client, "13976001234")
     client.post(reverse("account_logout"))
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_forced_password_change_keeps_the_full_link_to_come_back_to(client):
+    trainee(phone="13976001234", must_change_password=True)
+    _login(client, "13976001234")
+    response = client.get("/me/?code=abc&x=1")
+    assert response.status_code == 302
+    assert response.url.endswith("next=/me/%3Fcode%3Dabc%26x%3D1")
