@@ -30,6 +30,7 @@ from .scope import person_q, report_class_list
 ATTENDED = ("present", "late", "left_early")
 STATUSES = ("present", "late", "left_early", "on_leave", "absent")
 RECENT_SESSIONS = 12
+RECENT_DAYS = 45  # sessions older than this are history, not the current picture
 
 
 @dataclass
@@ -165,7 +166,11 @@ def _attendance_today(record, viewer, unit, today) -> dict:
 def _attendance_by_session(record, viewer, unit, classes, today) -> list[dict]:
     """The latest sessions up to today with records of the viewer's people, by status."""
     sessions = list(
-        ClassSession.objects.filter(training_class__in=classes, date__lte=today)
+        ClassSession.objects.filter(
+            training_class__in=classes,
+            date__lte=today,
+            date__gte=today - datetime.timedelta(days=RECENT_DAYS),
+        )
         .filter(
             Exists(
                 record.objects.filter(
@@ -186,7 +191,8 @@ def _attendance_by_session(record, viewer, unit, classes, today) -> list[dict]:
     return [
         {
             "session": s,
-            "label": f"{s.date:%m-%d} {s.get_half_day_display()}",
+            # Two classes can meet in the same half-day: the class code tells them apart.
+            "label": f"{s.date:%m-%d} {s.get_half_day_display()} {s.training_class.code}",
             **{k: by_session.get(s.pk, {}).get(k, 0) for k in STATUSES},
         }
         for s in reversed(sessions)

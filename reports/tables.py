@@ -85,7 +85,7 @@ def coverage_table(report, rows):
         Column(gettext("Village cadres"), 10, "number"),
         Column(gettext("Rotation trained"), 12, "number"),
         Column(gettext("Rotation coverage (%)"), 14, "percent"),
-        Column(gettext("People"), 10, "number"),
+        Column(gettext("Headcount"), 10, "number"),
         Column(gettext("Meet credit hours"), 12, "number"),
         Column(gettext("Compliance (%)"), 12, "percent"),
         Column(gettext("Period start"), 12, "date"),

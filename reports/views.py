@@ -22,6 +22,7 @@ from training.models import Enrolment, TrainingClass
 from . import charts, tables
 from .class_report import class_get_for_report, class_report
 from .coverage import MISSING_LISTS, coverage_report, missing_list
+from .db import analytic_queries
 from .errors import BadListKind, BadPage, ReportParameterError, UnitNotInScope
 from .exports import export_format, export_response
 from .overview import overview_get
@@ -52,8 +53,12 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
         self.viewer = request.user
         self.top_units = scope_top_units(viewer=request.user)
         try:
-            self.parse(request)
-            return super().dispatch(request, *args, **kwargs)
+            with analytic_queries():
+                self.parse(request)
+                response = super().dispatch(request, *args, **kwargs)
+                if hasattr(response, "render") and not self.export:
+                    response.render()
+                return response
         except ReportParameterError as exc:
             return TemplateResponse(
                 request,
