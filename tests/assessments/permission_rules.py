@@ -76,6 +76,10 @@ GRADERS = {
     "organiser": OK,
 }
 STAFF = {**GRADERS, "adviser_other": OK}
+NO_SUCH_COURSE = {
+    **STAFF,
+    **dict.fromkeys(["instructor_other", "adviser_other", "organiser_other", "organiser"], DENIED),
+}
 
 
 def _pk(key):
@@ -124,22 +128,18 @@ RULES = {
     "assessments_admin:gradebook_index": Rule(expect=STAFF),
     "assessments_admin:gradebook_class": Rule(kwargs=_pk("klass"), expect=STAFF_OF_CLASS),
     "assessments_admin:gradebook_class_export": Rule(kwargs=_pk("klass"), expect=STAFF_OF_CLASS),
+    # A course that does not exist: every staff member gets 404, trainees the login page.
     "assessments_admin:gradebook_course": Rule(
-        kwargs=lambda w, c: {"pk": 999999},
-        expect={
-            **STAFF,
-            "instructor_other": DENIED,
-            "organiser_other": DENIED,
-            "organiser": DENIED,
-        },
+        kwargs=lambda w, c: {"pk": 999999}, expect=NO_SUCH_COURSE
     ),
     "assessments_admin:gradebook_course_export": Rule(
-        kwargs=lambda w, c: {"pk": 999999},
-        expect={
-            **STAFF,
-            "instructor_other": DENIED,
-            "organiser_other": DENIED,
-            "organiser": DENIED,
-        },
+        kwargs=lambda w, c: {"pk": 999999}, expect=NO_SUCH_COURSE
     ),
+    # Snippet add/edit views (subclassed here to version questions and record the author).
+    "wagtailsnippets_assessments_question:add": Rule(expect=GRADERS),
+    "wagtailsnippets_assessments_question:edit": Rule(
+        kwargs=lambda w, c: {"pk": c["quiz"].slots.first().question_id}, expect=GRADERS
+    ),
+    "wagtailsnippets_assessments_quiz:add": Rule(expect=GRADERS),
+    "wagtailsnippets_assessments_assignment:add": Rule(expect=GRADERS),
 }
