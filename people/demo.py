@@ -71,26 +71,31 @@ def _unit(parent, code, name, level):
 
 
 def _org_units():
+    """Create the tree, then read it back: inserting 焦作市 (410800) sorts it before 信阳市
+    (411500) and shifts the paths of everything already created under 信阳市, so the
+    instances in hand would carry stale paths."""
     L = OrgUnit.Level
     henan = _unit(None, "410000", "河南省", L.PROVINCE)
-    tree = {"henan": henan, "counties": {}, "townships": [], "villages": []}
-    for city_code, city_name, counties in (
-        ("411500", "信阳市", XINYANG),
-        ("410800", "焦作市", JIAOZUO),
-    ):
-        city = _unit(henan, city_code, city_name, L.CITY)
-        tree[city_name] = city
+    cities = [("411500", "信阳市", XINYANG), ("410800", "焦作市", JIAOZUO)]
+    for city_code, city_name, counties in cities:
+        city = _unit(OrgUnit.objects.get(pk=henan.pk), city_code, city_name, L.CITY)
         for (county_code, county_name), townships in counties.items():
             county = _unit(city, county_code, county_name, L.COUNTY)
-            tree["counties"][county_name] = county
             for i, township_name in enumerate(townships, start=1):
                 township = _unit(county, f"{county_code}{i:03d}", township_name, L.TOWNSHIP)
-                tree["townships"].append(township)
                 for j, village_name in enumerate(VILLAGES, start=1):
-                    village = _unit(
-                        township, f"{county_code}{i:03d}{j:03d}", village_name, L.VILLAGE
-                    )
-                    tree["villages"].append(village)
+                    _unit(township, f"{county_code}{i:03d}{j:03d}", village_name, L.VILLAGE)
+
+    units = {u.code: u for u in OrgUnit.objects.filter(path__startswith=henan.path)}
+    tree = {"henan": units["410000"], "counties": {}, "townships": [], "villages": []}
+    for city_code, city_name, counties in cities:
+        tree[city_name] = units[city_code]
+        for (county_code, county_name), townships in counties.items():
+            tree["counties"][county_name] = units[county_code]
+            for i in range(1, len(townships) + 1):
+                tree["townships"].append(units[f"{county_code}{i:03d}"])
+                for j in range(1, len(VILLAGES) + 1):
+                    tree["villages"].append(units[f"{county_code}{i:03d}{j:03d}"])
     return tree
 
 

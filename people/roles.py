@@ -27,6 +27,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ORGANISER: [
         "wagtailadmin.access_admin",
         "people.manage_people",
+        "certificates.add_certificatetemplate",
+        "certificates.change_certificatetemplate",
+        "certificates.view_certificatetemplate",
         "wagtailimages.add_image",
         "wagtailimages.change_image",
         "wagtailimages.choose_image",

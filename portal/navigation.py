@@ -10,4 +10,5 @@ MAIN_NAV = [
     ("cases", _("Case library"), "/cases/"),
     ("classes", _("My classes"), "/classes/"),
     ("certificates", _("My certificates"), "/certificates/"),
+    ("ledger", _("My credit hours"), "/ledger/"),
 ]

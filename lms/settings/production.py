@@ -16,6 +16,8 @@ Variables (see docs/deploy.md for an example environment file):
   DJANGO_SECURE_SSL_REDIRECT   1 (default) or 0 when the proxy already redirects
   DJANGO_SECURE_COOKIES        1 (default); 0 only for plain-HTTP loopback (make prod-local)
   DJANGO_HSTS_SECONDS, DJANGO_HSTS_PRELOAD
+  DJANGO_TRUSTED_PROXY_COUNT   proxies in front that set X-Forwarded-For (default 1: nginx);
+                               rate limits (login, verification page) key on the real client
   DJANGO_LOG_LEVEL, DJANGO_LOG_FORMAT   INFO; json (default) or plain
   DJANGO_EMAIL_*, DJANGO_DEFAULT_FROM_EMAIL
 """
@@ -228,3 +230,7 @@ LOGGING = {
         "django.security": {"level": "WARNING"},
     },
 }
+
+# Behind nginx every request comes from 127.0.0.1: take the client from X-Forwarded-For,
+# or all visitors would share one rate-limit bucket (login, certificate verification).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "1"))

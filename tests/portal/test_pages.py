@@ -19,7 +19,7 @@ def test_signed_in_trainee_sees_name_role_and_navigation(client, site, world):
     client.force_login(world.trainee_a)
     page = client.get("/").content.decode()
     assert "学员甲" in page and "学员" in page
-    for label in ["我的学习", "课程", "案例库", "我的培训班", "我的证书"]:
+    for label in ["我的学习", "课程", "案例库", "我的培训班", "我的证书", "我的学时"]:
         assert label in page
     assert "管理后台" not in page
 

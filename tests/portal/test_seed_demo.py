@@ -10,7 +10,11 @@ def _snapshot():
 
     return (
         list(OrgUnit.objects.order_by("code").values_list("code", "name", "path")),
-        list(User.objects.order_by("username").values_list("username", "password", "phone")),
+        list(
+            User.objects.order_by("username").values_list(
+                "username", "password", "phone", "position", "org_unit__code"
+            )
+        ),
         list(Page.objects.order_by("path").values_list("path", "title", "live")),
     )
 
@@ -47,6 +51,11 @@ def test_demo_has_every_role_and_xinyang_counties():
     for role in Role:
         assert User.objects.filter(groups__name=str(role)).exists(), role
     assert User.objects.filter(groups__name=str(Role.TRAINEE)).count() == 60
+    # Every 信阳市 township secretary is in the class: one per township, all in 信阳市.
+    secretaries = User.objects.filter(position=User.Position.TOWNSHIP_SECRETARY)
+    assert secretaries.count() == 30
+    xinyang = OrgUnit.objects.get(name="信阳市")
+    assert all(p.org_unit.path.startswith(xinyang.path) for p in secretaries)
 
 
 @pytest.mark.django_db
