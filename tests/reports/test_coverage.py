@@ -176,4 +176,5 @@ def test_queries_do_not_grow_with_the_data(world):
         hours(t, "10", year=2025)
     with CaptureQueriesContext(connection) as large:
         run()
-    assert len(large.captured_queries) == len(small.captured_queries) <= 4
+    # requirements, units, the one counting statement, and its savepoint pair
+    assert len(large.captured_queries) == len(small.captured_queries) <= 6

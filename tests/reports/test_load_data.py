@@ -15,8 +15,11 @@ def _generate(**extra):
 def _fingerprint():
     return (
         list(OrgUnit.objects.order_by("path").values_list("path", "name", "level")[:400]),
-        list(User.objects.order_by("username").values_list("username", "full_name", "position",
-                                                           "org_unit__path")),
+        list(
+            User.objects.order_by("username").values_list(
+                "username", "full_name", "position", "org_unit__path"
+            )
+        ),
         list(TrainingClass.objects.order_by("code").values_list("code", "level", "start_date")),
         Enrolment.objects.count(),
     )
