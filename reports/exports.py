@@ -106,20 +106,12 @@ def write_xlsx(path: str, title: str, columns: list[Column], rows: Iterable) -> 
         cell.font, cell.fill, cell.alignment = bold, fill, centre
         header.append(cell)
     ws.append(header)
-    formats = {"date": "yyyy-mm-dd", "percent": "0.0", "number": "0.##"}
-    kinds = [c.kind for c in columns]
+    # Plain values, no per-cell styles: openpyxl gives dates a date format by itself, and a
+    # styled cell per value costs more than everything else together.
+    convert = _xlsx_value
     count = 0
     for row in rows:
-        cells = []
-        for kind, value in zip(kinds, row, strict=False):
-            value = _xlsx_value(value)
-            if kind in formats and value not in (None, ""):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = formats[kind]
-                cells.append(cell)
-            else:
-                cells.append(value)
-        ws.append(cells)
+        ws.append([convert(v) for v in row])
         count += 1
     wb.save(path)
     return count
