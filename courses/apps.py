@@ -15,6 +15,12 @@ def _sync_course_authors(sender, instance, **kwargs):
     course_authors_sync(course=instance.specific)
 
 
+def _lessons_after_quiz(sender, attempt, **kwargs):
+    from .services import lessons_refresh_after_quiz
+
+    lessons_refresh_after_quiz(trainee=attempt.trainee, quiz_id=attempt.quiz_id)
+
+
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses and case studies")
@@ -33,3 +39,7 @@ class CoursesConfig(AppConfig):
             _sync_course_authors, sender=CoursePage, dispatch_uid="courses.authors_sync"
         )
         register_home_section(20, continue_learning_section)
+
+        from assessments.signals import attempt_result_changed
+
+        attempt_result_changed.connect(_lessons_after_quiz, dispatch_uid="courses.lesson_quiz")

@@ -13,6 +13,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from assessments.blocks import QuizBlock
+
 RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "h3", "h4", "hr"]
 
 
@@ -159,6 +161,7 @@ class LessonBodyBlock(blocks.StreamBlock):
     key_points = KeyPointBlock()
     quotation = QuotationBlock()
     case_study = CaseStudyCardBlock()
+    quiz = QuizBlock()
 
     class Meta:
         block_counts = {}

@@ -198,6 +198,7 @@ def heartbeat_record(
         newly_complete = (
             progress.completed_at is None
             and progress.seconds_studied >= lesson.min_study_minutes * 60
+            and lesson_quizzes_passed(trainee=trainee, lesson=lesson)
         )
         if newly_complete:
             progress.completed_at = now
@@ -221,6 +222,62 @@ def heartbeat_record(
     return HeartbeatResult(
         credit, False, progress.seconds_studied, progress.completed_at is not None, course_complete
     )
+
+
+def lesson_quiz_ids(lesson: LessonPage) -> list[int]:
+    """The quizzes placed in the lesson's body (the `quiz` block)."""
+    return [
+        block.value["quiz"].pk
+        for block in lesson.body
+        if block.block_type == "quiz" and block.value.get("quiz") is not None
+    ]
+
+
+def lesson_quizzes_passed(*, trainee, lesson: LessonPage) -> bool:
+    """A lesson with a quiz is complete only once its quiz is passed, however long it was read."""
+    quiz_ids = lesson_quiz_ids(lesson)
+    if not quiz_ids:
+        return True
+    from assessments.models import Quiz
+    from assessments.selectors import quiz_result_for
+
+    return all(
+        quiz_result_for(quiz=quiz, trainee=trainee).passed
+        for quiz in Quiz.objects.filter(pk__in=quiz_ids)
+    )
+
+
+def lessons_refresh_after_quiz(*, trainee, quiz_id: int, now=None) -> int:
+    """Complete the trainee's lessons that were waiting only for this quiz to be passed.
+
+    Called when an attempt's result changes; returns how many lessons it completed.
+    """
+    now = now or timezone.now()
+    completed = 0
+    waiting = LessonProgress.objects.filter(trainee=trainee, completed_at__isnull=True)
+    for progress in waiting.select_related("lesson"):
+        lesson = progress.lesson.specific
+        if quiz_id not in lesson_quiz_ids(lesson):
+            continue
+        with transaction.atomic():
+            progress = LessonProgress.objects.select_for_update().get(pk=progress.pk)
+            if (
+                progress.completed_at is not None
+                or progress.seconds_studied < lesson.min_study_minutes * 60
+                or not lesson_quizzes_passed(trainee=trainee, lesson=lesson)
+            ):
+                continue
+            progress.completed_at = now
+            progress.save(update_fields=["completed_at"])
+            log(
+                progress,
+                "courses.lesson_complete",
+                user=trainee,
+                data={"lesson": lesson.pk, "quiz": quiz_id},
+            )
+            course_progress_refresh(trainee=trainee, course_id=progress.course_id, now=now)
+            completed += 1
+    return completed
 
 
 def course_progress_refresh(*, trainee, course_id: int, now=None) -> bool:

@@ -9,6 +9,7 @@ MAIN_NAV = [
     ("courses", _("Courses"), "/courses/"),
     ("cases", _("Case library"), "/cases/"),
     ("classes", _("My classes"), "/classes/"),
+    ("assessments", _("Quizzes and assignments"), "/assessments/"),
     ("certificates", _("My certificates"), "/certificates/"),
     ("ledger", _("My credit hours"), "/ledger/"),
 ]

@@ -20,6 +20,7 @@ from ..errors import (
 from ..grading import TWO_PLACES, answer_clean, score_answer
 from ..models import ANSWER_GRACE_SECONDS, Attempt, AttemptQuestion, Question, QuestionVersion, Quiz
 from ..selectors import quiz_is_available_to
+from ..signals import attempt_result_changed
 from .questions import question_version_ensure
 
 logger = logging.getLogger("lms.assessments")
@@ -234,6 +235,9 @@ def _submit_locked(attempt: Attempt, *, now, auto: bool, actor) -> Attempt:
     attempt.submitted_at = min(now, attempt.deadline) if (auto and attempt.deadline) else now
     attempt.graded_count += 1
     attempt.save()
+    transaction.on_commit(
+        lambda: attempt_result_changed.send(sender=Attempt, attempt=attempt), robust=True
+    )
     log(
         attempt,
         "assessments.attempt_submit",

@@ -10,6 +10,7 @@ from ..errors import InvalidGrade, NotGradable
 from ..grading import TWO_PLACES
 from ..models import Attempt, AttemptQuestion, Grade, GradeChange, Submission
 from ..selectors import answer_get_for_grader, submission_get_for_grader
+from ..signals import attempt_result_changed
 from .attempts import attempt_recompute_result
 
 # A grade alone gives an essay this share of its points.
@@ -62,6 +63,9 @@ def answer_grade(
             attempt.pending_manual -= 1
         attempt_recompute_result(attempt)
         attempt.save(update_fields=["score", "percent", "passed", "pending_manual"])
+        transaction.on_commit(
+            lambda: attempt_result_changed.send(sender=Attempt, attempt=attempt), robust=True
+        )
         log(
             attempt,
             "assessments.answer_grade",
