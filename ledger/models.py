@@ -47,7 +47,16 @@ class CreditEntry(models.Model):
             models.UniqueConstraint(fields=["person", "source_key"], name="one_entry_per_source"),
             models.CheckConstraint(condition=models.Q(hours__gt=0), name="credit_hours_positive"),
         ]
-        indexes = [models.Index(fields=["person", "earned_on"])]
+        indexes = [
+            models.Index(fields=["person", "earned_on"]),
+            # Province-wide compliance counts scan a period and channel for every person;
+            # covering `hours` keeps that an index-only scan on PostgreSQL.
+            models.Index(
+                fields=["earned_on", "channel", "person"],
+                include=["hours"],
+                name="ledger_entry_period_channel",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} {self.hours} {self.title}"
