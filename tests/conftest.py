@@ -20,6 +20,31 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test in the session.
+
+    Playwright's sync driver runs an event loop in this thread for as long as it lives, so
+    a second `sync_playwright()` elsewhere in the session would fail: every browser test
+    (journeys and app tests alike) takes this fixture instead of starting its own.
+    """
+    import os
+
+    from tests.journeys.harness import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    # Django refuses database calls from a thread with a running loop unless told it is
+    # safe; it is here (this thread drives the browser, the live server has its own).
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture
 def postgres_only():
     if connection.vendor != "postgresql":
@@ -60,6 +85,9 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    from people.services import roles_sync
+
+    roles_sync()  # a transactional test before this one may have flushed the groups away
     L = OrgUnit.Level
     province = OrgUnitFactory(name="河南省", level=L.PROVINCE, code="410000")
     city = OrgUnitFactory(parent=province, name="信阳市", level=L.CITY, code="411500")

@@ -2,7 +2,6 @@
 than the screen, the essentials visible."""
 
 import datetime
-import shutil
 
 import pytest
 from django.conf import settings
@@ -14,14 +13,8 @@ from .factories import ClassSessionFactory, NoticeFactory, class_for_world
 # recreates the role groups (people.services.roles_sync); restoring them too would collide.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
 
-
-def test_class_pages_fit_a_phone(live_server, client, world):
-    if not shutil.which(CHROMIUM):
-        pytest.skip("needs Chromium")
-    from playwright.sync_api import sync_playwright
-
+def test_class_pages_fit_a_phone(live_server, client, world, browser):
     # All database work first: Playwright's sync API runs an event loop in this thread.
     klass = class_for_world(world)
     today = timezone.localdate()
@@ -45,20 +38,16 @@ def test_class_pages_fit_a_phone(live_server, client, world):
         (f"/classes/sessions/{session.pk}/evaluate/", "提交评价"),
         ("/classes/calendar/", ".ics"),
     )
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        context = browser.new_context(viewport={"width": 375, "height": 812})
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-        )
-        page = context.new_page()
-        try:
-            for path, expect in pages:
-                page.goto(live_server.url + path)
-                assert expect in page.content(), path
-                width = page.evaluate("document.documentElement.scrollWidth")
-                assert width <= 375, f"{path} is {width}px wide"
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    page = context.new_page()
+    try:
+        for path, expect in pages:
+            page.goto(live_server.url + path)
+            assert expect in page.content(), path
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 375, f"{path} is {width}px wide"
+    finally:
+        context.close()
