@@ -307,13 +307,14 @@ def enrolment_update(request, pk, enrolment_pk):
     return redirect(reverse("training_admin:roster", args=[klass.pk]) + f"#e{enrolment.pk}")
 
 
-def roster_import(request, pk):
+def _import_upload(request, pk, *, section, preview_service, subtitle):
+    """The first step of a spreadsheet import: upload, check, then go to the preview."""
     klass = _class(request, pk, MANAGE)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            batch, _check = services.roster_import_preview(
+            batch, _check = preview_service(
                 actor=request.user, training_class=klass, upload=upload, filename=upload.name
             )
         except DomainError as exc:
@@ -322,15 +323,25 @@ def roster_import(request, pk):
                 str(exc.message) + (f"（{exc.detail}）" if exc.code == "missing_columns" else ""),
             )
         else:
-            return redirect("training_admin:roster_preview", klass.pk, batch.pk)
+            return redirect(f"training_admin:{section}_preview", klass.pk, batch.pk)
     return _render(
         request,
         "training/admin/upload.html",
         klass,
-        "roster",
+        section,
         form=form,
-        page_subtitle=_("Import roster"),
-        template_url=reverse("training_admin:roster_template", args=[klass.pk]),
+        page_subtitle=subtitle,
+        template_url=reverse(f"training_admin:{section}_template", args=[klass.pk]),
+    )
+
+
+def roster_import(request, pk):
+    return _import_upload(
+        request,
+        pk,
+        section="roster",
+        preview_service=services.roster_import_preview,
+        subtitle=_("Import roster"),
     )
 
 
@@ -529,29 +540,12 @@ def session_delete(request, pk, session_pk):
 
 
 def timetable_import(request, pk):
-    klass = _class(request, pk, MANAGE)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            batch, _check = services.timetable_import_preview(
-                actor=request.user, training_class=klass, upload=upload, filename=upload.name
-            )
-        except DomainError as exc:
-            form.add_error(
-                "file",
-                str(exc.message) + (f"（{exc.detail}）" if exc.code == "missing_columns" else ""),
-            )
-        else:
-            return redirect("training_admin:timetable_preview", klass.pk, batch.pk)
-    return _render(
+    return _import_upload(
         request,
-        "training/admin/upload.html",
-        klass,
-        "timetable",
-        form=form,
-        page_subtitle=_("Import timetable"),
-        template_url=reverse("training_admin:timetable_template", args=[klass.pk]),
+        pk,
+        section="timetable",
+        preview_service=services.timetable_import_preview,
+        subtitle=_("Import timetable"),
     )
 
 
