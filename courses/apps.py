@@ -4,8 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_workflow(sender, **kwargs):
-    if kwargs.get("plan") is None:  # a flush between tests, not a migrate: see people.apps
-        return
     from .authoring import authoring_workflow_ensure
 
     authoring_workflow_ensure()

@@ -4,11 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _sync_roles(sender, **kwargs):
-    # `flush` (between transactional tests) also sends post_migrate, without a plan; the
-    # groups then come back with the rest of the data, and making them here as well would
-    # collide with that copy. `migrate` always passes its plan.
-    if kwargs.get("plan") is None:
-        return
     from .services import roles_sync
 
     roles_sync()
