@@ -118,14 +118,17 @@ def test_closing_racing_a_late_check_in(postgres_only, world, klass):
     assert AttendanceRecord.objects.get(session=session).status == S.LATE
 
 
-def test_bench_command_in_process(postgres_only, db):
+@pytest.mark.parametrize(
+    "mode", [["--concurrency", "6"], ["--within", "2"]], ids=["closed-loop", "open-arrivals"]
+)
+def test_bench_command_in_process(postgres_only, db, mode):
     from django.contrib.auth.models import Group
 
     from people.roles import Role
 
     Group.objects.get_or_create(name=str(Role.TRAINEE))
     out = io.StringIO()
-    call_command("bench_checkin", "--trainees", "30", "--concurrency", "6", stdout=out)
+    call_command("bench_checkin", "--trainees", "30", *mode, stdout=out)
     last = out.getvalue().strip().splitlines()[-1]
     assert re.fullmatch(
         r"checkin: 30 trainees, ok 30, duplicates 0, lost 0, p50 \d+ ms, p95 \d+ ms", last

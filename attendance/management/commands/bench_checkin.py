@@ -7,15 +7,25 @@ this database and SECRET_KEY: trainees are logged in by creating their sessions 
 or through the login form with `--http-login`, and codes are signed here exactly as the
 display page signs them).
 
+Two ways to send the scans:
+- closed loop (default): `--concurrency` scanners send back to back, each waiting for its
+  answer before the next scan. It measures the server at saturation: latency there is
+  mostly queueing, roughly concurrency / throughput.
+- open arrivals (`--within S`): each trainee arrives at a random moment (seeded) within
+  S seconds and scans, as people walking into the hall do; every `--repeat-every`th
+  scans again a second later. Latency is measured from the moment the scan was due, so
+  a client or server that falls behind shows in the figures (no coordinated omission).
+
 Counts in the last line come from the database afterwards, not from the responses:
 ok = trainees with a checked-in record, duplicates = extra records for any trainee,
 lost = trainees who scanned but have no record.
 
     python manage.py bench_checkin --trainees 300
-    python manage.py bench_checkin --trainees 300 --url http://127.0.0.1:8004
+    python manage.py bench_checkin --trainees 300 --url http://127.0.0.1:8004 --within 10
 """
 
 import datetime
+import random
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -55,28 +65,45 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--trainees", type=int, default=300)
-        parser.add_argument("--concurrency", type=int, default=16, help="parallel scans")
+        parser.add_argument(
+            "--concurrency", type=int, default=16, help="closed loop: parallel scanners"
+        )
+        parser.add_argument(
+            "--within",
+            type=float,
+            default=0,
+            help="open arrivals: trainees arrive at random within this many seconds",
+        )
+        parser.add_argument("--seed", type=int, default=2026, help="seed of the arrival times")
         parser.add_argument("--repeat-every", type=int, default=5, help="every Nth scans twice")
         parser.add_argument("--url", default="", help="base URL of a running server")
         parser.add_argument(
             "--http-login", action="store_true", help="with --url: log in through the form"
         )
 
-    def handle(self, *args, trainees, concurrency, repeat_every, url, http_login, **options):
+    def handle(
+        self, *args, trainees, concurrency, within, seed, repeat_every, url, http_login, **options
+    ):
         people = self._trainees(trainees)
         session = self._session(people)
         jobs = [(p, 1 + (i % repeat_every == 0)) for i, p in enumerate(people)]
         self.stdout.write(
             f"session {session.pk}: {len(people)} trainees, "
-            f"{sum(n for _p, n in jobs)} scans, concurrency {concurrency}, "
-            f"{'http ' + url if url else 'in process'}"
+            f"{sum(n for _p, n in jobs)} scans, "
+            + (f"arriving within {within:g} s" if within else f"concurrency {concurrency}")
+            + f", {'http ' + url if url else 'in process'}"
         )
         if url:
-            latencies, failures = self._run_http(
-                url.rstrip("/"), session, jobs, concurrency, http_login
-            )
+            send = self._http_sender(url.rstrip("/"), session, jobs, concurrency, http_login)
         else:
-            latencies, failures = self._run_in_process(session, jobs, concurrency)
+            send = self._in_process_sender(session, jobs)
+        if within:
+            # In process every busy thread holds a database connection: stay well under
+            # PostgreSQL's default max_connections (100). Over HTTP the server does.
+            threads = len(jobs) if url else min(len(jobs), 40)
+            latencies, failures = self._open_arrivals(send, jobs, within, seed, threads)
+        else:
+            latencies, failures = self._closed_loop(send, jobs, concurrency)
         wall = self._wall
         records = AttendanceRecord.objects.filter(session=session)
         ok = records.filter(checked_in_at__isnull=False).values("trainee").distinct().count()
@@ -155,7 +182,8 @@ class Command(BaseCommand):
 
     # -- in process ----------------------------------------------------------------------
 
-    def _run_in_process(self, session, jobs, concurrency):
+    def _in_process_sender(self, session, jobs):
+        """send(person) -> status: one scan through the whole Django stack."""
         path = reverse("attendance:checkin", kwargs={"session_pk": session.pk})
         clients = {}
         for person, _n in jobs:
@@ -163,25 +191,16 @@ class Command(BaseCommand):
             client.force_login(person)
             clients[person.pk] = client
 
-        def scan(person, times):
-            from django.db import connection as thread_connection
+        def send(person):
+            token = token_make(session_id=session.pk)
+            return clients[person.pk].get(path, {"t": token}).status_code
 
-            out = []
-            try:
-                for _ in range(times):
-                    token = token_make(session_id=session.pk)
-                    t0 = time.perf_counter()
-                    response = clients[person.pk].get(path, {"t": token})
-                    out.append(((time.perf_counter() - t0) * 1000, response.status_code))
-            finally:
-                thread_connection.close()
-            return out
-
-        return self._pool(scan, jobs, concurrency)
+        return send
 
     # -- over HTTP -----------------------------------------------------------------------
 
-    def _run_http(self, base, session, jobs, concurrency, http_login):
+    def _http_sender(self, base, session, jobs, concurrency, http_login):
+        """send(person) -> status: one scan over HTTP, with that trainee's own cookies."""
         import requests
         from requests.adapters import HTTPAdapter
 
@@ -228,26 +247,65 @@ class Command(BaseCommand):
                 s.cookies.set(settings.SESSION_COOKIE_NAME, store.session_key)
                 sessions[person.pk] = s
 
-        def scan(person, times):
+        def send(person):
+            token = token_make(session_id=session.pk)
+            response = sessions[person.pk].get(
+                base + path, params={"t": token}, timeout=30, allow_redirects=False
+            )
+            return response.status_code
+
+        return send
+
+    # -- drivers -------------------------------------------------------------------------
+
+    def _closed_loop(self, send, jobs, concurrency):
+        def scanner(person, times):
             out = []
             for _ in range(times):
-                token = token_make(session_id=session.pk)
                 t0 = time.perf_counter()
-                response = sessions[person.pk].get(
-                    base + path, params={"t": token}, timeout=30, allow_redirects=False
-                )
-                out.append(((time.perf_counter() - t0) * 1000, response.status_code))
+                status = send(person)
+                out.append(((time.perf_counter() - t0) * 1000, status))
             return out
 
-        return self._pool(scan, jobs, concurrency)
-
-    def _pool(self, scan, jobs, concurrency):
-        latencies, failures = [], 0
         started = time.perf_counter()  # logins and clients are ready: time the scans only
-        with ThreadPoolExecutor(max_workers=concurrency) as pool:
-            for results in pool.map(lambda job: scan(*job), jobs):
+        results = self._in_threads(scanner, jobs, concurrency)
+        self._wall = time.perf_counter() - started
+        return results
+
+    def _open_arrivals(self, send, jobs, within, seed, threads):
+        rng = random.Random(seed)
+        arrivals = {person.pk: rng.uniform(0, within) for person, _n in jobs}
+        started = time.perf_counter() + 0.2  # let every thread reach its first sleep
+
+        def trainee(person, times):
+            out = []
+            due = started + arrivals[person.pk]
+            for _ in range(times):
+                time.sleep(max(0.0, due - time.perf_counter()))
+                status = send(person)
+                done = time.perf_counter()
+                out.append(((done - due) * 1000, status))
+                due = done + 1.0  # a second look at the screen, a second later
+            return out
+
+        results = self._in_threads(trainee, jobs, threads)
+        self._wall = time.perf_counter() - started
+        return results
+
+    @staticmethod
+    def _in_threads(run, jobs, workers):
+        from django.db import connection as thread_connection
+
+        def job(args):
+            try:
+                return run(*args)
+            finally:
+                thread_connection.close()  # in process each thread has its own connection
+
+        latencies, failures = [], 0
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for results in pool.map(job, jobs):
                 for ms, status in results:
                     latencies.append(ms)
                     failures += status != 200
-        self._wall = time.perf_counter() - started
         return latencies, failures
