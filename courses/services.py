@@ -1,4 +1,4 @@
-"""Writes: assignment, the study clock, lesson and course completion, credit posting.
+"""Writes: the study clock, lesson and course completion, credit posting.
 
 Study time is what the server saw pass between two heartbeats it received, never a number
 the browser sends. Heartbeats of one trainee queue on their `StudyClock` row, so any number
@@ -19,20 +19,23 @@ from wagtail.log_actions import log
 from ledger.models import CreditEntry
 from ledger.services import credit_entry_post
 from lms.errors import DomainError
-from lms.errors import PermissionDenied as DomainPermissionDenied
-from people.roles import Role, has_role
-from people.selectors import unit_is_managed_by
-from training.selectors import can_manage_class
 
 from .models import (
-    ClassCourse,
-    CourseEnrolment,
     CoursePage,
     CourseProgress,
     LessonPage,
     LessonProgress,
     StudyClock,
     StudyView,
+)
+
+# Assignment lives in its own module; re-exported because callers know it from here.
+from .services_assignment import (  # noqa: E402, F401
+    class_course_add,
+    class_course_remove,
+    course_enrol,
+    course_enrol_many,
+    course_unenrol,
 )
 
 # Course length (whole minutes) → online credit hours; the first row whose minimum the
@@ -85,48 +88,6 @@ def course_credit_hours(*, course: CoursePage, lessons) -> Decimal:
     if course.credit_hours:
         return course.credit_hours
     return online_credit_hours(minutes=sum(lesson.min_study_minutes for lesson in lessons))
-
-
-# ---------------------------------------------------------------------------------------
-# Assignment
-
-
-def class_course_add(*, actor, training_class, course: CoursePage) -> tuple[ClassCourse, bool]:
-    if not can_manage_class(actor, training_class):
-        raise DomainPermissionDenied()
-    link, created = ClassCourse.objects.get_or_create(
-        training_class=training_class, course=course, defaults={"added_by": actor}
-    )
-    if created:
-        log(
-            link,
-            "courses.class_course_add",
-            user=actor,
-            data={"class": training_class.pk, "course": course.pk},
-        )
-    return link, created
-
-
-def course_enrol(*, actor, trainee, course: CoursePage) -> tuple[CourseEnrolment, bool]:
-    """Give one trainee a course outside any class: organisers of the trainee's unit."""
-    allowed = actor.is_superuser or (
-        has_role(actor, Role.ORGANISER)
-        and trainee.org_unit_id
-        and unit_is_managed_by(trainee.org_unit, actor)
-    )
-    if not allowed:
-        raise DomainPermissionDenied()
-    enrolment, created = CourseEnrolment.objects.get_or_create(
-        trainee=trainee, course=course, defaults={"assigned_by": actor}
-    )
-    if created:
-        log(
-            enrolment,
-            "courses.course_enrol",
-            user=actor,
-            data={"trainee": trainee.pk, "course": course.pk},
-        )
-    return enrolment, created
 
 
 # ---------------------------------------------------------------------------------------

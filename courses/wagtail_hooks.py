@@ -1,8 +1,13 @@
+from django.urls import include, path, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
+from . import admin_urls
 from .authoring import authoring_index_setup
 from .models import CaseStudyIndexPage, CourseIndexPage
+from .selectors import is_staff_reader
+from .selectors_assignment import is_assignment_manager
 
 
 @hooks.register("register_log_actions")
@@ -11,7 +16,15 @@ def register_courses_actions(actions):
         "courses.class_course_add", _("Add course to class"), _("Course added to class")
     )
     actions.register_action(
+        "courses.class_course_remove",
+        _("Remove course from class"),
+        _("Course removed from class"),
+    )
+    actions.register_action(
         "courses.course_enrol", _("Assign course"), _("Course assigned to trainee")
+    )
+    actions.register_action(
+        "courses.course_unenrol", _("Withdraw course"), _("Course withdrawn from trainee")
     )
     actions.register_action("courses.lesson_complete", _("Complete lesson"), _("Lesson completed"))
     actions.register_action("courses.course_complete", _("Complete course"), _("Course completed"))
@@ -22,3 +35,66 @@ def set_up_authoring(request, page):
     """A new catalogue or case library gets the approval workflow and role permissions."""
     if isinstance(page.specific, CourseIndexPage | CaseStudyIndexPage):
         authoring_index_setup(index=page)
+
+
+# ---------------------------------------------------------------------------------------
+# Assignment screens
+
+
+@hooks.register("register_admin_urls")
+def register_assignment_urls():
+    return [path("course-assignment/", include(admin_urls, namespace="courses_admin"))]
+
+
+class StaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_staff_reader(request.user)
+
+
+class ManagerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_assignment_manager(request.user)
+
+
+class AssignmentMenu(SubmenuMenuItem):
+    def is_shown(self, request):
+        return is_staff_reader(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_assignment_menu():
+    items = [
+        StaffMenuItem(
+            _("Courses of classes"),
+            reverse_lazy("courses_admin:class_list"),
+            name="class-courses",
+            icon_name="group",
+            order=100,
+        ),
+        ManagerMenuItem(
+            _("Individual enrolment and progress"),
+            reverse_lazy("courses_admin:course_list"),
+            name="course-progress",
+            icon_name="user",
+            order=200,
+        ),
+    ]
+    return AssignmentMenu(
+        _("Course assignment"),
+        Menu(items=items),
+        name="course-assignment",
+        icon_name="doc-full-inverse",
+        order=205,
+    )
+
+
+@hooks.register("training_class_admin_tabs")
+def class_courses_tab(request, training_class):
+    """A tab on training's class screens, once training asks its hooks for extra tabs."""
+    return [
+        {
+            "key": "courses",
+            "label": _("Online courses"),
+            "url": reverse("courses_admin:class_courses", args=[training_class.pk]),
+        }
+    ]

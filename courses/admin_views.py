@@ -1,0 +1,357 @@
+"""Organisers' screens in the Wagtail admin: a class's online courses, a course's trainees.
+
+Classes are found through `training.selectors` (another county's class is a 404, not a
+form); changes go through `services_assignment`, whose domain errors become messages.
+Advisers and instructors of a class see its courses read-only; the course-wide screens
+(individual enrolment, progress across the organiser's units) are for organisers.
+"""
+
+import io
+from urllib.parse import quote, urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from lms.errors import DomainError
+from people.selectors import person_list
+from training.models import TrainingClass
+from training.selectors import (
+    can_manage_class,
+    can_run_class,
+    class_get_for_staff,
+    class_list_for_staff,
+)
+
+from . import selectors_assignment as sel
+from . import services_assignment as services
+from .models import CourseEnrolment, CoursePage
+from .selectors import is_staff_reader
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_staff(request) -> None:
+    if not is_staff_reader(request.user):
+        raise DjangoPermissionDenied
+
+
+def _error(request, exc: DomainError) -> None:
+    messages.error(request, str(exc.message))
+
+
+# ---------------------------------------------------------------------------------------
+# Classes
+
+
+@require_GET
+def class_list(request):
+    _require_staff(request)
+    classes = (
+        class_list_for_staff(viewer=request.user)
+        .select_related("organising_unit")
+        .annotate(course_count=Count("course_links", distinct=True))
+        .order_by("-start_date", "name")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        classes = classes.filter(name__icontains=query)
+    return render(
+        request,
+        "courses/admin/class_list.html",
+        {
+            "page_title": _("Courses of classes"),
+            "header_icon": "group",
+            "classes": classes[:200],
+            "query": query,
+        },
+    )
+
+
+def _class_context(request, klass, **context):
+    return {
+        "klass": klass,
+        "page_title": klass.name,
+        "page_subtitle": _("Online courses"),
+        "header_icon": "group",
+        "can_manage": can_manage_class(request.user, klass),
+        "can_run": can_run_class(request.user, klass),
+        "is_closed": klass.status == TrainingClass.Status.CLOSED,
+        **context,
+    }
+
+
+@require_GET
+def class_courses(request, pk):
+    klass = class_get_for_staff(viewer=request.user, pk=pk)
+    rows, roster_size = sel.class_course_rows(training_class=klass)
+    context = _class_context(request, klass, rows=rows, roster_size=roster_size)
+    if context["can_manage"] and not context["is_closed"]:
+        context["choices"] = list(sel.assignable_courses(training_class=klass))
+    return render(request, "courses/admin/class_courses.html", context)
+
+
+@require_POST
+def class_course_add(request, pk):
+    klass = class_get_for_staff(viewer=request.user, pk=pk)
+    course = CoursePage.objects.filter(pk=_int(request.POST.get("course"))).first()
+    if course is None:
+        messages.error(request, _("Choose a course from the list."))
+        return redirect("courses_admin:class_courses", klass.pk)
+    try:
+        _link, created = services.class_course_add(
+            actor=request.user, training_class=klass, course=course
+        )
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        if created:
+            messages.success(
+                request,
+                _("“%(course)s” added: every trainee of the class now has it under 我的学习.")
+                % {"course": course.title},
+            )
+        else:
+            messages.info(request, _("The class already has this course."))
+    return redirect("courses_admin:class_courses", klass.pk)
+
+
+def class_course_remove(request, pk, course_pk):
+    """GET asks for confirmation (saying how many have started); POST removes."""
+    klass = class_get_for_staff(viewer=request.user, pk=pk)
+    if not can_manage_class(request.user, klass):
+        raise DjangoPermissionDenied
+    course = get_object_or_404(CoursePage, pk=course_pk)
+    if request.method == "POST":
+        try:
+            removed = services.class_course_remove(
+                actor=request.user, training_class=klass, course=course
+            )
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            if removed:
+                messages.success(
+                    request,
+                    _("“%(course)s” removed from the class.") % {"course": course.title},
+                )
+            else:
+                messages.info(request, _("The class no longer had this course."))
+        return redirect("courses_admin:class_courses", klass.pk)
+    roster = sel.course_roster(viewer=request.user, course=course, training_class=klass)
+    return render(
+        request,
+        "courses/admin/class_course_remove.html",
+        _class_context(request, klass, course=course, roster=roster),
+    )
+
+
+def _class_for_progress(request, pk):
+    klass = class_get_for_staff(viewer=request.user, pk=pk)
+    if not can_run_class(request.user, klass):
+        raise DjangoPermissionDenied
+    return klass
+
+
+@require_GET
+def class_course_progress(request, pk, course_pk):
+    klass = _class_for_progress(request, pk)
+    course = get_object_or_404(CoursePage, pk=course_pk, class_links__training_class=klass)
+    roster = sel.course_roster(viewer=request.user, course=course, training_class=klass)
+    return render(
+        request,
+        "courses/admin/course_progress.html",
+        _class_context(
+            request,
+            klass,
+            course=course,
+            roster=roster,
+            page_title=course.title,
+            page_subtitle=klass.name,
+            export_url=reverse("courses_admin:class_course_export", args=[klass.pk, course.pk]),
+        ),
+    )
+
+
+@require_GET
+def class_course_export(request, pk, course_pk):
+    klass = _class_for_progress(request, pk)
+    course = get_object_or_404(CoursePage, pk=course_pk, class_links__training_class=klass)
+    roster = sel.course_roster(viewer=request.user, course=course, training_class=klass)
+    return _xlsx(roster, f"{klass.name}-{course.title}-学习进度.xlsx")
+
+
+# ---------------------------------------------------------------------------------------
+# Courses: individual enrolment and progress across the organiser's units
+
+
+@require_GET
+def course_list(request):
+    courses = sel.course_list_for_manager(viewer=request.user)
+    query = request.GET.get("q", "").strip()
+    if query:
+        courses = courses.filter(title__icontains=query)
+    return render(
+        request,
+        "courses/admin/course_list.html",
+        {
+            "page_title": _("Course enrolment and progress"),
+            "header_icon": "doc-full-inverse",
+            "courses": courses[:200],
+            "query": query,
+        },
+    )
+
+
+@require_GET
+def course_progress(request, pk):
+    course = sel.course_get_for_manager(viewer=request.user, pk=pk)
+    roster = sel.course_roster(viewer=request.user, course=course)
+    query = request.GET.get("q", "").strip()
+    found = sel.trainee_search(viewer=request.user, query=query) if query else []
+    enrolled = set(
+        CourseEnrolment.objects.filter(
+            course=course, trainee_id__in=[p.pk for p in found]
+        ).values_list("trainee_id", flat=True)
+    )
+    return render(
+        request,
+        "courses/admin/course_progress.html",
+        {
+            "course": course,
+            "roster": roster,
+            "page_title": course.title,
+            "page_subtitle": _("Enrolment and progress"),
+            "header_icon": "doc-full-inverse",
+            "can_enrol": course.live,
+            "query": query,
+            "found": [(person, person.pk in enrolled) for person in found],
+            "search_limit": sel.SEARCH_LIMIT,
+            "export_url": reverse("courses_admin:course_export", args=[course.pk]),
+        },
+    )
+
+
+@require_POST
+def course_enrol(request, pk):
+    course = sel.course_get_for_manager(viewer=request.user, pk=pk)
+    people = sel.people_by_ids(request.POST.getlist("trainee"))
+    back = reverse("courses_admin:course_progress", args=[course.pk])
+    query = request.POST.get("q", "").strip()
+    if query:
+        back += "?" + urlencode({"q": query})
+    if not people:
+        messages.error(request, _("Tick at least one person to enrol."))
+        return redirect(back)
+    try:
+        created = services.course_enrol_many(actor=request.user, trainees=people, course=course)
+    except DomainError as exc:
+        who = getattr(exc, "detail", "")
+        person = next((p for p in people if str(p.pk) == who), None)
+        message = str(exc.message)
+        if person is not None:
+            message = f"{person.full_name or person.phone}：{message}"
+        messages.error(request, message + " " + _("Nobody was enrolled."))
+        return redirect(back)
+    names = "、".join(p.full_name or p.phone for p in people)
+    if created:
+        messages.success(
+            request,
+            _("Enrolled %(count)s: %(names)s.") % {"count": created, "names": names},
+        )
+    else:
+        messages.info(request, _("Already enrolled: %(names)s.") % {"names": names})
+    return redirect(back)
+
+
+@require_POST
+def course_unenrol(request, pk, user_pk):
+    course = sel.course_get_for_manager(viewer=request.user, pk=pk)
+    trainee = get_object_or_404(person_list(viewer=request.user), pk=user_pk)
+    try:
+        removed = services.course_unenrol(actor=request.user, trainee=trainee, course=course)
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        if removed:
+            messages.success(
+                request,
+                _("%(name)s no longer has this course (their progress is kept).")
+                % {"name": trainee.full_name or trainee.phone},
+            )
+        else:
+            messages.info(request, _("This person was not enrolled directly."))
+    return redirect("courses_admin:course_progress", course.pk)
+
+
+@require_GET
+def course_export(request, pk):
+    course = sel.course_get_for_manager(viewer=request.user, pk=pk)
+    roster = sel.course_roster(viewer=request.user, course=course)
+    return _xlsx(roster, f"{course.title}-学习进度.xlsx")
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def roster_workbook(roster) -> bytes:
+    """The progress table as a sheet of plain values (numbers as numbers, dates as dates)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("学习进度")
+    sheet.append(
+        [
+            "姓名",
+            "手机号",
+            "单位",
+            "分配方式",
+            f"完成课时（共{roster.lesson_count}）",
+            "学习分钟",
+            "获得学时",
+            "完成时间",
+            "最近学习",
+        ]
+    )
+    tz = timezone.get_current_timezone()
+
+    def local(value):
+        return timezone.localtime(value, tz).replace(tzinfo=None) if value else None
+
+    for row in roster.rows:
+        sources = (["直接分配"] if row.direct else []) + [c.name for c in row.classes]
+        sheet.append(
+            [
+                row.trainee.full_name,
+                row.trainee.phone,
+                row.trainee.org_unit.name if row.trainee.org_unit else "",
+                "；".join(sources),
+                row.lessons_completed,
+                row.minutes_studied,
+                float(row.credit_hours) if row.credit_hours is not None else None,
+                local(row.completed_at),
+                local(row.last_studied_at),
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx(roster, filename: str) -> HttpResponse:
+    response = HttpResponse(roster_workbook(roster), content_type=XLSX_MIME)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
