@@ -1,19 +1,39 @@
 """Simulate a synchronised exam: N trainees start within seconds, answer every question
 (with duplicate and out-of-order saves, as phones on a bad network send them) and submit
 (a tenth of them twice at once). Lost answers and double grading are counted from the
-database afterwards, never assumed. Bench data is removed at the end unless --keep."""
+database afterwards, never assumed. Bench data is removed at the end unless --keep.
+
+In process (default) the exam services are called from a thread pool. With `--url` a
+running server is driven over HTTP exactly as the exam page drives it: the quiz page, the
+start form, the exam page, quiz.js's JSON autosaves with X-CSRFToken and sequence numbers,
+the submit form (a tenth posted twice at once from two tabs) and the result page. The
+server must share this database and SECRET_KEY: the trainees' sessions are created here,
+as `bench_checkin --url` does. Timings are then whole HTTP round trips.
+
+    python manage.py bench_exam --trainees 300 --questions 50
+    python manage.py bench_exam --trainees 300 --questions 50 --url http://127.0.0.1:8010
+"""
 
 import contextlib
+import json
 import random
+import re
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
+from html.parser import HTMLParser
+from importlib import import_module
+from urllib.parse import urljoin, urlsplit
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection, connections, transaction
+from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from assessments.grading import score_answer
@@ -61,41 +81,468 @@ def make_questions(category, n, actor=None):
     return questions
 
 
-def answer_for(aq, rng):
-    data = aq.version.data
-    keys = aq.option_order
-    if data["type"] == "single":
+def answer_value(qtype, keys, rng):
+    """What a trainee picks for a question of this type with these option keys."""
+    if qtype == "single":
         return rng.choice(keys)
-    if data["type"] == "multiple":
+    if qtype == "multiple":
         return sorted(rng.sample(keys, rng.randint(1, len(keys))))
-    if data["type"] == "true_false":
+    if qtype == "true_false":
         return rng.random() < 0.7
+    if qtype == "essay":
+        return "结合本地实际，谈谈片区化组团式发展的做法。"
     return rng.choice(["片区化、组团式", "片区化组团式", "组团式"])
 
 
+def answer_for(aq, rng):
+    return answer_value(aq.version.data["type"], aq.option_order, rng)
+
+
+class Step:
+    """One autosave: a new answer (gets the next sequence number), or a resend of an
+    earlier one with that one's number (a retry, or an old save arriving late)."""
+
+    __slots__ = ("position", "value", "ref", "_seq")
+
+    def __init__(self, position, value, ref=None):
+        self.position, self.value, self.ref, self._seq = position, value, ref, None
+
+    @property
+    def seq(self):
+        return self.ref.seq if self.ref is not None else self._seq
+
+    @seq.setter
+    def seq(self, value):
+        self._seq = value
+
+
+def answer_plan(questions, rng):
+    """The saves a trainee on a bad network sends for [(position, type, option keys)]:
+    a fifth of the answers changed once, a tenth of the saves repeated, and every
+    overwritten save arriving again at the end. Returns (steps, final answer per position)."""
+    steps, final, last, late = [], {}, {}, []
+    for position, qtype, keys in questions:
+        for _change in range(2 if rng.random() < 0.2 else 1):
+            step = Step(position, answer_value(qtype, keys, rng))
+            steps.append(step)
+            if position in last:
+                late.append(Step(position, last[position].value, ref=last[position]))
+            last[position] = step
+            final[position] = step.value
+        if rng.random() < 0.1:  # a retry of the same save
+            steps.append(Step(position, final[position], ref=last[position]))
+    steps.extend(late)  # older saves arriving late
+    return steps, final
+
+
+class ExamPageParser(HTMLParser):
+    """Reads a page the way quiz.js and the browser do: the forms (action and CSRF token),
+    each question fieldset (.qz-q: data-position, data-type, the option inputs) and the
+    `qz-config` JSON."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms = []  # [{"id", "action", "csrf"}]
+        self.questions = []  # [{"position", "type", "keys"}]
+        self.config = None
+        self._script = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append({"id": a.get("id"), "action": a.get("action"), "csrf": None})
+        elif tag == "fieldset" and "qz-q" in (a.get("class") or "").split():
+            self.questions.append(
+                {"position": int(a["data-position"]), "type": a["data-type"], "keys": []}
+            )
+        elif tag == "input" and a.get("name") == "csrfmiddlewaretoken" and self.forms:
+            self.forms[-1]["csrf"] = a.get("value")
+        elif tag == "input" and self.questions and a.get("type") in ("radio", "checkbox"):
+            q = self.questions[-1]
+            if a.get("name") == f"q{q['position']}" and q["type"] in ("single", "multiple"):
+                q["keys"].append(a.get("value"))
+        elif tag == "script" and a.get("id") == "qz-config":
+            self._script = []
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            self.config = json.loads("".join(self._script))
+            self._script = None
+
+    def form(self, *, id=None, action_suffix=None):
+        for f in self.forms:
+            if (id and f["id"] == id) or (
+                action_suffix and (f["action"] or "").endswith(action_suffix)
+            ):
+                return f
+        return None
+
+
+def parse_page(html):
+    parser = ExamPageParser()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+class Unexpected(Exception):
+    """A response the browser would not have got on the happy path."""
+
+
+class HttpTrainee:
+    """One phone: its own cookie jar (session made here, CSRF cookie from the server)."""
+
+    def __init__(self, user, session_key, base):
+        self.user = user
+        self.http = new_http_session(base, session_key)
+        self.session_key = session_key
+        self.start_url = self.start_csrf = None
+        self.attempt_id = None
+        self.page = None
+        self.offset_ms = 0
+        self.last_seq = 0
+
+    def next_seq(self):
+        """quiz.js's nextSeq(): the server-corrected clock in ms, always increasing."""
+        self.last_seq = max(int(time.time() * 1000) + self.offset_ms, self.last_seq + 1)
+        return self.last_seq
+
+
+def new_http_session(base, session_key):
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    s = requests.Session()
+    s.mount("http://", HTTPAdapter(pool_connections=1, pool_maxsize=2))
+    s.mount("https://", HTTPAdapter(pool_connections=1, pool_maxsize=2))
+    s.cookies.set(settings.SESSION_COOKIE_NAME, session_key)
+    s.headers["User-Agent"] = "bench_exam (like a phone browser)"
+    s.headers["Accept-Language"] = "zh-hans"
+    return s
+
+
+class HttpExam:
+    """Drives a running server the way the exam page does: the quiz page, the start form,
+    the exam page, quiz.js's JSON autosaves (X-CSRFToken, sequence numbers from the
+    server-corrected clock), the submit form and the result page. Trainees are logged in
+    by sessions created here, so the server must share this database and SECRET_KEY."""
+
+    TIMEOUT = 60
+
+    def __init__(self, command, base, quiz, users, workers):
+        self.out = command.stdout
+        self.base, self.quiz, self.users, self.workers = base, quiz, users, workers
+        self.start_t, self.answer_t, self.submit_t = [], [], []
+        self.page_t, self.result_t = [], []
+        self.errors = []
+        self.unexpected: dict[str, int] = {}
+        self.requests = 0
+        self.intended: dict[int, dict[int, object]] = {}
+        self.attempt_ids = []
+        self.lock = threading.Lock()
+        self.trainees = []
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    def request(self, trainee, name, method, path, *, expect, timings=None, http=None, **kw):
+        url = path if path.startswith("http") else self.base + path
+        if method == "POST":
+            # What a browser adds to a same-origin POST; CSRF checks the Origin.
+            kw.setdefault("headers", {}).update({"Origin": self.base, "Referer": url})
+        t = time.perf_counter()
+        response = (http or trainee.http).request(
+            method, url, timeout=self.TIMEOUT, allow_redirects=False, **kw
+        )
+        elapsed = time.perf_counter() - t
+        with self.lock:
+            self.requests += 1
+            if timings is not None:
+                timings.append(elapsed)
+        if response.status_code != expect:
+            key = f"{name} {response.status_code}"
+            with self.lock:
+                self.unexpected[key] = self.unexpected.get(key, 0) + 1
+            raise Unexpected(
+                f"{method} {url} -> {response.status_code} "
+                f"{response.headers.get('Location', '')} {response.text[:200]!r}"
+            )
+        return response
+
+    def run(self, fn, *a):
+        try:
+            return fn(*a)
+        except Exception as exc:  # counted and shown, never hidden
+            with self.lock:
+                self.errors.append(repr(exc))
+            return None
+
+    def pool(self, fn, items):
+        with ThreadPoolExecutor(self.workers) as pool:
+            return list(pool.map(lambda item: self.run(fn, item), items))
+
+    # -- the exam ----------------------------------------------------------------------
+
+    def login(self):
+        store_class = import_module(settings.SESSION_ENGINE).SessionStore
+        backend = settings.AUTHENTICATION_BACKENDS[0]
+        for user in self.users:
+            store = store_class()
+            store[SESSION_KEY] = str(user.pk)
+            store[BACKEND_SESSION_KEY] = backend
+            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            store.create()
+            self.trainees.append(HttpTrainee(user, store.session_key, self.base))
+
+    def go(self):
+        import requests
+
+        out = self.out
+        t0 = time.perf_counter()
+        self.login()
+        detail = reverse("assessments:quiz_detail", args=[self.quiz.pk])
+        start_path = reverse("assessments:attempt_start", args=[self.quiz.pk])
+
+        def open_quiz(tr):  # the trainee waits on the quiz page for the exam to open
+            response = self.request(tr, "quiz page", "GET", detail, expect=200)
+            form = parse_page(response.text).form(action_suffix=start_path)
+            if form is None or not form["csrf"]:
+                raise Unexpected(f"no start form on {detail} for {tr.user.username}")
+            tr.start_url, tr.start_csrf = form["action"], form["csrf"]
+
+        # One first, alone: a server that does not share this database and SECRET_KEY
+        # sends everybody to the login page, which is worth one clear message.
+        try:
+            open_quiz(self.trainees[0])
+        except requests.RequestException as exc:
+            raise CommandError(f"cannot reach {self.base}: {exc}") from exc
+        except Unexpected as exc:
+            raise CommandError(
+                f"{self.base} does not serve this bench's exam to its trainees ({exc}); "
+                "does it share this database and SECRET_KEY?"
+            ) from exc
+        self.pool(open_quiz, self.trainees[1:])
+        out.write(f"sessions and quiz pages {time.perf_counter() - t0:.1f}s")
+
+        barrier = threading.Barrier(min(self.workers, len(self.trainees)))
+
+        def start(tr):
+            if tr.start_url is None:
+                return None
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=5)
+            response = self.request(
+                tr,
+                "start",
+                "POST",
+                tr.start_url,
+                expect=302,
+                timings=self.start_t,
+                data={"csrfmiddlewaretoken": tr.start_csrf},
+            )
+            location = response.headers["Location"]
+            match = re.search(r"/attempt/(\d+)/$", urlsplit(location).path)
+            if not match:
+                raise Unexpected(f"start sent {tr.user.username} to {location}")
+            # The browser follows the redirect to the exam page.
+            page = self.request(
+                tr,
+                "exam page",
+                "GET",
+                urljoin(self.base, location),
+                expect=200,
+                timings=self.page_t,
+            )
+            tr.page = parse_page(page.text)
+            tr.offset_ms = tr.page.config["serverNow"] - int(time.time() * 1000)
+            tr.last_seq = max(tr.page.config["seqs"].values(), default=0)
+            tr.attempt_id = int(match.group(1))
+            return tr.attempt_id
+
+        t0 = time.perf_counter()
+        self.attempt_ids = self.pool(start, self.trainees)
+        out.write(f"start phase {time.perf_counter() - t0:.1f}s")
+
+        def answer_all(tr):
+            page = tr.page
+            csrf = page.form(id="qz-form")["csrf"]
+            answer_url = page.config["answerUrl"]
+            steps, final = answer_plan(
+                [(q["position"], q["type"], q["keys"]) for q in page.questions],
+                random.Random(tr.attempt_id),
+            )
+            keys = {q["position"]: q["keys"] for q in page.questions}
+            for step in steps:
+                if step.ref is None:
+                    step.seq = tr.next_seq()
+                value = step.value
+                if isinstance(value, list):  # checked boxes, in page order
+                    value = [k for k in keys[step.position] if k in value]
+                response = self.request(
+                    tr,
+                    "answer",
+                    "POST",
+                    answer_url,
+                    expect=200,
+                    timings=self.answer_t if step.ref is None else None,
+                    data=json.dumps({"position": step.position, "answer": value, "seq": step.seq}),
+                    headers={"Content-Type": "application/json", "X-CSRFToken": csrf},
+                )
+                body = response.json()
+                if not body.get("ok"):
+                    raise Unexpected(f"autosave refused: {body}")
+                if body.get("serverNow"):
+                    tr.offset_ms = body["serverNow"] - int(time.time() * 1000)
+            with self.lock:
+                self.intended[tr.attempt_id] = final
+
+        t0 = time.perf_counter()
+        self.pool(answer_all, [tr for tr in self.trainees if tr.attempt_id])
+        out.write(f"answer phase {time.perf_counter() - t0:.1f}s")
+
+        def submit(job):
+            tr, twice = job
+            form = tr.page.form(id="qz-submit")
+            post = {"data": {"csrfmiddlewaretoken": form["csrf"]}, "expect": 302}
+            if not twice:
+                response = self.request(
+                    tr, "submit", "POST", form["action"], timings=self.submit_t, **post
+                )
+            else:
+                # A double tap: a second tab of the same phone, both posts in flight at once.
+                other = new_http_session(self.base, tr.session_key)
+                other.cookies.update(tr.http.cookies)
+                both = threading.Barrier(2)
+                results = {}
+
+                def tap(http, name):
+                    with contextlib.suppress(threading.BrokenBarrierError):
+                        both.wait(timeout=5)
+                    try:
+                        results[name] = self.request(
+                            tr,
+                            "submit",
+                            "POST",
+                            form["action"],
+                            timings=self.submit_t,
+                            http=http,
+                            **post,
+                        )
+                    except Exception as exc:
+                        results[name] = exc
+
+                second = threading.Thread(target=tap, args=(other, "second"))
+                second.start()
+                tap(tr.http, "first")
+                second.join()
+                other.close()
+                for r in results.values():
+                    if isinstance(r, Exception):
+                        raise r
+                response = results["first"]
+            result_path = reverse("assessments:attempt_result", args=[tr.attempt_id])
+            if urlsplit(response.headers["Location"]).path != result_path:
+                raise Unexpected(f"submit sent {tr.user.username} to {response.headers}")
+            self.request(
+                tr,
+                "result page",
+                "GET",
+                urljoin(self.base, response.headers["Location"]),
+                expect=200,
+                timings=self.result_t,
+            )
+
+        jobs = [(tr, i % 10 == 0) for i, tr in enumerate(self.trainees) if tr.attempt_id]
+        t0 = time.perf_counter()
+        self.pool(submit, jobs)
+        out.write(f"submit phase {time.perf_counter() - t0:.1f}s")
+        for tr in self.trainees:
+            tr.http.close()
+
+    def report(self):
+        wrong = ", ".join(f"{k}: {n}" for k, n in sorted(self.unexpected.items())) or "none"
+        self.out.write(
+            f"http: {self.requests} requests, unexpected responses {wrong}; "
+            f"exam page p50 {pct(self.page_t, 50):.0f} ms p95 {pct(self.page_t, 95):.0f} ms, "
+            f"result page p95 {pct(self.result_t, 95):.0f} ms"
+        )
+
+    def cleanup(self):
+        store_class = import_module(settings.SESSION_ENGINE).SessionStore
+        for tr in self.trainees:
+            store_class(session_key=tr.session_key).delete()
+
+
 class Command(BaseCommand):
-    help = "Benchmark a synchronised exam against the configured database."
+    help = (
+        "Benchmark a synchronised exam: in process against the configured database, or "
+        "with --url over HTTP against a running server that shares this database."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--trainees", type=int, default=300)
         parser.add_argument("--questions", type=int, default=50)
-        parser.add_argument("--workers", type=int, default=None)
+        parser.add_argument(
+            "--workers", type=int, default=None, help="trainees in flight at once (threads)"
+        )
+        parser.add_argument(
+            "--url",
+            default="",
+            help="base URL of a running server (same database and SECRET_KEY): drive the "
+            "exam pages over HTTP as the browser does, instead of calling the services",
+        )
         parser.add_argument("--keep", action="store_true", help="keep the bench data")
 
-    def handle(self, *args, trainees, questions, workers, keep, **options):
+    def handle(self, *args, trainees, questions, workers, url, keep, **options):
         vendor = connection.vendor
-        if vendor == "sqlite":
+        if vendor == "sqlite" and not url:
             # SQLite takes the write lock at BEGIN IMMEDIATE and waits for it, instead of
             # failing with "database is locked" when a reader upgrades; PostgreSQL needs nothing.
             options = connections.settings["default"].setdefault("OPTIONS", {})
             options.setdefault("transaction_mode", "IMMEDIATE")
             options.setdefault("timeout", 30)
             connections.close_all()
-        workers = workers or (16 if vendor == "postgresql" else 4)
+        workers = workers or (16 if vendor == "postgresql" or url else 4)
         tag = uuid.uuid4().hex[:8]
         out = self.stdout
-        out.write(f"database: {vendor}, workers: {workers}, bench tag {tag}")
+        mode = f"http {url}" if url else "in process"
+        out.write(f"database: {vendor}, workers: {workers}, {mode}, bench tag {tag}")
         t0 = time.perf_counter()
+        klass, quiz, category, users = self.setup(tag, trainees, questions)
+        out.write(f"setup {time.perf_counter() - t0:.1f}s")
+
+        self._grading_objects = None
+        self._session_keys = []
+        run = None
+        try:
+            if url:
+                run = HttpExam(self, url.rstrip("/"), quiz, users, workers)
+            else:
+                run = InProcessExam(self, quiz, users, workers)
+            run.go()
+            lost, double = self.check(trainees, quiz, run)
+            grade_ms, grade_pure_ms = self.bench_grading(tag)
+        finally:
+            if not keep:
+                self.cleanup(tag, klass, quiz, category, run)
+        out.write(
+            f"grading a 100-question attempt: submit {grade_ms:.1f} ms "
+            f"(answer checking alone {grade_pure_ms:.2f} ms)"
+        )
+        out.write(
+            f"exam: {trainees} trainees, start p50 {pct(run.start_t, 50):.0f} ms "
+            f"p95 {pct(run.start_t, 95):.0f} ms, "
+            f"answer p95 {pct(run.answer_t, 95):.0f} ms, "
+            f"submit p95 {pct(run.submit_t, 95):.0f} ms, "
+            f"lost {lost}, double-graded {double}"
+        )
+
+    # -- setup and checks (both modes) ---------------------------------------------------
+
+    def setup(self, tag, trainees, questions):
         with transaction.atomic():
             unit = OrgUnit.objects.filter(depth=1).first() or OrgUnit.add_root(
                 name=f"bench-{tag}", level="province", code=f"b{tag}"
@@ -119,7 +566,9 @@ class Command(BaseCommand):
                 ]
             )
             if not users[0].pk:
-                users = list(User.objects.filter(username__startswith=f"bench-{tag}-"))
+                users = list(
+                    User.objects.filter(username__startswith=f"bench-{tag}-").order_by("pk")
+                )
             Enrolment.objects.bulk_create(
                 [Enrolment(training_class=klass, trainee=u) for u in users]
             )
@@ -133,117 +582,17 @@ class Command(BaseCommand):
                 attempts_allowed=1,
                 shuffle_questions=True,
                 shuffle_options=True,
+                layout=Quiz.Layout.ONE_PAGE,
             )
             QuizSlot.objects.create(quiz=quiz, category=category, draw_count=questions)
-        out.write(f"setup {time.perf_counter() - t0:.1f}s")
+        return klass, quiz, category, users
 
-        start_t, answer_t, submit_t = [], [], []
-        errors = []
-        intended: dict[int, dict[int, object]] = {}
-        lock = threading.Lock()
-        barrier = threading.Barrier(min(workers, trainees))
-
-        def run(fn, *a):
-            try:
-                return fn(*a)
-            except Exception as exc:  # counted and shown, never hidden
-                with lock:
-                    errors.append(repr(exc))
-                return None
-            finally:
-                connections.close_all()
-
-        def start(user):
-            with contextlib.suppress(threading.BrokenBarrierError):
-                barrier.wait(timeout=5)
-            t = time.perf_counter()
-            attempt = attempt_start(quiz=quiz, trainee=user)
-            with lock:
-                start_t.append(time.perf_counter() - t)
-            return attempt.pk
-
-        t0 = time.perf_counter()
-        with ThreadPoolExecutor(workers) as pool:
-            attempt_ids = list(pool.map(lambda u: run(start, u), users))
-        out.write(f"start phase {time.perf_counter() - t0:.1f}s")
-
-        def answer_all(args):
-            user, attempt_id = args
-            close_old_connections()
-            rng = random.Random(attempt_id)
-            aqs = list(
-                AttemptQuestion.objects.filter(attempt_id=attempt_id).select_related("version")
-            )
-            seq = 0
-            final = {}
-            late_old = []
-            for aq in aqs:
-                for _change in range(2 if rng.random() < 0.2 else 1):
-                    seq += 1
-                    value = answer_for(aq, rng)
-                    t = time.perf_counter()
-                    attempt_answer_save(
-                        attempt_id=attempt_id,
-                        trainee=user,
-                        position=aq.position,
-                        answer=value,
-                        seq=seq,
-                    )
-                    with lock:
-                        answer_t.append(time.perf_counter() - t)
-                    if final.get(aq.position) is not None:
-                        late_old.append((aq.position, final[aq.position], seq - 1))
-                    final[aq.position] = value
-                if rng.random() < 0.1:  # a retry of the same save
-                    attempt_answer_save(
-                        attempt_id=attempt_id,
-                        trainee=user,
-                        position=aq.position,
-                        answer=final[aq.position],
-                        seq=seq,
-                    )
-            for position, old_value, old_seq in late_old:  # an older save arriving late
-                attempt_answer_save(
-                    attempt_id=attempt_id,
-                    trainee=user,
-                    position=position,
-                    answer=old_value,
-                    seq=old_seq,
-                )
-            with lock:
-                intended[attempt_id] = final
-
-        t0 = time.perf_counter()
-        with ThreadPoolExecutor(workers) as pool:
-            list(
-                pool.map(
-                    lambda a: run(answer_all, a),
-                    [(u, a) for u, a in zip(users, attempt_ids, strict=True) if a],
-                )
-            )
-        out.write(f"answer phase {time.perf_counter() - t0:.1f}s")
-
-        def submit(args):
-            user, attempt_id = args
-            t = time.perf_counter()
-            attempt_submit(attempt_id=attempt_id, trainee=user)
-            with lock:
-                submit_t.append(time.perf_counter() - t)
-
-        jobs = []
-        for i, (u, a) in enumerate(zip(users, attempt_ids, strict=True)):
-            if a:
-                jobs.append((u, a))
-                if i % 10 == 0:
-                    jobs.append((u, a))  # a double tap, in flight at the same time
-        t0 = time.perf_counter()
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(lambda j: run(submit, j), jobs))
-        out.write(f"submit phase {time.perf_counter() - t0:.1f}s")
-
-        # Check the database: every intended answer stored, every attempt graded once.
-        lost = trainees - len([a for a in attempt_ids if a])
-        for attempt_id, final in intended.items():
+    def check(self, trainees, quiz, run):
+        """Count from the database: every intended answer stored, every attempt graded once."""
+        out = self.stdout
+        started = [a for a in run.attempt_ids if a]
+        lost = trainees - len(started)
+        for attempt_id, final in run.intended.items():
             stored = dict(
                 AttemptQuestion.objects.filter(attempt_id=attempt_id).values_list(
                     "position", "answer"
@@ -253,42 +602,35 @@ class Command(BaseCommand):
                 expected = sorted(value) if isinstance(value, list) else value
                 if stored.get(position) != expected:
                     lost += 1
-        lost += len([a for a in attempt_ids if a]) - len(intended)
+        lost += len(started) - len(run.intended)
         attempts = Attempt.objects.filter(quiz=quiz)
+        # Each trainee's attempt is the one the bench drove (over HTTP: the one the start
+        # redirected to), and nobody got a second one.
+        owners = dict(attempts.values_list("pk", "trainee_id"))
+        foreign = sum(
+            1
+            for user, a in zip(run.users, run.attempt_ids, strict=True)
+            if a and owners.get(a) != user.pk
+        )
         double = attempts.exclude(graded_count=1).count()
         not_submitted = attempts.exclude(status=Attempt.Status.SUBMITTED).count()
-        from django.contrib.contenttypes.models import ContentType
-
         ct = ContentType.objects.get_for_model(Attempt)
         submit_logs = ModelLogEntry.objects.filter(
             content_type=ct,
             action="assessments.attempt_submit",
-            object_id__in=[str(a) for a in attempt_ids if a],
+            object_id__in=[str(a) for a in started],
         ).count()
         double += max(0, submit_logs - attempts.count())
-        if errors:
-            out.write(f"errors: {len(errors)} e.g. {errors[:3]}")
+        if run.errors:
+            out.write(f"errors: {len(run.errors)} e.g. {run.errors[:3]}")
         out.write(
             f"attempts {attempts.count()}, not submitted {not_submitted}, "
-            f"submit log entries {submit_logs}"
+            f"submit log entries {submit_logs}, attempts not the trainee's own {foreign}"
         )
+        run.report()
+        return lost + not_submitted + foreign, double
 
-        grade_ms, grade_pure_ms = self.bench_grading(unit, tag)
-
-        if not keep:
-            self.cleanup(tag, klass, quiz, category, users)
-        out.write(
-            f"grading a 100-question attempt: submit {grade_ms:.1f} ms "
-            f"(answer checking alone {grade_pure_ms:.2f} ms)"
-        )
-        out.write(
-            f"exam: {trainees} trainees, start p50 {pct(start_t, 50):.0f} ms "
-            f"p95 {pct(start_t, 95):.0f} ms, "
-            f"answer p95 {pct(answer_t, 95):.0f} ms, submit p95 {pct(submit_t, 95):.0f} ms, "
-            f"lost {lost + not_submitted}, double-graded {double}"
-        )
-
-    def bench_grading(self, unit, tag):
+    def bench_grading(self, tag):
         with transaction.atomic():
             user = User.objects.create(
                 username=f"bench-{tag}-grader", full_name="考生", password="!"
@@ -297,6 +639,7 @@ class Command(BaseCommand):
             make_questions(category, 100)
             quiz = Quiz.objects.create(title=f"bench 100 {tag}", attempts_allowed=0)
             QuizSlot.objects.create(quiz=quiz, category=category, draw_count=100)
+        self._grading_objects = (quiz, category)
         attempt = attempt_start(quiz=quiz, trainee=user)
         rng = random.Random(1)
         aqs = list(attempt.questions.select_related("version"))
@@ -312,26 +655,26 @@ class Command(BaseCommand):
         t = time.perf_counter()
         attempt_submit(attempt_id=attempt.pk, trainee=user)
         full = (time.perf_counter() - t) * 1000
-        self._grading_objects = (quiz, category, user)
         return full, pure
 
-    def cleanup(self, tag, klass, quiz, category, users):
-        quiz2, category2, user2 = self._grading_objects
+    def cleanup(self, tag, klass, quiz, category, run):
+        quizzes, categories = [quiz], [category]
+        if self._grading_objects:
+            quizzes.append(self._grading_objects[0])
+            categories.append(self._grading_objects[1])
         with transaction.atomic():
-            from django.contrib.contenttypes.models import ContentType
-
             ct = ContentType.objects.get_for_model(Attempt)
-            ids = [
-                str(pk)
-                for pk in Attempt.objects.filter(quiz__in=[quiz, quiz2]).values_list(
-                    "pk", flat=True
-                )
-            ]
-            ModelLogEntry.objects.filter(content_type=ct, object_id__in=ids).delete()
-            Attempt.objects.filter(quiz__in=[quiz, quiz2]).delete()
-            QuizSlot.objects.filter(quiz__in=[quiz, quiz2]).delete()
-            Quiz.objects.filter(pk__in=[quiz.pk, quiz2.pk]).delete()
-            for cat in (category, category2):
+            attempt_ids = list(
+                Attempt.objects.filter(quiz__in=quizzes).values_list("pk", flat=True)
+            )
+            ModelLogEntry.objects.filter(
+                content_type=ct, object_id__in=[str(pk) for pk in attempt_ids]
+            ).delete()
+            self._cleanup_deadline_jobs(attempt_ids)
+            Attempt.objects.filter(quiz__in=quizzes).delete()
+            QuizSlot.objects.filter(quiz__in=quizzes).delete()
+            Quiz.objects.filter(pk__in=[q.pk for q in quizzes]).delete()
+            for cat in categories:
                 Question.objects.filter(category=cat).update(current_version=None)
                 Question.objects.filter(category=cat).delete()
                 cat.delete()
@@ -339,3 +682,129 @@ class Command(BaseCommand):
             klass.delete()
             User.objects.filter(username__startswith=f"bench-{tag}-").delete()
             OrgUnit.objects.filter(code=f"b{tag}").delete()
+        if run is not None:
+            run.cleanup()
+
+    def _cleanup_deadline_jobs(self, attempt_ids):
+        """Each timed attempt queued a job for its deadline; drop the bench's ones."""
+        try:
+            from django_tasks_db.models import DBTaskResult
+        except ImportError:  # another task backend: nothing stored here
+            return
+        if not attempt_ids or "django_tasks_db" not in {
+            a.split(".")[0] for a in settings.INSTALLED_APPS
+        }:
+            return
+        wanted = set(attempt_ids)
+        path = "assessments.tasks.submit_attempt_if_overdue"
+        ready = DBTaskResult.objects.filter(task_path=path, status="READY")
+        doomed = [
+            pk
+            for pk, ak in ready.values_list("pk", "args_kwargs")
+            if (ak or {}).get("args") and ak["args"][0] in wanted
+        ]
+        DBTaskResult.objects.filter(pk__in=doomed, status="READY").delete()
+
+
+class InProcessExam:
+    """Calls the services from a thread pool, one database connection per thread."""
+
+    def __init__(self, command, quiz, users, workers):
+        self.out = command.stdout
+        self.quiz, self.users, self.workers = quiz, users, workers
+        self.start_t, self.answer_t, self.submit_t = [], [], []
+        self.errors = []
+        self.intended: dict[int, dict[int, object]] = {}
+        self.attempt_ids = []
+        self.lock = threading.Lock()
+
+    def run(self, fn, *a):
+        try:
+            return fn(*a)
+        except Exception as exc:  # counted and shown, never hidden
+            with self.lock:
+                self.errors.append(repr(exc))
+            return None
+        finally:
+            connections.close_all()
+
+    def go(self):
+        quiz, users, workers, lock, out = self.quiz, self.users, self.workers, self.lock, self.out
+        barrier = threading.Barrier(min(workers, len(users)))
+
+        def start(user):
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=5)
+            t = time.perf_counter()
+            attempt = attempt_start(quiz=quiz, trainee=user)
+            with lock:
+                self.start_t.append(time.perf_counter() - t)
+            return attempt.pk
+
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(workers) as pool:
+            self.attempt_ids = list(pool.map(lambda u: self.run(start, u), users))
+        out.write(f"start phase {time.perf_counter() - t0:.1f}s")
+
+        def answer_all(args):
+            user, attempt_id = args
+            close_old_connections()
+            aqs = list(
+                AttemptQuestion.objects.filter(attempt_id=attempt_id).select_related("version")
+            )
+            steps, final = answer_plan(
+                [(aq.position, aq.version.data["type"], aq.option_order) for aq in aqs],
+                random.Random(attempt_id),
+            )
+            seq = 0
+            for step in steps:
+                if step.ref is None:
+                    seq += 1
+                    step.seq = seq
+                t = time.perf_counter()
+                attempt_answer_save(
+                    attempt_id=attempt_id,
+                    trainee=user,
+                    position=step.position,
+                    answer=step.value,
+                    seq=step.seq,
+                )
+                if step.ref is None:
+                    with lock:
+                        self.answer_t.append(time.perf_counter() - t)
+            with lock:
+                self.intended[attempt_id] = final
+
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(workers) as pool:
+            list(
+                pool.map(
+                    lambda a: self.run(answer_all, a),
+                    [(u, a) for u, a in zip(users, self.attempt_ids, strict=True) if a],
+                )
+            )
+        out.write(f"answer phase {time.perf_counter() - t0:.1f}s")
+
+        def submit(args):
+            user, attempt_id = args
+            t = time.perf_counter()
+            attempt_submit(attempt_id=attempt_id, trainee=user)
+            with lock:
+                self.submit_t.append(time.perf_counter() - t)
+
+        jobs = []
+        for i, (u, a) in enumerate(zip(users, self.attempt_ids, strict=True)):
+            if a:
+                jobs.append((u, a))
+                if i % 10 == 0:
+                    jobs.append((u, a))  # a double tap, in flight at the same time
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(lambda j: self.run(submit, j), jobs))
+        out.write(f"submit phase {time.perf_counter() - t0:.1f}s")
+
+    def report(self):
+        pass
+
+    def cleanup(self):
+        pass
