@@ -206,13 +206,18 @@ def attempt_list(*, session: ClassSession) -> QuerySet[CheckinAttempt]:
 
 
 def attempt_patterns(*, session: ClassSession) -> list[dict]:
-    """Failed scans grouped by trainee and reason, most frequent first (forwarded codes)."""
-    return list(
+    """Failed scans grouped by trainee and reason, most frequent first (forwarded codes).
+
+    Each row carries `reason_label`, the reason as the adviser reads it.
+    """
+    labels = dict(CheckinAttempt.Reason.choices)
+    rows = (
         CheckinAttempt.objects.filter(session=session, trainee__isnull=False)
         .values("trainee__full_name", "trainee__phone", "reason")
         .annotate(n=Count("pk"))
         .order_by("-n", "trainee__full_name")[:50]
     )
+    return [{**row, "reason_label": labels.get(row["reason"], row["reason"])} for row in rows]
 
 
 @dataclass(frozen=True)
