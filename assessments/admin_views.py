@@ -21,6 +21,8 @@ from .selectors import (
     course_pages_with_assessments,
     gradebook_for_class,
     gradebook_for_course,
+    graded_recently_answers,
+    graded_recently_submissions,
     grading_queue_answers,
     grading_queue_submissions,
     is_assessment_staff,
@@ -135,6 +137,9 @@ def grading_queue(request):
         {
             "answers": list(grading_queue_answers(viewer=request.user)[:200]),
             "submissions": list(grading_queue_submissions(viewer=request.user)[:200]),
+            # Graded work leaves the queue; re-grading starts from here.
+            "graded_answers": list(graded_recently_answers(viewer=request.user)[:20]),
+            "graded_submissions": list(graded_recently_submissions(viewer=request.user)[:20]),
         },
     )
 

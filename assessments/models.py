@@ -695,6 +695,15 @@ class GradeChange(models.Model):
     def __str__(self) -> str:
         return f"{self.old_grade or self.old_score} → {self.new_grade or self.new_score}"
 
+    @property
+    def old_grade_label(self) -> str:
+        """优秀/良好/… as people read it, not the stored code."""
+        return Grade(self.old_grade).label if self.old_grade in Grade.values else self.old_grade
+
+    @property
+    def new_grade_label(self) -> str:
+        return Grade(self.new_grade).label if self.new_grade in Grade.values else self.new_grade
+
 
 class PendingImport(models.Model):
     """A parsed, valid question file kept between preview and confirm; used once."""

@@ -317,6 +317,34 @@ def grading_queue_submissions(*, viewer) -> QuerySet[Submission]:
     )
 
 
+def graded_recently_answers(*, viewer) -> QuerySet[AttemptQuestion]:
+    """Hand-graded answers the viewer may grade, newest grade first: the way to re-grade."""
+    if not is_grader(viewer):
+        return AttemptQuestion.objects.none()
+    return (
+        AttemptQuestion.objects.filter(
+            graded_at__isnull=False,
+            attempt__status=Attempt.Status.SUBMITTED,
+            attempt__quiz__in=quiz_list_for_staff(viewer=viewer),
+        )
+        .select_related("attempt__quiz", "attempt__trainee", "version", "graded_by")
+        .order_by("-graded_at")
+    )
+
+
+def graded_recently_submissions(*, viewer) -> QuerySet[Submission]:
+    if not is_grader(viewer):
+        return Submission.objects.none()
+    return (
+        Submission.objects.filter(
+            status=Submission.Status.GRADED,
+            assignment__in=assignment_list_for_staff(viewer=viewer),
+        )
+        .select_related("assignment", "trainee", "graded_by")
+        .order_by("-graded_at")
+    )
+
+
 def answer_get_for_grader(*, viewer, pk: int) -> AttemptQuestion:
     """Any hand-graded answer the viewer may grade (also already graded ones: re-grading)."""
     aq = (

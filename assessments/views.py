@@ -38,6 +38,15 @@ def _ms(dt) -> int:
 @login_required
 def my_work(request):
     quizzes = list(quiz_list_for_trainee(trainee=request.user))
+    # The check on next access, as on the quiz's own page: an attempt whose time ran out
+    # while the trainee was away is submitted now, not listed as still in progress.
+    for attempt in Attempt.objects.filter(
+        trainee=request.user,
+        quiz__in=quizzes,
+        status=Attempt.Status.IN_PROGRESS,
+        deadline__isnull=False,
+    ).select_related("quiz"):
+        attempt_services.attempt_close_if_overdue(attempt=attempt)
     attempts = {}
     for a in Attempt.objects.filter(trainee=request.user, quiz__in=quizzes):
         attempts.setdefault(a.quiz_id, []).append(a)
@@ -247,7 +256,12 @@ def _saved_message():
 def attempt_submit(request, pk):
     attempt = attempt_get_for_trainee(trainee=request.user, pk=pk)
     try:
-        attempt_services.attempt_submit(attempt_id=attempt.pk, trainee=request.user)
+        attempt_services.attempt_submit(
+            attempt_id=attempt.pk,
+            trainee=request.user,
+            # Sent by the page's timer at the deadline, not by the trainee's tap.
+            timed_out=request.POST.get("timeup") == "1",
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("assessments:attempt_result", pk=attempt.pk)

@@ -247,9 +247,15 @@ def _submit_locked(attempt: Attempt, *, now, auto: bool, actor) -> Attempt:
     return attempt
 
 
-def attempt_submit(*, attempt_id: int, trainee=None, now=None, auto: bool = False) -> Attempt:
+def attempt_submit(
+    *, attempt_id: int, trainee=None, now=None, auto: bool = False, timed_out: bool = False
+) -> Attempt:
     """Finish and grade an attempt. A second call (double tap, retry, other tab) returns the
-    graded attempt unchanged: the row lock plus the status check grade it exactly once."""
+    graded attempt unchanged: the row lock plus the status check grade it exactly once.
+
+    `auto`: the system's submission of an overdue attempt (only after the grace period).
+    `timed_out`: the trainee's page submitting when its timer ran out; recorded as
+    submitted when time ran out if the deadline has indeed passed."""
     now = now or timezone.now()
     with transaction.atomic():
         qs = Attempt.objects.select_for_update().select_related("quiz")
@@ -264,7 +270,8 @@ def attempt_submit(*, attempt_id: int, trainee=None, now=None, auto: bool = Fals
             cutoff = attempt.answer_cutoff()
             if cutoff is None or now <= cutoff:
                 return attempt
-        return _submit_locked(attempt, now=now, auto=auto, actor=trainee)
+        timed_out = timed_out and attempt.deadline is not None and now >= attempt.deadline
+        return _submit_locked(attempt, now=now, auto=auto or timed_out, actor=trainee)
 
 
 def attempt_close_if_overdue(*, attempt: Attempt, now=None) -> Attempt:

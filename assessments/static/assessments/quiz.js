@@ -157,6 +157,9 @@
       if (left <= 0 && !submitting) {
         submitting = true;
         timerEl.textContent = t.timeUp;
+        var flag = document.createElement("input");
+        flag.type = "hidden"; flag.name = "timeup"; flag.value = "1";
+        submitForm.appendChild(flag);
         flushThen(function () { submitForm.submit(); });
         setTimeout(function () { submitForm.submit(); }, 5000);
         return;
