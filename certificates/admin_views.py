@@ -20,6 +20,7 @@ from people.roles import Role, has_role
 from training.models import TrainingClass
 
 from . import rendering
+from .completion import _pct
 from .forms import CompletionRuleForm, RevokeForm
 from .models import Certificate, CertificateTemplate, IssueBatch
 from .selectors import (
@@ -65,10 +66,13 @@ def class_index(request):
 def class_detail(request, pk: int):
     klass = _class(request, pk)
     closed = klass.status == TrainingClass.Status.CLOSED
+    rule = completion_rule_for(training_class=klass)
     context = {
         "klass": klass,
         "closed": closed,
-        "rule": completion_rule_for(training_class=klass),
+        "rule": rule,
+        # As the review's messages put it ("21.4% > 14.3%"), not the stored 0.1429.
+        "max_leave_percent": _pct(rule.max_leave_share),
         "batch": batch_latest(training_class=klass),
     }
     if closed:
