@@ -1,10 +1,14 @@
 """Certificates as PDF: HTML and CSS through WeasyPrint, Chinese in an embedded CJK font.
 
-Most of the cost of one PDF is embedding the CJK font (subsetting a CFF font of tens of
-thousands of glyphs). `render_many` lays out a whole batch as one WeasyPrint document, so
-the font is subset and written once, and then cuts it into one standalone PDF per
-certificate with pypdf: every file still carries its own copy of the (shared) subset and
-the seal, so each one opens, prints and verifies on its own.
+`render_one` is the plain way: one WeasyPrint document per certificate, which lays out
+the page and subsets the CJK font (tens of thousands of glyphs) every time.
+
+`render_many` is for bulk issue. Certificates of a class differ only in the name, the
+number and the QR code, so it lays each group's page out once with those blank and
+stamps them onto it (`stamping.py`): the text in a Type 3 font of just the glyphs used,
+the QR code as squares. What cannot be stamped (a glyph missing from the font, a
+template that puts the number in the body) is laid out by WeasyPrint as one document
+per chunk, cut page by page. Every file is a standalone PDF with its fonts embedded.
 """
 
 import contextlib
@@ -13,6 +17,7 @@ import functools
 import hashlib
 import html
 import io
+import json
 import logging
 import math
 from collections.abc import Iterable
@@ -29,6 +34,11 @@ FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 SEAL_FONT = FONT_DIR / "NotoSerifCJK-Bold.ttc"
 CN_DIGITS = "〇一二三四五六七八九"
 PLACEHOLDERS = ("name", "class", "start", "end", "hours", "provider", "number")
+# A transparent pixel: the QR code's place in a layout that is stamped afterwards.
+BLANK_IMAGE = (
+    "data:image/png;base64,"
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP4//8/AwAI/AL+eMSysAAAAABJRU5ErkJggg=="
+)
 
 
 class _Blank(dict):
@@ -65,15 +75,30 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").png_data_uri(scale=1, border=1, dark="#222")
 
 
-def body_paragraphs(body: str, snapshot: dict) -> list[str]:
+def name_slot_em(name: str) -> int:
+    """Width of the name's slot, in ems of the name: the name with room to spare.
+
+    The name sits centred over a rule of this width, as on a printed form, so names of
+    two, three or four characters leave the rest of the text where it is.
+    """
+    return max(4, len(name) + 1)
+
+
+def body_paragraphs(body: str, snapshot: dict, *, blank: bool = False) -> list[str]:
     """The organiser's text, HTML-escaped, with the placeholders filled.
 
     Unknown placeholders stay visible as typed, so a mistake shows on the preview
-    instead of failing the whole batch.
+    instead of failing the whole batch. `blank` leaves the name's slot empty and marked
+    for stamping (see stamping.py).
     """
     e = html.escape
     values = _Blank({key: e(str(snapshot.get(key, ""))) for key in PLACEHOLDERS})
-    values["name"] = f'<span class="name">{e(snapshot.get("name", ""))}</span>'
+    name = snapshot.get("name", "")
+    slot = f'class="name" style="width: {name_slot_em(name)}em"'
+    if blank:
+        values["name"] = _NameSlots(slot)
+    else:
+        values["name"] = f"<span {slot}>{e(name)}</span>"
     values["class"] = e(snapshot.get("class_name", ""))
     values["start"] = e(snapshot.get("start_cn", ""))
     values["end"] = e(snapshot.get("end_cn", ""))
@@ -82,6 +107,19 @@ def body_paragraphs(body: str, snapshot: dict) -> list[str]:
     with contextlib.suppress(ValueError, IndexError):
         text = text.format_map(values)
     return [p.strip() for p in text.replace("\r", "").split("\n") if p.strip()]
+
+
+class _NameSlots:
+    """Each {name} in the body becomes its own empty, numbered slot."""
+
+    def __init__(self, attrs: str):
+        self.attrs, self.count = attrs, 0
+
+    def __format__(self, spec):
+        from .stamping import BLANK, SLOT_ID
+
+        self.count += 1
+        return f'<span {self.attrs} id="{SLOT_ID.format(f"name-{self.count}")}">{BLANK}</span>'
 
 
 @functools.cache
@@ -147,21 +185,25 @@ def seal_uri(template, provider: str) -> str:
     return default_seal_path(provider).as_uri()
 
 
-def page_context(certificate) -> dict:
+def page_context(certificate, *, blank: bool = False) -> dict:
     snap = certificate.snapshot
     return {
         "snap": snap,
         # Escaped piece by piece in body_paragraphs.
-        "paragraphs": [mark_safe(p) for p in body_paragraphs(snap.get("body", ""), snap)],  # noqa: S308
-        "qr": qr_data_uri(verify_url(certificate.verification_code)),
+        "paragraphs": [
+            mark_safe(p)  # noqa: S308
+            for p in body_paragraphs(snap.get("body", ""), snap, blank=blank)
+        ],
+        "qr": BLANK_IMAGE if blank else qr_data_uri(verify_url(certificate.verification_code)),
         "seal": seal_uri(certificate.template, snap.get("provider", "")),
+        "blank": blank,
     }
 
 
-def _html(template, certificates: Iterable) -> str:
+def _html(template, certificates: Iterable, *, blank: bool = False) -> str:
     return render_to_string(
         "certificates/pdf/certificate.html",
-        {"template": template, "pages": [page_context(c) for c in certificates]},
+        {"template": template, "pages": [page_context(c, blank=blank) for c in certificates]},
     )
 
 
@@ -173,11 +215,73 @@ def render_one(certificate) -> bytes:
 
 
 def render_many(certificates: list) -> list[bytes]:
-    """One document for the batch (one layout pass, one font subset), cut page by page.
+    """Bulk rendering: each group laid out once and stamped (see the module docstring).
 
-    All certificates must share a template. Raises if the batch cannot be rendered; the
-    caller falls back to `render_one` per certificate to find the one at fault.
+    Certificates that cannot be stamped go through `render_batch`. Raises if that
+    fails; the caller then falls back to `render_one` per certificate to find the one
+    at fault.
     """
+    from . import stamping
+
+    pdfs: list[bytes | None] = [None] * len(certificates)
+    groups: dict[str, list[int]] = {}
+    for i, certificate in enumerate(certificates):
+        groups.setdefault(_layout_key(certificate), []).append(i)
+    leftover = []
+    for members in groups.values():
+        try:
+            layout = _layout(certificates[members[0]])
+        except stamping.CannotStamp as exc:
+            logger.info("certificates laid out one by one: %s", exc)
+            leftover += members
+            continue
+        for i in members:
+            certificate = certificates[i]
+            try:
+                pdfs[i] = stamping.stamp(
+                    layout,
+                    {field: certificate.snapshot.get(field, "") for field in stamping.STAMPED},
+                    verify_url(certificate.verification_code),
+                )
+            except stamping.CannotStamp as exc:
+                logger.info("certificate %s laid out on its own: %s", certificate.number, exc)
+                leftover.append(i)
+    if leftover:
+        for i, pdf in zip(leftover, render_batch([certificates[i] for i in leftover]), strict=True):
+            pdfs[i] = pdf
+    return pdfs
+
+
+def _layout_key(certificate) -> str:
+    """Certificates with equal keys share one layout: all but the stamped fields agree."""
+    from .stamping import STAMPED
+
+    snap = {k: v for k, v in certificate.snapshot.items() if k not in STAMPED}
+    name_em = name_slot_em(certificate.snapshot.get("name", ""))
+    return json.dumps([certificate.template_id, name_em, snap], sort_keys=True, default=str)
+
+
+def _layout(certificate):
+    """The page of `certificate`'s group with the stamped fields left blank."""
+    from weasyprint import HTML
+
+    from . import stamping
+
+    if "{number}" in certificate.snapshot.get("body", ""):
+        raise stamping.CannotStamp("the number is part of the body text")
+    document = HTML(string=_html(certificate.template, [certificate], blank=True)).render()
+    if len(document.pages) != 1:
+        raise stamping.CannotStamp("the layout does not fit on one page")
+    layout = stamping.layout_from_document(document, document.write_pdf())
+    fields = {slot.field for slot in layout.slots}
+    if "number" not in fields or layout.qr is None:
+        raise stamping.CannotStamp("the template hides the number or the QR code")
+    return layout
+
+
+def render_batch(certificates: list) -> list[bytes]:
+    """One WeasyPrint document for the batch (one layout pass, one font subset), cut
+    page by page. All certificates must share a template."""
     if not certificates:
         return []
     from weasyprint import HTML

@@ -24,6 +24,9 @@ def _embedded_fonts(pdf: bytes) -> dict[str, set[str]]:
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     for font in page["/Resources"]["/Font"].values():
         font = font.get_object()
+        if font["/Subtype"] == "/Type3":  # the stamped name and number: glyphs as outlines
+            fonts[f"Type3:{font['/Name'] if '/Name' in font else id(font)}"] = {"/CharProcs"}
+            continue
         for descendant in font.get("/DescendantFonts", [font]):
             descendant = descendant.get_object()
             descriptor = descendant["/FontDescriptor"].get_object()
@@ -96,7 +99,8 @@ def test_placeholders_and_html_in_the_body_are_escaped():
         {"name": "<b>张三</b>", "class_name": "培训班", "hours": "42"},
     )
     assert paragraphs == [
-        '<span class="name">&lt;b&gt;张三&lt;/b&gt;</span>同志参加培训班，共计42学时。{unknown}',
+        '<span class="name" style="width: 10em">&lt;b&gt;张三&lt;/b&gt;</span>'
+        "同志参加培训班，共计42学时。{unknown}",
         "特发此证。",
     ]
 

@@ -1,0 +1,384 @@
+"""Bulk certificates: lay the page out once, then stamp each trainee's details onto it.
+
+Certificates of one class differ only in the trainee's name, the certificate number and
+the verification QR code. WeasyPrint lays the page out once per group (same template,
+same snapshot apart from those fields, same width of the name's slot) with the three
+left blank; each certificate is then that page plus a few drawing operators:
+
+- the name and number as text, in the font the layout chose for them (found with
+  fontconfig from the computed style), embedded as a Type 3 font that holds exactly the
+  glyphs this certificate uses, as vector outlines, with a ToUnicode map so the text
+  can be searched and copied;
+- the QR code as filled squares, which is how the plain rendering draws it too.
+
+Each file stays a standalone PDF with its fonts embedded. A certificate whose text needs
+a glyph the font lacks, or a template this path cannot reproduce, is left to the plain
+WeasyPrint rendering by the caller; `tests/certificates/test_stamping.py` compares both.
+"""
+
+import functools
+import io
+import logging
+import subprocess
+from dataclasses import dataclass
+
+logger = logging.getLogger("lms.certificates")
+
+PX_TO_PT = 0.75  # WeasyPrint lays out in CSS px; PDF user space is in points
+SLOT_ID = "stamp-{}"
+# Fields that differ between the certificates of one layout group.
+STAMPED = ("name", "number")
+BLANK = "\u3000"  # an ideographic space keeps the slot's line box as a name would
+
+
+class CannotStamp(Exception):
+    """This certificate (or template) needs the plain rendering."""
+
+
+# -- fonts ------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=16)
+def font_file(family: str, weight: int, style: str) -> tuple[str, int]:
+    """The font file and face index fontconfig picks, as Pango does for WeasyPrint."""
+    pattern = f"{family}:weight={_fc_weight(weight)}:slant={0 if style == 'normal' else 100}"
+    out = subprocess.run(
+        ["fc-match", "--format=%{file}\n%{index}", pattern],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=10,
+    ).stdout.split("\n")
+    return out[0], int(out[1] or 0)
+
+
+def _fc_weight(css_weight: int) -> int:
+    # fontconfig's scale: 80 regular, 200 bold (CSS 400 and 700).
+    return 80 if css_weight < 600 else 200
+
+
+class Outlines:
+    """Glyph outlines of one font face as PDF path operators, cached per character."""
+
+    def __init__(self, path: str, index: int):
+        from fontTools.ttLib import TTFont
+
+        self.font = TTFont(path, fontNumber=index, lazy=True)
+        self.cmap = self.font.getBestCmap()
+        self.glyphs = self.font.getGlyphSet()
+        self.upm = self.font["head"].unitsPerEm
+        self._cache: dict[str, tuple[str, float, tuple]] = {}
+
+    def has(self, text: str) -> bool:
+        return all(ord(ch) in self.cmap for ch in text)
+
+    def glyph(self, ch: str) -> tuple[str, float, tuple]:
+        """(path operators in 1000-unit em space, advance, bbox) for one character."""
+        if ch not in self._cache:
+            name = self.cmap.get(ord(ch))
+            if name is None:
+                raise CannotStamp(f"no glyph for {ch!r}")
+            scale = 1000 / self.upm
+            pen = _PdfPen(self.glyphs, scale)
+            glyph = self.glyphs[name]
+            glyph.draw(pen)
+            xs, ys = pen.xs or [0], pen.ys or [0]
+            bbox = (min(xs), min(ys), max(xs), max(ys))
+            self._cache[ch] = ("".join(pen.ops), glyph.width * scale, bbox)
+        return self._cache[ch]
+
+    def advance(self, text: str) -> float:
+        return sum(self.glyph(ch)[1] for ch in text)
+
+
+@functools.lru_cache(maxsize=8)
+def outlines(path: str, index: int) -> Outlines:
+    return Outlines(path, index)
+
+
+def _pen_base():
+    from fontTools.pens.basePen import BasePen
+
+    return BasePen
+
+
+class _PdfPen(_pen_base()):
+    def __init__(self, glyph_set, scale):
+        super().__init__(glyph_set)
+        self.scale = scale
+        self.ops: list[str] = []
+        self.xs: list[float] = []
+        self.ys: list[float] = []
+
+    def _pt(self, pt):
+        x, y = pt[0] * self.scale, pt[1] * self.scale
+        self.xs.append(x)
+        self.ys.append(y)
+        return f"{x:.1f} {y:.1f}"
+
+    def _moveTo(self, pt):
+        self.ops.append(f"{self._pt(pt)} m\n")
+
+    def _lineTo(self, pt):
+        self.ops.append(f"{self._pt(pt)} l\n")
+
+    def _curveToOne(self, p1, p2, p3):
+        self.ops.append(f"{self._pt(p1)} {self._pt(p2)} {self._pt(p3)} c\n")
+
+    def _closePath(self):
+        self.ops.append("h\n")
+
+
+# -- the layout of a group --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Slot:
+    field: str
+    x: float  # points from the left of the page: the slot's content box
+    baseline: float  # points from the bottom of the page
+    width: float  # points
+    align: str  # "center" or "left"
+    font: tuple[str, int]
+    size: float  # points
+    letter_spacing: float  # points
+    color: tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class QrBox:
+    x: float
+    y: float  # bottom edge, points from the bottom of the page
+    size: float
+
+
+@dataclass(frozen=True)
+class Layout:
+    background: bytes
+    slots: tuple[Slot, ...]
+    qr: QrBox | None
+
+
+def layout_from_document(document, background: bytes) -> Layout:
+    """Where WeasyPrint put the blank slots and the QR code on the first page."""
+    page = document.pages[0]
+    height_pt = page.height * PX_TO_PT
+    slots, qr = [], None
+    for box in _descendants(page._page_box):
+        element = getattr(box, "element", None)
+        ident = element.get("id", "") if element is not None and hasattr(element, "get") else ""
+        if not ident.startswith("stamp-"):
+            continue
+        field = ident.removeprefix("stamp-").split("-")[0]
+        if field == "qr":
+            if type(box).__name__.endswith("ReplacedBox") and qr is None:
+                qr = QrBox(
+                    x=box.content_box_x() * PX_TO_PT,
+                    y=height_pt - (box.content_box_y() + box.height) * PX_TO_PT,
+                    size=box.width * PX_TO_PT,
+                )
+            continue
+        text_box = next(
+            (b for b in _descendants(box) if type(b).__name__ == "TextBox"),
+            box if type(box).__name__ == "TextBox" else None,
+        )
+        container = box if type(box).__name__ == "InlineBlockBox" else None
+        if text_box is None or (container is None and type(box).__name__ != "InlineBox"):
+            continue
+        style = text_box.style
+        weight = style["font_weight"]
+        weight = 700 if weight == "bold" else 400 if weight == "normal" else int(weight)
+        color = style["color"]
+        spacing = style["letter_spacing"]
+        spacing = 0 if spacing == "normal" else float(spacing)
+        x = (container or text_box).content_box_x()
+        width = container.width if container else text_box.width
+        slots.append(
+            Slot(
+                field=field,
+                x=x * PX_TO_PT,
+                baseline=height_pt - (text_box.position_y + text_box.baseline) * PX_TO_PT,
+                width=width * PX_TO_PT,
+                align="center" if container and style["text_align_all"] == "center" else "left",
+                font=font_file(style["font_family"][0], weight, style["font_style"]),
+                size=style["font_size"] * PX_TO_PT,
+                letter_spacing=spacing * PX_TO_PT,
+                color=tuple(color.to("srgb").coordinates),
+            )
+        )
+    seen, unique = set(), []
+    for slot in slots:  # an inline-block is found as its own box and through its lines
+        key = (slot.field, round(slot.x), round(slot.baseline))
+        if key not in seen:
+            seen.add(key)
+            unique.append(slot)
+    return Layout(background=background, slots=tuple(unique), qr=qr)
+
+
+def _descendants(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
+
+
+# -- one certificate --------------------------------------------------------------------
+
+
+def check(layout: Layout, values: dict[str, str]) -> None:
+    """Raise CannotStamp unless every value fits its slot in a font that has its glyphs."""
+    for slot in layout.slots:
+        text = values.get(slot.field, "")
+        face = outlines(*slot.font)
+        if not face.has(text):
+            raise CannotStamp(f"{slot.field}: glyph missing")
+        if slot.align == "center":
+            width = face.advance(text) * slot.size / 1000 + slot.letter_spacing * len(text)
+            if width > slot.width + 0.5:
+                raise CannotStamp(f"{slot.field}: wider than its slot")
+
+
+def stamp(layout: Layout, values: dict[str, str], qr_url: str | None) -> bytes:
+    """The background page with `values` written in their slots and the QR code drawn."""
+    import pikepdf
+
+    check(layout, values)
+    pdf = pikepdf.open(io.BytesIO(layout.background))
+    page = pdf.pages[0]
+    ops = ["q\n"]
+    fonts = {}
+    for slot in layout.slots:
+        text = values.get(slot.field, "")
+        if not text:
+            continue
+        key = slot.font
+        if key not in fonts:
+            fonts[key] = _Type3(outlines(*key), f"/Stamp{len(fonts)}")
+        font = fonts[key]
+        codes = font.encode(text)
+        face = font.face
+        width = face.advance(text) * slot.size / 1000 + slot.letter_spacing * len(text)
+        if slot.align == "center":
+            x = slot.x + (slot.width - width) / 2
+        else:
+            # Pango starts letter-spaced text one spacing left of its box (measured against
+            # WeasyPrint's own drawing; test_stamping compares the two pixel by pixel).
+            x = slot.x - slot.letter_spacing
+        r, g, b = slot.color[:3]
+        ops.append(
+            f"BT {r:.3f} {g:.3f} {b:.3f} rg {font.name} {slot.size:.2f} Tf "
+            f"{slot.letter_spacing:.3f} Tc {x:.2f} {slot.baseline:.2f} Td "
+            f"<{codes.hex()}> Tj ET\n"
+        )
+    if layout.qr and qr_url:
+        ops.append(_qr_ops(layout.qr, qr_url))
+    ops.append("Q\n")
+    resources = page.obj.get("/Resources")
+    if resources is None:
+        resources = page.obj.Resources = pikepdf.Dictionary()
+    if "/Font" not in resources:
+        resources.Font = pikepdf.Dictionary()
+    for font in fonts.values():
+        resources.Font[font.name] = font.build(pdf)
+    # The layout's own drawing leaves its coordinate system flipped; isolate it.
+    page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+    page.contents_add(pdf.make_stream(("Q\n" + "".join(ops)).encode("ascii")), prepend=False)
+    out = io.BytesIO()
+    # Copy the background's streams as they are: decoding and re-encoding the embedded
+    # font on every certificate would cost more than everything else together.
+    pdf.save(
+        out,
+        compress_streams=True,
+        stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+    )
+    return out.getvalue()
+
+
+class _Type3:
+    """A Type 3 font with just the glyphs one certificate draws."""
+
+    def __init__(self, face: Outlines, name: str):
+        self.face = face
+        self.name = name
+        self.chars: list[str] = []
+
+    def encode(self, text: str) -> bytes:
+        codes = bytearray()
+        for ch in text:
+            if ch not in self.chars:
+                if len(self.chars) >= 255:
+                    raise CannotStamp("more than 255 distinct characters")
+                self.chars.append(ch)
+            codes.append(self.chars.index(ch) + 1)
+        return bytes(codes)
+
+    def build(self, pdf):
+        import pikepdf
+
+        procs, widths, names = pikepdf.Dictionary(), [], []
+        lo = [0.0, 0.0, 0.0, 0.0]
+        for i, ch in enumerate(self.chars, start=1):
+            path, advance, (x0, y0, x1, y1) = self.face.glyph(ch)
+            lo = [min(lo[0], x0), min(lo[1], y0), max(lo[2], x1), max(lo[3], y1)]
+            body = f"{advance:.1f} 0 {x0:.1f} {y0:.1f} {x1:.1f} {y1:.1f} d1\n{path}f\n"
+            procs[f"/g{i}"] = pdf.make_stream(body.encode("ascii"))
+            widths.append(round(advance, 1))
+            names.append(pikepdf.Name(f"/g{i}"))
+        cmap = _to_unicode(self.chars)
+        return pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Font,
+                Subtype=pikepdf.Name.Type3,
+                FontBBox=pikepdf.Array(lo),
+                FontMatrix=pikepdf.Array([0.001, 0, 0, 0.001, 0, 0]),
+                CharProcs=procs,
+                Encoding=pikepdf.Dictionary(
+                    Type=pikepdf.Name.Encoding, Differences=pikepdf.Array([1, *names])
+                ),
+                FirstChar=1,
+                LastChar=len(self.chars),
+                Widths=pikepdf.Array(widths),
+                Resources=pikepdf.Dictionary(),
+                ToUnicode=pdf.make_stream(cmap),
+            )
+        )
+
+
+def _to_unicode(chars: list[str]) -> bytes:
+    lines = [
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap",
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        "/CMapName /Adobe-Identity-UCS def /CMapType 2 def",
+        "1 begincodespacerange <01> <FF> endcodespacerange",
+        f"{len(chars)} beginbfchar",
+    ]
+    for i, ch in enumerate(chars, start=1):
+        utf16 = ch.encode("utf-16-be").hex().upper()
+        lines.append(f"<{i:02X}> <{utf16}>")
+    lines += ["endbfchar", "endcmap CMapName currentdict /CMap defineresource pop end end"]
+    return "\n".join(lines).encode("ascii")
+
+
+def _qr_ops(box: QrBox, url: str) -> str:
+    """The QR code as squares: a light ground with one module of quiet zone, dark runs."""
+    import segno
+
+    rows = [list(row) for row in segno.make(url, error="m").matrix]
+    n = len(rows) + 2  # the plain rendering's PNG has a one-module border
+    module = box.size / n
+    ops = [f"1 1 1 rg {box.x:.3f} {box.y:.3f} {box.size:.3f} {box.size:.3f} re f\n"]
+    ops.append("0.133 0.133 0.133 rg\n")  # #222, the plain rendering's dark colour
+    for r, row in enumerate(rows):
+        y = box.y + box.size - (r + 2) * module
+        c = 0
+        while c < len(row):
+            if row[c]:
+                start = c
+                while c < len(row) and row[c]:
+                    c += 1
+                x = box.x + (start + 1) * module
+                ops.append(f"{x:.3f} {y:.3f} {(c - start) * module:.3f} {module:.3f} re\n")
+            else:
+                c += 1
+    ops.append("f\n")
+    return "".join(ops)

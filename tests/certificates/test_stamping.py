@@ -1,0 +1,145 @@
+"""Bulk rendering stamps names, numbers and QR codes onto one layout; it must print the
+same certificate as laying every page out on its own, and step aside when it cannot."""
+
+import io
+import subprocess
+
+import pytest
+import segno
+from PIL import Image, ImageChops, ImageStat
+from pypdf import PdfReader
+
+from certificates import rendering, stamping
+from certificates.services import certificate_issue
+from tests.certificates.factories import closed_class
+from tests.factories import UserFactory
+
+DPI = 100
+
+
+def _png(pdf: bytes, tmp_path, stem: str) -> Image.Image:
+    source = tmp_path / f"{stem}.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", str(DPI), "-gray", "-png", "-singlefile", source, tmp_path / stem],
+        check=True,
+    )
+    return Image.open(tmp_path / f"{stem}.png").convert("L")
+
+
+def _fonts(pdf: bytes) -> dict[str, str]:
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    return {
+        str(key): str(font.get_object()["/Subtype"])
+        for key, font in page["/Resources"]["/Font"].items()
+    }
+
+
+@pytest.fixture
+def certificates(world):
+    people = [
+        UserFactory(full_name="欧阳明慧"),
+        UserFactory(full_name="李强"),
+        UserFactory(full_name="阿卜杜热合曼·买买提"),
+    ]
+    klass = closed_class(world, people, name="信阳市乡镇（街道）党（工）委书记能力提升培训班")
+    return [
+        certificate_issue(actor=world.organiser, training_class=klass, trainee=p)[0] for p in people
+    ]
+
+
+def test_a_stamped_certificate_prints_like_one_laid_out_on_its_own(certificates, tmp_path):
+    stamped = rendering.render_many(certificates)
+    for i, (certificate, pdf) in enumerate(zip(certificates, stamped, strict=True)):
+        assert "/Type3" in _fonts(pdf).values()  # it really was stamped
+        plain = rendering.render_one(certificate)
+        a, b = _png(pdf, tmp_path, f"s{i}"), _png(plain, tmp_path, f"p{i}")
+        assert a.size == b.size
+        # The QR code is compared module by module below: the plain rendering draws it
+        # as an image, whose edges a rasteriser snaps differently from squares.
+        qr = rendering._layout(certificate).qr
+        scale = DPI / 72
+        qr_box = (
+            int(qr.x * scale) - 2,
+            int(a.size[1] - (qr.y + qr.size) * scale) - 2,
+            int((qr.x + qr.size) * scale) + 2,
+            int(a.size[1] - qr.y * scale) + 2,
+        )
+        a.paste(255, qr_box)
+        b.paste(255, qr_box)
+        difference = ImageChops.difference(a, b)
+        # Anti-aliasing at glyph and module edges differs by a pixel here and there; a
+        # misplaced name, number or QR code would move whole blocks of ink.
+        assert ImageStat.Stat(difference).mean[0] < 1.0
+        assert sum(difference.point(lambda v: 255 if v > 128 else 0).histogram()[255:]) < 100
+        text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+        assert certificate.snapshot["name"] in text
+        assert certificate.number in text.replace(" ", "")
+
+
+def test_the_stamped_qr_code_is_the_certificates_own(certificates, tmp_path):
+    certificate = certificates[0]
+    pdf = rendering.render_many([certificate])[0]
+    layout = rendering._layout(certificate)
+    image = _png(pdf, tmp_path, "qr")
+    matrix = segno.make(rendering.verify_url(certificate.verification_code), error="m").matrix
+    scale, height = DPI / 72, image.size[1]
+    module = layout.qr.size / (len(matrix) + 2)
+    wrong = 0
+    for r, row in enumerate(matrix):
+        for c, dark in enumerate(row):
+            x = (layout.qr.x + (c + 1.5) * module) * scale
+            y = height - (layout.qr.y + layout.qr.size - (r + 1.5) * module) * scale
+            wrong += (image.getpixel((int(x), int(y))) < 128) != bool(dark)
+    assert wrong == 0
+
+
+def test_each_file_carries_only_its_own_names_glyphs(certificates):
+    pdfs = rendering.render_many(certificates)
+    reader = PdfReader(io.BytesIO(pdfs[1]))  # 李强
+    type3 = [
+        f.get_object()
+        for f in reader.pages[0]["/Resources"]["/Font"].values()
+        if f.get_object()["/Subtype"] == "/Type3"
+    ]
+    glyphs = sum(len(f["/CharProcs"]) for f in type3)
+    assert glyphs == len(set("李强" + certificates[1].number))
+
+
+def test_a_name_the_font_cannot_draw_is_laid_out_by_weasyprint(world, tmp_path):
+    person = UserFactory(full_name="王\U000f0001")  # a private-use character: no glyph
+    other = UserFactory(full_name="张伟")
+    klass = closed_class(world, [person, other])
+    certs = [
+        certificate_issue(actor=world.organiser, training_class=klass, trainee=p)[0]
+        for p in (person, other)
+    ]
+    pdfs = rendering.render_many(certs)
+    assert "/Type3" not in _fonts(pdfs[0]).values()
+    assert "/Type3" in _fonts(pdfs[1]).values()
+    assert len(PdfReader(io.BytesIO(pdfs[0])).pages) == 1
+
+
+def test_a_body_that_shows_the_number_is_laid_out_by_weasyprint(world):
+    from certificates.services import certificate_template_default
+
+    template = certificate_template_default()
+    template.body = "{name}同志，证书编号{number}，特发此证。"
+    template.save()
+    person = UserFactory(full_name="刘洋")
+    klass = closed_class(world, [person])
+    certificate = certificate_issue(actor=world.organiser, training_class=klass, trainee=person)[0]
+    with pytest.raises(stamping.CannotStamp):
+        rendering._layout(certificate)
+    pdf = rendering.render_many([certificate])[0]
+    assert "/Type3" not in _fonts(pdf).values()
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text().replace(" ", "")
+    assert certificate.number in text
+
+
+def test_names_of_different_lengths_get_their_own_layout(certificates):
+    keys = {rendering._layout_key(c) for c in certificates}
+    assert len(keys) == 3  # slots of 5, 4 and 11 em
+    assert rendering.name_slot_em("李强") == 4
+    assert rendering.name_slot_em("李四光") == 4
+    assert rendering.name_slot_em("欧阳明慧") == 5
