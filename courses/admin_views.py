@@ -220,6 +220,7 @@ def course_progress(request, pk):
             course=course, trainee_id__in=[p.pk for p in found]
         ).values_list("trainee_id", flat=True)
     )
+    via_class = {row.trainee.pk: row.classes for row in roster.rows if row.classes}
     return render(
         request,
         "courses/admin/course_progress.html",
@@ -231,7 +232,9 @@ def course_progress(request, pk):
             "header_icon": "doc-full-inverse",
             "can_enrol": course.live,
             "query": query,
-            "found": [(person, person.pk in enrolled) for person in found],
+            "found": [
+                (person, person.pk in enrolled, via_class.get(person.pk, [])) for person in found
+            ],
             "search_limit": sel.SEARCH_LIMIT,
             "export_url": reverse("courses_admin:course_export", args=[course.pk]),
         },

@@ -139,10 +139,10 @@ def test_search_finds_trainees_in_scope_by_name_or_phone(client, world, indexes)
     client.force_login(world.organiser)
     url = reverse("courses_admin:course_progress", args=[course.pk])
     by_name = client.get(url, {"q": "学员"}).context["found"]
-    assert [p for p, _ in by_name] == [world.trainee_a]  # not trainee_b of 息县, not staff
+    assert [p for p, *_ in by_name] == [world.trainee_a]  # not trainee_b of 息县, not staff
     phone = world.trainee_a.phone
     spaced = f"{phone[:3]} {phone[3:7]} {phone[7:]}"
-    assert [p for p, _ in client.get(url, {"q": spaced}).context["found"]] == [world.trainee_a]
+    assert [p for p, *_ in client.get(url, {"q": spaced}).context["found"]] == [world.trainee_a]
     assert client.get(url, {"q": world.trainee_b.phone}).context["found"] == []
     assert "没有与" in client.get(url, {"q": world.trainee_b.phone}).content.decode()
 
@@ -166,7 +166,7 @@ def test_enrol_from_search_results_is_idempotent(client, world, indexes):
     found = client.get(
         reverse("courses_admin:course_progress", args=[course.pk]), {"q": "学员甲"}
     ).context["found"]
-    assert found == [(world.trainee_a, True)]
+    assert found == [(world.trainee_a, True, [])]
 
 
 def test_enrolling_someone_outside_scope_writes_nothing(client, world, indexes):
@@ -297,3 +297,27 @@ def test_progress_screen_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert len(response.context["roster"].rows) == 9
+
+
+def test_menu_and_class_tab_follow_the_roles(rf, world, klass):
+    from wagtail import hooks
+
+    from courses.wagtail_hooks import register_assignment_menu
+
+    menu = register_assignment_menu()
+
+    def shown(user):
+        request = rf.get("/admin/")
+        request.user = user
+        if not menu.is_shown(request):
+            return []
+        return [item.name for item in menu.menu.menu_items_for_request(request)]
+
+    assert shown(world.organiser) == ["class-courses", "course-progress"]
+    assert shown(world.adviser) == ["class-courses"]
+    assert shown(world.trainee_a) == []
+    # The tab training's class screens will show once they ask for hooked tabs.
+    request = rf.get("/admin/")
+    request.user = world.organiser
+    tabs = [t for fn in hooks.get_hooks("training_class_admin_tabs") for t in fn(request, klass)]
+    assert tabs[0]["url"] == reverse("courses_admin:class_courses", args=[klass.pk])
