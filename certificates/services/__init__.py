@@ -8,6 +8,7 @@ from .issue import (
     certificate_number_next,
     certificate_reissue,
     certificate_revoke,
+    certificates_issue_for_class,
     certificates_render,
 )
 from .templates import certificate_template_default
@@ -20,6 +21,7 @@ __all__ = [
     "certificate_reissue",
     "certificate_revoke",
     "certificate_template_default",
+    "certificates_issue_for_class",
     "certificates_render",
     "class_close",
     "completion_appraisal_save",

@@ -6,7 +6,11 @@ import pytest
 from django.db import connection, transaction
 
 from certificates.models import Certificate
-from certificates.services import certificate_issue, certificate_number_next
+from certificates.services import (
+    certificate_issue,
+    certificate_number_next,
+    certificates_issue_for_class,
+)
 from tests.certificates.factories import closed_class
 from tests.factories import UserFactory
 
@@ -74,3 +78,20 @@ def test_concurrent_issue_for_many_trainees_numbers_them_one_to_n(postgres_only,
     assert errors == []
     year = klass.end_date.year
     assert sorted(results) == [f"CERT-{year}-{n:05d}" for n in range(1, 9)]
+
+
+def test_bulk_issue_racing_single_issues_gives_each_trainee_one_certificate(postgres_only, world):
+    people = [UserFactory(full_name=f"学员{n}") for n in range(6)]
+    klass = closed_class(world, people)
+
+    def work(i):
+        if i < 2:  # the background job, started twice
+            return certificates_issue_for_class(training_class=klass)
+        return certificate_issue(actor=world.organiser, training_class=klass, trainee=people[i])
+
+    results, errors = _race(6, work)
+    assert errors == []
+    certificates = Certificate.objects.filter(training_class=klass)
+    assert sorted(c.trainee_id for c in certificates) == sorted(p.pk for p in people)
+    year = klass.end_date.year
+    assert sorted(c.number for c in certificates) == [f"CERT-{year}-{n:05d}" for n in range(1, 7)]

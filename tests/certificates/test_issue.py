@@ -13,6 +13,7 @@ from certificates.services import (
     certificate_number_next,
     certificate_reissue,
     certificate_revoke,
+    certificates_issue_for_class,
     certificates_render,
 )
 from tests.certificates.factories import closed_class
@@ -137,3 +138,41 @@ def test_render_many_splits_the_batch_into_one_pdf_per_certificate(world):
             reader = PdfReader(f)
             assert len(reader.pages) == 1
             assert cert.snapshot["name"] in reader.pages[0].extract_text()
+
+
+def test_bulk_issue_numbers_every_completer_once_and_audits_each(world):
+    from wagtail.models import ModelLogEntry
+
+    people = [UserFactory(full_name=f"学员{n}") for n in range(5)]
+    klass = closed_class(world, people)
+    EnrolmentFactory(training_class=klass, trainee=UserFactory(), status=Enrolment.Status.WITHDRAWN)
+    # One already holds a certificate (issued by hand): skipped, not numbered again.
+    held, _ = certificate_issue(actor=world.organiser, training_class=klass, trainee=people[2])
+
+    made = certificates_issue_for_class(training_class=klass, on_behalf_of=world.organiser)
+
+    assert made == 4
+    certificates = Certificate.objects.filter(training_class=klass).order_by("number")
+    year = klass.end_date.year
+    assert [c.number for c in certificates] == [f"CERT-{year}-{n:05d}" for n in range(1, 6)]
+    assert {c.trainee_id for c in certificates} == {p.pk for p in people}
+    assert all(c.snapshot["name"] == c.trainee.full_name for c in certificates)
+    assert len({c.verification_code for c in certificates}) == 5
+    entries = ModelLogEntry.objects.filter(action="certificates.issue")
+    assert entries.count() == 5
+    assert {e.object_id for e in entries} == {str(c.pk) for c in certificates}
+    assert all(e.user_id == world.organiser.pk for e in entries if e.object_id != str(held.pk))
+    # Repeating the job changes nothing.
+    assert certificates_issue_for_class(training_class=klass) == 0
+    assert Certificate.objects.filter(training_class=klass).count() == 5
+
+
+def test_bulk_issue_refuses_a_class_that_is_not_closed(world):
+    from certificates.errors import ClassNotClosed
+
+    klass = closed_class(world, [world.trainee_a])
+    klass.status = klass.Status.RUNNING
+    klass.save(update_fields=["status"])
+    with pytest.raises(ClassNotClosed):
+        certificates_issue_for_class(training_class=klass)
+    assert not Certificate.objects.exists()
