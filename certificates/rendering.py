@@ -68,11 +68,29 @@ def qr_data_uri(url: str) -> str:
     """The QR code as a one-pixel-per-module PNG, drawn unsmoothed (crisp squares) by CSS.
 
     Measured: an SVG of the same code costs WeasyPrint far more per page (it parses and
-    draws every path), and the printed result is the same sharp square grid.
+    draws every path), and the printed result is the same sharp square grid. The matrix
+    is the one the stamped rendering draws (`stamping.qr_matrix`).
     """
-    import segno
+    import base64
 
-    return segno.make(url, error="m").png_data_uri(scale=1, border=1, dark="#222")
+    from PIL import Image
+
+    from .stamping import qr_matrix
+
+    rows = qr_matrix(url)
+    size = len(rows) + 2  # one module of light border, as before
+    image = Image.new("L", (size, size), 255)
+    dark = 0x22  # #222
+    image.putdata(
+        [
+            dark if v else 255
+            for row in [b"\0" * size] + [b"\0" + r + b"\0" for r in rows] + [b"\0" * size]
+            for v in row
+        ]
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def name_slot_em(name: str) -> int:
