@@ -92,7 +92,8 @@ def test_the_plan_resends_retries_and_late_saves_with_their_old_numbers():
 
 def _run(**options):
     out = io.StringIO()
-    call_command("bench_exam", stdout=out, **options)
+    # skip_checks=False: run as `manage.py bench_exam` runs, system checks included.
+    call_command("bench_exam", stdout=out, skip_checks=False, **options)
     lines = out.getvalue().strip().splitlines()
     tag = re.search(r"bench tag (\w+)", lines[0]).group(1)
     return lines, tag

@@ -523,7 +523,7 @@ class Command(BaseCommand):
             else:
                 run = InProcessExam(self, quiz, users, workers)
             run.go()
-            lost, double = self.check(trainees, quiz, run)
+            lost, double = self.verify(trainees, quiz, run)
             grade_ms, grade_pure_ms = self.bench_grading(tag)
         finally:
             if not keep:
@@ -587,7 +587,7 @@ class Command(BaseCommand):
             QuizSlot.objects.create(quiz=quiz, category=category, draw_count=questions)
         return klass, quiz, category, users
 
-    def check(self, trainees, quiz, run):
+    def verify(self, trainees, quiz, run):
         """Count from the database: every intended answer stored, every attempt graded once."""
         out = self.stdout
         started = [a for a in run.attempt_ids if a]
@@ -612,7 +612,8 @@ class Command(BaseCommand):
             for user, a in zip(run.users, run.attempt_ids, strict=True)
             if a and owners.get(a) != user.pk
         )
-        double = attempts.exclude(graded_count=1).count()
+        # Graded more than once; an attempt never graded is counted as lost (not submitted).
+        double = attempts.filter(graded_count__gt=1).count()
         not_submitted = attempts.exclude(status=Attempt.Status.SUBMITTED).count()
         ct = ContentType.objects.get_for_model(Attempt)
         submit_logs = ModelLogEntry.objects.filter(
