@@ -290,8 +290,17 @@ def test_organiser_closes_a_class_and_certificates_are_verified_and_revoked(
         _assert_cjk_embedded(one)  # each file stands alone with its font
 
     trainee = journey.phone()
+    with journey.step("学员甲 sees the revoked certificate under 我的证书", trainee):
+        journey.login(trainee, world.trainee_a.phone, TEST_PASSWORD, next_path="/certificates/")
+        expect(trainee.locator("h1")).to_contain_text("我的证书")
+        card = trainee.locator("article.card", has_text=certificate.number)
+        expect(card).to_contain_text(CLASS_NAME)
+        expect(card.locator(".badge")).to_have_text("已撤销")
+        expect(card.get_by_role("link")).to_have_count(0)  # nothing to download or show
+        assert trainee.evaluate("document.documentElement.scrollWidth") <= 375
+
     with journey.step("学员甲 opens 我的学时 on a phone", trainee):
-        journey.login(trainee, world.trainee_a.phone, TEST_PASSWORD, next_path="/ledger/")
+        trainee.goto(journey.url("/ledger/"))
         expect(trainee.locator("h1")).to_contain_text("我的学时")
         expect(trainee.locator("main")).to_contain_text(CLASS_NAME)
         expect(trainee.locator("main")).to_contain_text("42")
