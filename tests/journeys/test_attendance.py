@@ -34,6 +34,7 @@ from training.models import ClassSession
 pytestmark = [pytest.mark.browser, journey_test]
 
 S = AttendanceRecord.Status
+LIFETIME = 15  # seconds a code lives in the check-in journey's class
 
 
 def fits_a_phone(page) -> None:
@@ -84,9 +85,10 @@ def test_adviser_shows_the_qr_and_trainees_check_in_by_phone(journey, world, sit
     for person in (colleague, latecomer):
         EnrolmentFactory(training_class=klass, trainee=person)
     session = session_now(klass, title="学习贯彻党的二十届三中全会精神")
-    # A short-lived code keeps the login-grace step short: it waits for the code to expire.
+    # A short-lived code keeps the login-grace step short (it waits for the code to expire)
+    # and still leaves a loaded machine time to open a fresh code before it dies.
     AttendancePolicy.objects.create(
-        training_class=klass, token_rotate_seconds=5, token_lifetime_seconds=10
+        training_class=klass, token_rotate_seconds=5, token_lifetime_seconds=LIFETIME
     )
     adviser = journey.desktop()
 
@@ -179,14 +181,14 @@ def test_adviser_shows_the_qr_and_trainees_check_in_by_phone(journey, world, sit
 
     with journey.step("logging in after the code expired still checks in (login grace)", late):
         # Typing the password took longer than the code lives: only the grace lets it in.
-        wait = issued + 10 + 1.5 - time.time()
+        wait = issued + LIFETIME + 1.5 - time.time()
         if wait > 0:
             late.wait_for_timeout(wait * 1000)
         with late.expect_navigation():
             late.locator("main form button[type=submit]").click()
         expect(late.locator(".checkin-result")).to_have_attribute("data-code", "present")
         expect(late.locator(".checkin-result h1")).to_have_text("签到成功")
-        assert time.time() - issued > 10
+        assert time.time() - issued > LIFETIME
         assert AttendanceRecord.objects.get(session=session, trainee=latecomer).status == S.PRESENT
         assert not CheckinAttempt.objects.filter(trainee=latecomer).exists()
 
