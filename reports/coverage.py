@@ -5,7 +5,6 @@ by the path prefix of the child unit they sit under (`Substr(path, 1, child_len)
 number of queries stays the same whether a county has 300 people or a province 50,000.
 """
 
-import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,17 +17,17 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, Substr
+from django.db.models.lookups import GreaterThanOrEqual
 
-from ledger.models import CreditEntry
 from people.models import OrgUnit, User
 from people.selectors import within_units_q
 from training.models import Enrolment, TrainingClass
@@ -40,7 +39,9 @@ from .requirements import ALL_CHANNELS, FIVE_YEARS, YEAR, Requirement, requireme
 STEPLEN = OrgUnit.steplen
 COUNTED_LEVELS = (TrainingClass.Level.PROVINCIAL, TrainingClass.Level.CITY)
 VILLAGE_CADRES = (User.Position.VILLAGE_SECRETARY, User.Position.VILLAGE_CADRE)
-ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=10, decimal_places=2))
+HOURS_FIELD = DecimalField(max_digits=10, decimal_places=2)
+ZERO = Value(Decimal("0"), output_field=HOURS_FIELD)
+CHANNELS = ("in_person", "online", "self_selected")
 
 MISSING_LISTS = ("village", "township", "rotation", "credit", "all")
 
@@ -116,16 +117,6 @@ def _enrolment_exists(period: Period, statuses, **class_filter) -> Exists:
     )
 
 
-def _hours(start: datetime.date, end: datetime.date, channel: str | None = None):
-    entries = CreditEntry.objects.filter(person=OuterRef("pk"), earned_on__range=(start, end))
-    if channel and channel != ALL_CHANNELS:
-        entries = entries.filter(channel=channel)
-    total = entries.order_by().values("person").annotate(s=Sum("hours")).values("s")[:1]
-    return Coalesce(
-        Subquery(total, output_field=DecimalField(max_digits=10, decimal_places=2)), ZERO
-    )
-
-
 def people_in_scope(*, viewer, unit: OrgUnit | None) -> QuerySet[User]:
     """Active cadres (people with a position) inside `unit` and the viewer's units."""
     people = User.objects.filter(is_active=True).exclude(position="").filter(within_units_q(viewer))
@@ -157,6 +148,17 @@ def _flag(q: Q) -> ExpressionWrapper:
     return ExpressionWrapper(q, output_field=BooleanField())
 
 
+def _summary_hours(channel: str, period: str):
+    """A person's hours from their `CreditYear` row of the report year (joined as `cy`)."""
+    prefix = "five_" if period == FIVE_YEARS else ""
+    channels = CHANNELS if channel == ALL_CHANNELS else (channel,)
+    parts = [Coalesce(F(f"cy__{prefix}{c}"), ZERO) for c in channels]
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return ExpressionWrapper(total, output_field=HOURS_FIELD)
+
+
 def annotate_status(
     people: QuerySet[User],
     *,
@@ -168,34 +170,20 @@ def annotate_status(
     """Per person: trained at provincial/city level, enrolled in such a class, rotation
     training done, and whether every credit-hour requirement for their rank is met.
 
-    Each flag is membership in an uncorrelated set (people who completed such a class;
-    people whose hours in a channel and window reach a requirement), so the database
-    builds each set once, whatever the number of people. With `select`, the person's own
-    totals are added for display (correlated sums, evaluated only for the rows shown or
-    exported); without, everything is an alias that aggregates inline."""
+    The class flags are membership in uncorrelated sets (people who completed such a
+    class), which the database builds once, whatever the number of people. The hours come
+    from the person's `CreditYear` row for `year` (one LEFT JOIN on its unique index): the
+    ledger summed per person, kept in step with it by `reports.summary`. With `select`,
+    the person's own totals are added for display; without, everything is an alias."""
     C = Enrolment.Status.COMPLETED
     E = Enrolment.Status.ENROLLED
-    windows = {
-        YEAR: (datetime.date(year, 1, 1), datetime.date(year, 12, 31)),
-        FIVE_YEARS: (datetime.date(year - 4, 1, 1), datetime.date(year, 12, 31)),
-    }
-    reaching = {}
+    people = people.alias(cy=FilteredRelation("credit_years", condition=Q(credit_years__year=year)))
     met = Q()
     for req in reqs:
-        key = (req.channel, req.period, req.hours)
-        if key not in reaching:
-            entries = CreditEntry.objects.filter(earned_on__range=windows[req.period])
-            if req.channel != ALL_CHANNELS:
-                entries = entries.filter(channel=req.channel)
-            reaching[key] = (
-                entries.order_by()
-                .values("person_id")
-                .annotate(s=Sum("hours"))
-                .filter(s__gte=req.hours)
-                .values("person_id")
-            )
-        enough = Q(pk__in=reaching[key])
-        met &= enough if not req.rank else (~req.applies_q() | enough)
+        enough = GreaterThanOrEqual(
+            _summary_hours(req.channel, req.period), Value(req.hours, output_field=HOURS_FIELD)
+        )
+        met &= Q(enough) if not req.rank else (~req.applies_q() | Q(enough))
     people = people.alias(
         level_trained=_flag(Q(pk__in=_trainee_ids(period, [C], level__in=COUNTED_LEVELS))),
         level_enrolled=_flag(Q(pk__in=_trainee_ids(period, [E], level__in=COUNTED_LEVELS))),
@@ -205,8 +193,7 @@ def annotate_status(
     if not select:
         return people.alias(meets=meets)
     sums = {
-        name: _hours(*windows[period_], channel)
-        for (channel, period_), name in SHOWN_TOTALS.items()
+        name: _summary_hours(channel, period_) for (channel, period_), name in SHOWN_TOTALS.items()
     }
     return people.annotate(**sums, meets=meets)
 
