@@ -36,6 +36,24 @@ def roster_file(rows: list[list]) -> dict:
     }
 
 
+# Wagtail draws a select's chevron as two gradients 1.125–1.5rem (18–24 px) from its right
+# edge, each a few pixels wide; the selected text must end before the chevron begins.
+CHEVRON_CLEAR_OF_TEXT = """select => {
+  const style = getComputedStyle(select);
+  const ctx = document.createElement("canvas").getContext("2d");
+  ctx.font = style.font;
+  const text = ctx.measureText(select.options[select.selectedIndex].text).width;
+  return parseFloat(style.paddingLeft) + text <= select.clientWidth - 24 - 6;
+}"""
+
+
+ONE_LINE = """cell => {
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size === 1;
+}"""
+
+
 def problem_in_row(page, row: int):
     """The preview table's cell listing the problems of spreadsheet row `row`."""
     return page.locator("table.listing tbody tr").filter(
@@ -155,6 +173,13 @@ def test_organiser_imports_a_roster_with_errors_then_the_fixed_file(journey, wor
         table = page.locator("table.listing")
         for name in ("张新民", "李红梅", "王五", world.trainee_a.full_name):
             expect(table).to_contain_text(name)
+        # Names and statuses stay on one line beside the wider controls.
+        for cell in (table.locator("td", has_text="张新民"), table.locator("td", has_text="在读")):
+            assert cell.first.evaluate(ONE_LINE), "a short cell wraps"
+        # The compact group picker shows its group's name clear of Wagtail's drawn chevron.
+        group = page.locator("table.listing select[name=group]").first
+        expect(group.locator("option:checked")).to_have_text("第一组")
+        assert group.evaluate(CHEVRON_CLEAR_OF_TEXT), "the chevron covers the group's name"
         enrolments = Enrolment.objects.filter(training_class=klass).select_related("trainee")
         assert sorted(e.trainee.full_name for e in enrolments) == sorted(
             ["张新民", "李红梅", "王五", world.trainee_a.full_name]
