@@ -43,7 +43,7 @@ def fits_a_phone(page) -> None:
 
 def scan_qr(page) -> str:
     """What a phone camera reads off the display: decode the QR in a screenshot of it."""
-    import zxingcpp  # test dependency (zxing-cpp): a real QR decoder, as a phone has
+    import zxingcpp  # the project already depends on zxing-cpp; a real decoder, as phones have
 
     image = Image.open(io.BytesIO(page.locator("#qr svg").screenshot()))
     found = zxingcpp.read_barcodes(image)
