@@ -10,6 +10,7 @@ from django.db.models import Count, Q, Sum
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -421,6 +422,15 @@ class ClassReportView(ReportView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         report = class_report(viewer=self.viewer, klass=self.klass)
+        # The trainee × session grid is built here in one pass: a template loop per cell
+        # (90 trainees × 14 sessions, each looking up its label) took most of the page.
+        short = {k: str(v) for k, v in tables.STATUS_SHORT.items()}
+        for line in report.lines:
+            line.cells_html = format_html_join(
+                "",
+                '<td class="report-cell report-cell--{}">{}</td>',
+                ((cell or "none", short.get(cell, "")) for cell in line.cells),
+            )
         S = tables.ATTENDANCE_SERIES
         context.update(
             report=report,
