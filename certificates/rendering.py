@@ -150,7 +150,6 @@ def _seal_font_index() -> int:
     return 0
 
 
-@functools.lru_cache(maxsize=64)
 def default_seal_path(provider: str) -> Path:
     """A round red seal drawn for `provider` when the template has no uploaded seal.
 
@@ -271,16 +270,34 @@ def render_many(certificates: list) -> list[bytes]:
 
 
 def _layout_key(certificate) -> str:
-    """Certificates with equal keys share one layout: all but the stamped fields agree."""
+    """Certificates with equal keys share one layout: all but the stamped fields agree,
+    and the template's CSS and seal are as they were."""
     from .stamping import STAMPED
 
     snap = {k: v for k, v in certificate.snapshot.items() if k not in STAMPED}
     name_em = name_slot_em(certificate.snapshot.get("name", ""))
-    return json.dumps([certificate.template_id, name_em, snap], sort_keys=True, default=str)
+    template = certificate.template
+    look = [template.pk, template.updated_at, template.extra_css, template.seal.name]
+    return json.dumps([look, name_em, snap], sort_keys=True, default=str)
+
+
+_LAYOUTS: dict[str, object] = {}  # the last few layouts: a class's chunks share them
+_LAYOUTS_KEPT = 8
 
 
 def _layout(certificate):
     """The page of `certificate`'s group with the stamped fields left blank."""
+    key = _layout_key(certificate)
+    layout = _LAYOUTS.get(key)
+    if layout is None:
+        layout = _layout_uncached(certificate)
+        while len(_LAYOUTS) >= _LAYOUTS_KEPT:
+            _LAYOUTS.pop(next(iter(_LAYOUTS)))
+        _LAYOUTS[key] = layout
+    return layout
+
+
+def _layout_uncached(certificate):
     from weasyprint import HTML
 
     from . import stamping

@@ -153,8 +153,67 @@ class QrBox:
 
 
 @dataclass(frozen=True)
+class Background:
+    """The laid-out page as a PDF with a classic cross-reference table, and what an
+    incremental update needs to replace its page object (ISO 32000-1, 7.5.6)."""
+
+    data: bytes
+    page: int  # object number of the page
+    page_entries: bytes  # the page dictionary's entries but /Contents and /Resources
+    contents: bytes  # the page's content stream references, e.g. b"7 0 R"
+    resource_entries: bytes  # the resources' entries but /Font
+    font_entries: bytes  # the entries of the resources' /Font dictionary
+    size: int
+    trailer_entries: bytes  # /Root, /Info, /ID of the trailer
+    startxref: int
+
+    @classmethod
+    def from_pdf(cls, pdf_bytes: bytes) -> "Background":
+        import pikepdf
+
+        with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+            out = io.BytesIO()
+            # Classic xref table, no object streams: an update can then be appended as text.
+            pdf.save(
+                out,
+                object_stream_mode=pikepdf.ObjectStreamMode.disable,
+                stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                compress_streams=True,
+                deterministic_id=True,
+            )
+        with pikepdf.open(io.BytesIO(out.getvalue())) as pdf:
+            page = pdf.pages[0].obj
+            resources = page.get("/Resources", pikepdf.Dictionary())
+            fonts = resources.get("/Font", pikepdf.Dictionary())
+            contents = page.get("/Contents")
+            refs = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+            trailer = pdf.trailer
+            data = out.getvalue()
+            return cls(
+                data=data,
+                page=page.objgen[0],
+                page_entries=_entries(page, skip=("/Contents", "/Resources")),
+                contents=b" ".join(ref.unparse() for ref in refs if ref is not None),
+                resource_entries=_entries(resources, skip=("/Font",)),
+                font_entries=_entries(fonts),
+                size=int(trailer.Size),
+                trailer_entries=_entries(trailer, keep=("/Root", "/Info", "/ID")),
+                startxref=int(data[data.rindex(b"startxref") + 9 :].split()[0]),
+            )
+
+
+def _entries(dictionary, *, skip=(), keep=None) -> bytes:
+    parts = []
+    for key in list(dictionary):
+        if key in skip or (keep is not None and key not in keep):
+            continue
+        parts.append(key.encode("ascii") + b" " + dictionary.get(key).unparse())
+    return b" ".join(parts)
+
+
+@dataclass(frozen=True)
 class Layout:
-    background: bytes
+    background: Background
     slots: tuple[Slot, ...]
     qr: QrBox | None
 
@@ -212,7 +271,7 @@ def layout_from_document(document, background: bytes) -> Layout:
         if key not in seen:
             seen.add(key)
             unique.append(slot)
-    return Layout(background=background, slots=tuple(unique), qr=qr)
+    return Layout(background=Background.from_pdf(background), slots=tuple(unique), qr=qr)
 
 
 def _descendants(box):
@@ -238,25 +297,24 @@ def check(layout: Layout, values: dict[str, str]) -> None:
 
 
 def stamp(layout: Layout, values: dict[str, str], qr_url: str | None) -> bytes:
-    """The background page with `values` written in their slots and the QR code drawn."""
-    import pikepdf
+    """The background page with `values` written in their slots and the QR code drawn.
 
+    Written as an incremental update appended to the background: new objects for the
+    drawing and its fonts, and a new version of the page object that draws them after
+    its own content. No PDF is parsed or rewritten per certificate.
+    """
     check(layout, values)
-    pdf = pikepdf.open(io.BytesIO(layout.background))
-    page = pdf.pages[0]
-    ops = ["q\n"]
-    fonts = {}
+    ops = []
+    fonts: dict[tuple[str, int], _Type3] = {}
     for slot in layout.slots:
         text = values.get(slot.field, "")
         if not text:
             continue
-        key = slot.font
-        if key not in fonts:
-            fonts[key] = _Type3(outlines(*key), f"/Stamp{len(fonts)}")
-        font = fonts[key]
+        if slot.font not in fonts:
+            fonts[slot.font] = _Type3(outlines(*slot.font), f"/Stamp{len(fonts)}")
+        font = fonts[slot.font]
         codes = font.encode(text)
-        face = font.face
-        width = face.advance(text) * slot.size / 1000 + slot.letter_spacing * len(text)
+        width = font.face.advance(text) * slot.size / 1000 + slot.letter_spacing * len(text)
         if slot.align == "center":
             x = slot.x + (slot.width - width) / 2
         else:
@@ -271,27 +329,94 @@ def stamp(layout: Layout, values: dict[str, str], qr_url: str | None) -> bytes:
         )
     if layout.qr and qr_url:
         ops.append(_qr_ops(layout.qr, qr_url))
-    ops.append("Q\n")
-    resources = page.obj.get("/Resources")
-    if resources is None:
-        resources = page.obj.Resources = pikepdf.Dictionary()
-    if "/Font" not in resources:
-        resources.Font = pikepdf.Dictionary()
-    for font in fonts.values():
-        resources.Font[font.name] = font.build(pdf)
-    # The layout's own drawing leaves its coordinate system flipped; isolate it.
-    page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
-    page.contents_add(pdf.make_stream(("Q\n" + "".join(ops)).encode("ascii")), prepend=False)
-    out = io.BytesIO()
-    # Copy the background's streams as they are: decoding and re-encoding the embedded
-    # font on every certificate would cost more than everything else together.
-    pdf.save(
-        out,
-        compress_streams=True,
-        stream_decode_level=pikepdf.StreamDecodeLevel.none,
-        object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+
+    bg = layout.background
+    update = _Update(bg.size)
+    # The layout's own drawing leaves its coordinate system flipped: isolate it.
+    save_state = update.stream(b"q")
+    drawing = update.stream(("Q q\n" + "".join(ops) + "Q").encode("ascii"), compress=True)
+    font_refs = b" ".join(
+        font.name.encode("ascii") + b" " + font.write(update) for font in fonts.values()
     )
-    return out.getvalue()
+    resources = update.add(
+        b"<< "
+        + bg.resource_entries
+        + b" /Font << "
+        + bg.font_entries
+        + b" "
+        + font_refs
+        + b" >> >>"
+    )
+    update.replace(
+        bg.page,
+        b"<< "
+        + bg.page_entries
+        + b" /Contents [ "
+        + save_state
+        + b" "
+        + bg.contents
+        + b" "
+        + drawing
+        + b" ] /Resources "
+        + resources
+        + b" >>",
+    )
+    return update.written_after(bg)
+
+
+class _Update:
+    """The objects of one incremental update, numbered on from the background's."""
+
+    def __init__(self, size: int):
+        self.next = size
+        self.objects: list[tuple[int, bytes]] = []
+
+    def add(self, body: bytes) -> bytes:
+        number = self.next
+        self.next += 1
+        self.objects.append((number, body))
+        return b"%d 0 R" % number
+
+    def replace(self, number: int, body: bytes) -> None:
+        self.objects.append((number, body))
+
+    def stream(self, payload: bytes, *, compress: bool = False, extra: bytes = b"") -> bytes:
+        import zlib
+
+        if compress:
+            payload = zlib.compress(payload, 6)
+            extra += b" /Filter /FlateDecode"
+        return self.add(
+            b"<< /Length %d%s >>\nstream\n%s\nendstream" % (len(payload), extra, payload)
+        )
+
+    def written_after(self, bg: "Background") -> bytes:
+        out = bytearray(bg.data)
+        if not out.endswith(b"\n"):
+            out += b"\n"
+        offsets = {}
+        for number, body in self.objects:
+            offsets[number] = len(out)
+            out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+        xref = len(out)
+        out += b"xref\n"
+        numbers = sorted(offsets)
+        run: list[int] = []
+        for number in [*numbers, None]:
+            if run and (number is None or number != run[-1] + 1):
+                out += b"%d %d\n" % (run[0], len(run))
+                for n in run:
+                    out += b"%010d 00000 n \n" % offsets[n]
+                run = []
+            if number is not None:
+                run.append(number)
+        out += b"trailer\n<< /Size %d %s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+            self.next,
+            bg.trailer_entries,
+            bg.startxref,
+            xref,
+        )
+        return bytes(out)
 
 
 class _Type3:
@@ -312,34 +437,28 @@ class _Type3:
             codes.append(self.chars.index(ch) + 1)
         return bytes(codes)
 
-    def build(self, pdf):
-        import pikepdf
-
-        procs, widths, names = pikepdf.Dictionary(), [], []
-        lo = [0.0, 0.0, 0.0, 0.0]
+    def write(self, update: _Update) -> bytes:
+        procs, widths, names = [], [], []
+        box = [0.0, 0.0, 0.0, 0.0]
         for i, ch in enumerate(self.chars, start=1):
             path, advance, (x0, y0, x1, y1) = self.face.glyph(ch)
-            lo = [min(lo[0], x0), min(lo[1], y0), max(lo[2], x1), max(lo[3], y1)]
-            body = f"{advance:.1f} 0 {x0:.1f} {y0:.1f} {x1:.1f} {y1:.1f} d1\n{path}f\n"
-            procs[f"/g{i}"] = pdf.make_stream(body.encode("ascii"))
-            widths.append(round(advance, 1))
-            names.append(pikepdf.Name(f"/g{i}"))
-        cmap = _to_unicode(self.chars)
-        return pdf.make_indirect(
-            pikepdf.Dictionary(
-                Type=pikepdf.Name.Font,
-                Subtype=pikepdf.Name.Type3,
-                FontBBox=pikepdf.Array(lo),
-                FontMatrix=pikepdf.Array([0.001, 0, 0, 0.001, 0, 0]),
-                CharProcs=procs,
-                Encoding=pikepdf.Dictionary(
-                    Type=pikepdf.Name.Encoding, Differences=pikepdf.Array([1, *names])
-                ),
-                FirstChar=1,
-                LastChar=len(self.chars),
-                Widths=pikepdf.Array(widths),
-                Resources=pikepdf.Dictionary(),
-                ToUnicode=pdf.make_stream(cmap),
+            box = [min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1)]
+            body = f"{advance:.1f} 0 {x0:.1f} {y0:.1f} {x1:.1f} {y1:.1f} d1\n{path}f"
+            procs.append(b"/g%d %s" % (i, update.stream(body.encode("ascii"), compress=True)))
+            widths.append(b"%.1f" % advance)
+            names.append(b"/g%d" % i)
+        to_unicode = update.stream(_to_unicode(self.chars))
+        return update.add(
+            b"<< /Type /Font /Subtype /Type3 /FontBBox [ %s ] /FontMatrix [ 0.001 0 0 0.001 0 0 ]"
+            b" /CharProcs << %s >> /Encoding << /Type /Encoding /Differences [ 1 %s ] >>"
+            b" /FirstChar 1 /LastChar %d /Widths [ %s ] /Resources << >> /ToUnicode %s >>"
+            % (
+                " ".join(f"{v:.1f}" for v in box).encode("ascii"),
+                b" ".join(procs),
+                b" ".join(names),
+                len(self.chars),
+                b" ".join(widths),
+                to_unicode,
             )
         )
 
@@ -371,11 +490,11 @@ def qr_matrix(url: str) -> list[bytes]:
     code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     image = code.to_image(scale=1, add_quiet_zones=False)
     size = image.shape[1]
-    pixels = bytes(memoryview(image))
-    return [
-        bytes(1 if v < 128 else 0 for v in pixels[r * size : (r + 1) * size])
-        for r in range(image.shape[0])
-    ]
+    pixels = bytes(memoryview(image)).translate(_DARK_IS_ONE)
+    return [pixels[r * size : (r + 1) * size] for r in range(image.shape[0])]
+
+
+_DARK_IS_ONE = bytes(1 if v < 128 else 0 for v in range(256))
 
 
 def _qr_ops(box: QrBox, url: str) -> str:

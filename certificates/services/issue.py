@@ -23,8 +23,8 @@ from .templates import certificate_template_default
 
 logger = logging.getLogger("lms.certificates")
 
-# Certificates laid out per WeasyPrint document: large enough that the font subset is
-# built rarely, small enough that the shared subset stays a modest part of each file.
+# Certificates per step of the progress bar (and per UPDATE of their rows). Where the
+# WeasyPrint fallback lays a chunk out as one document, it also bounds that document.
 RENDER_CHUNK = 100
 
 
@@ -216,12 +216,6 @@ def certificates_issue_for_class(*, training_class: TrainingClass, on_behalf_of=
     return len(certificates)
 
 
-def _store(certificate: Certificate, pdf: bytes) -> None:
-    certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(pdf), save=False)
-    certificate.render_error = ""
-    certificate.save(update_fields=["pdf", "render_error"])
-
-
 def certificates_render(certificates: list[Certificate], *, on_progress=None) -> tuple[int, int]:
     """Draw the PDFs, a chunk per WeasyPrint document; one bad certificate fails alone.
 
@@ -241,16 +235,22 @@ def certificates_render(certificates: list[Certificate], *, on_progress=None) ->
             except Exception:
                 logger.warning("batch render failed, falling back to one by one", exc_info=True)
                 pdfs = None
+            # Files first, then one UPDATE for the chunk; a certificate that fails keeps
+            # its error text and fails alone.
+            rendered = []
             for i, certificate in enumerate(chunk):
                 try:
                     pdf = pdfs[i] if pdfs is not None else rendering.render_one(certificate)
-                    _store(certificate, pdf)
+                    certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(pdf), save=False)
+                    certificate.render_error = ""
                     chunk_done += 1
                 except Exception as exc:
                     logger.exception("certificate %s failed to render", certificate.number)
+                    certificate.pdf = ""
                     certificate.render_error = f"{type(exc).__name__}: {exc}"[:1000]
-                    certificate.save(update_fields=["render_error"])
                     chunk_failed += 1
+                rendered.append(certificate)
+            Certificate.objects.bulk_update(rendered, ["pdf", "render_error"])
             done += chunk_done
             failed += chunk_failed
             if on_progress:

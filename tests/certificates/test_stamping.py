@@ -4,6 +4,7 @@ same certificate as laying every page out on its own, and step aside when it can
 import io
 import subprocess
 
+import pikepdf
 import pytest
 from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
@@ -19,10 +20,13 @@ DPI = 100
 def _png(pdf: bytes, tmp_path, stem: str) -> Image.Image:
     source = tmp_path / f"{stem}.pdf"
     source.write_bytes(pdf)
-    subprocess.run(
+    run = subprocess.run(
         ["pdftoppm", "-r", str(DPI), "-gray", "-png", "-singlefile", source, tmp_path / stem],
         check=True,
+        capture_output=True,
+        text=True,
     )
+    assert "Error" not in run.stderr, run.stderr  # poppler reads the file without repairs
     return Image.open(tmp_path / f"{stem}.png").convert("L")
 
 
@@ -51,6 +55,8 @@ def test_a_stamped_certificate_prints_like_one_laid_out_on_its_own(certificates,
     stamped = rendering.render_many(certificates)
     for i, (certificate, pdf) in enumerate(zip(certificates, stamped, strict=True)):
         assert "/Type3" in _fonts(pdf).values()  # it really was stamped
+        with pikepdf.open(io.BytesIO(pdf)) as parsed:
+            assert parsed.check_pdf_syntax() == []  # qpdf finds the appended update sound
         plain = rendering.render_one(certificate)
         a, b = _png(pdf, tmp_path, f"s{i}"), _png(plain, tmp_path, f"p{i}")
         assert a.size == b.size
@@ -148,3 +154,21 @@ def test_names_of_different_lengths_get_their_own_layout(certificates):
     assert rendering.name_slot_em("李强") == 4
     assert rendering.name_slot_em("李四光") == 4
     assert rendering.name_slot_em("欧阳明慧") == 5
+
+
+def test_bench_command_reports_its_line_and_leaves_nothing_behind(db, capsys):
+    import re
+
+    from django.core.management import call_command
+
+    from certificates.models import Certificate
+
+    call_command("bench_certificates", "--count", "4", "--one-by-one", "1")
+    out, err = capsys.readouterr()
+    assert re.fullmatch(
+        r"certificates: 4 in [\d.]+ s, [\d.]+ s each; one-by-one [\d.]+ s each; "
+        r"speed-up [\d.]+ x",
+        out.strip().splitlines()[-1],
+    )
+    assert "4 of 4 stamped" in err
+    assert not Certificate.objects.exists()  # rolled back
