@@ -12,6 +12,7 @@ bar moves only because the page polls the batch's progress.
 """
 
 import datetime
+import importlib
 import io
 import re
 import shutil
@@ -32,7 +33,7 @@ from wagtail.models import ModelLogEntry
 from attendance.models import AttendanceRecord
 from certificates import rendering
 from certificates.models import Certificate, CompletionRecord, IssueBatch
-from ledger.models import CreditEntry
+from ledger.models import CreditEntry, CreditRequirement
 from tests.attendance.factories import AttendanceRecordFactory, session_around
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.journeys.harness import journey_test
@@ -86,8 +87,23 @@ def _pdf_text(path) -> str:
     return out.stdout
 
 
+def _default_requirements():
+    """The credit-hour requirements ledger's data migration creates.
+
+    A transactional test before this one flushes them away and serialized_rollback does
+    not bring them back (as with the role groups `world` re-creates); without them every
+    report would count everyone as meeting their hours.
+    """
+    defaults = importlib.import_module("ledger.migrations.0004_default_requirements").DEFAULTS
+    for name, rank, channel, hours_, period in defaults:
+        CreditRequirement.objects.get_or_create(
+            rank=rank, channel=channel, period=period, defaults={"name": name, "hours": hours_}
+        )
+
+
 @pytest.fixture
 def closing_class(world):
+    _default_requirements()
     """The 罗山县 class at its end: four sessions held, three trainees complete, two not.
 
     学员甲, 欧阳晓燕 and 司马懿德 attended every session; 学员丙 was on leave for three
@@ -304,6 +320,10 @@ def test_organiser_closes_a_class_and_certificates_are_verified_and_revoked(
         expect(trainee.locator("h1")).to_contain_text("我的学时")
         expect(trainee.locator("main")).to_contain_text(CLASS_NAME)
         expect(trainee.locator("main")).to_contain_text("42")
+        # 42 of the 90 in-person hours a village cadre needs a year: not met yet.
+        requirement = trainee.locator("tr", has_text="村(社区)干部每年脱产培训")
+        expect(requirement).to_contain_text("42 / 90")
+        expect(requirement).to_contain_text("未达标")
         assert trainee.evaluate("document.documentElement.scrollWidth") <= 375
 
     record_pdf = journey.dir / "training-record.pdf"
@@ -314,5 +334,6 @@ def test_organiser_closes_a_class_and_certificates_are_verified_and_revoked(
         _assert_cjk_embedded(record_pdf)
         text = _pdf_text(record_pdf).replace(" ", "")
         assert "学员甲" in text and CLASS_NAME in text
+        assert "村(社区)干部每年脱产培训" in text and "未达标" in text
         pngs = _to_png(record_pdf, journey.dir / "training-record")
         assert pngs and pngs[0].stat().st_size > 10_000

@@ -8,7 +8,9 @@ trained both counties' village Party secretaries, and credit hours on the ledger
 """
 
 import datetime
+import importlib
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -18,7 +20,7 @@ from playwright.sync_api import expect
 
 from assessments.models import Attempt
 from attendance.models import AttendanceRecord
-from ledger.models import CreditEntry
+from ledger.models import CreditEntry, CreditRequirement
 from tests.assessments.factories import QuizFactory
 from tests.attendance.factories import AttendanceRecordFactory, session_around
 from tests.factories import TEST_PASSWORD, UserFactory
@@ -35,8 +37,23 @@ RUNNING_B = "息县村党组织书记基层治理专题培训班"
 CITY_2023 = "信阳市村党组织书记示范培训班"
 
 
+def _default_requirements():
+    """The credit-hour requirements ledger's data migration creates.
+
+    A transactional test before this one flushes them away and serialized_rollback does
+    not bring them back (as with the role groups `world` re-creates); without them every
+    report would count everyone as meeting their hours.
+    """
+    defaults = importlib.import_module("ledger.migrations.0004_default_requirements").DEFAULTS
+    for name, rank, channel, hours_, period in defaults:
+        CreditRequirement.objects.get_or_create(
+            rank=rank, channel=channel, period=period, defaults={"name": name, "hours": hours_}
+        )
+
+
 @pytest.fixture
 def county_data(world):
+    _default_requirements()
     today = timezone.localdate()
     year = today.year
     running_a = class_for_world(
@@ -147,6 +164,8 @@ def test_city_organiser_drills_down_and_exports_county_organiser_sees_only_their
         figures = page.locator(".report-figures")
         expect(figures.locator(".report-figure", has_text="进行中的培训班")).to_contain_text("2")
         expect(figures.locator(".report-figure", has_text="在训学员")).to_contain_text("6")
+        # Nobody has 50 online hours this year: compliance is 0 of the 6 people in scope.
+        expect(figures.locator(".report-figure", has_text="学时达标率")).to_contain_text("(0/6)")
         assert _charts(page) == ["各课次考勤", "测验成绩分布", "各单位结业率"]
         completion = page.locator(".report-card", has_text="结业率").locator("tbody")
         expect(completion.locator("tr", has_text="罗山县")).to_contain_text("100")
@@ -160,6 +179,10 @@ def test_city_organiser_drills_down_and_exports_county_organiser_sees_only_their
         expect(table.locator("tr")).to_have_count(2)
         expect(table.locator("tr", has_text="罗山县").locator("td").nth(2)).to_have_text("1")
         expect(table.locator("tr", has_text="息县").locator("td").nth(2)).to_have_text("1")
+        # The same rule as the overview: headcount 4 in 罗山县, none meeting the hours.
+        cells = table.locator("tr", has_text="罗山县").locator("td")
+        expect(cells.nth(14)).to_have_text("4")
+        expect(cells.nth(15)).to_have_text("0")
         assert "村党组织书记省市级培训覆盖率" in _charts(page)
         page.locator("svg.report-chart").first.screenshot(
             path=str(journey.dir / "coverage-chart.png")
@@ -204,6 +227,10 @@ def test_city_organiser_drills_down_and_exports_county_organiser_sees_only_their
         journey.submit(page, risk.get_by_role("link", name="张志强"))
         expect(page.locator("h1")).to_contain_text("张志强")
         expect(page.locator("main")).to_contain_text(RUNNING_A)
+        # No hours this year against 90 in person and 50 online: not met.
+        meets = page.locator(".report-figure", has_text="学时是否达标")
+        expect(meets.locator(".report-figure__value")).to_have_text("否")
+        expect(meets).to_have_class(re.compile("report-figure--bad"))
 
     with journey.step("export the class report to XLSX", page):
         page.go_back()
