@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from people.selectors import unit_full_names
+
 from . import selectors
 from .models import AttendanceStatus
 
@@ -25,6 +27,7 @@ def _local(dt, fmt="%H:%M"):
 
 def signin_rows(*, session) -> list[dict]:
     roster = selectors.session_roster(session=session)
+    units = unit_full_names(row.trainee.org_unit for row in roster.rows)
     rows = []
     for n, row in enumerate(roster.rows, start=1):
         person, record = row.trainee, row.record
@@ -32,7 +35,7 @@ def signin_rows(*, session) -> list[dict]:
             {
                 "n": n,
                 "name": person.get_full_name(),
-                "unit": person.org_unit.full_name if person.org_unit_id else "",
+                "unit": units.get(person.org_unit_id, ""),
                 "position": person.job_title or person.get_position_display(),
                 "phone": person.phone or "",
                 "checked_in": _local(record.checked_in_at) if record else "",
@@ -182,12 +185,14 @@ def class_report_xlsx(*, training_class) -> bytes:
         (pgettext("attendance sheet", "At risk"), 10),
     ]
     rows2 = []
-    for e in selectors.active_enrolments(training_class).order_by("trainee__full_name"):
+    enrolments = list(selectors.active_enrolments(training_class).order_by("trainee__full_name"))
+    units = unit_full_names(e.trainee.org_unit for e in enrolments)
+    for e in enrolments:
         sm = summaries.get(e.trainee_id)
         if sm is None:
             continue
         rows2.append(
-            [e.trainee.get_full_name(), e.trainee.org_unit.full_name if e.trainee.org_unit else ""]
+            [e.trainee.get_full_name(), units.get(e.trainee.org_unit_id, "")]
             + [getattr(sm, st.value) for st in statuses]
             + [
                 float(sm.leave_hours),

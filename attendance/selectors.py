@@ -139,7 +139,9 @@ def session_roster(*, session: ClassSession) -> SessionRoster:
     enrolments = list(active_enrolments(session.training_class).order_by("trainee__full_name"))
     records = {
         r.trainee_id: r
-        for r in AttendanceRecord.objects.filter(session=session).select_related("trainee")
+        for r in AttendanceRecord.objects.filter(session=session).select_related(
+            "trainee", "trainee__org_unit"
+        )
     }
     pending = set(
         LeaveRequest.objects.filter(

@@ -60,3 +60,29 @@ def unit_is_managed_by(unit: OrgUnit, viewer) -> bool:
     if paths is None:
         return True
     return any(unit.path.startswith(p) for p in paths)
+
+
+def unit_full_names(units) -> dict[int, str]:
+    """`OrgUnit.full_name` for many units in one query (a query per unit otherwise).
+
+    The ancestors of a materialised-path node are the prefixes of its path, so every
+    ancestor of every unit comes back from a single `path IN (...)` lookup.
+    """
+    units = [u for u in units if u is not None]
+    step = OrgUnit.steplen
+    prefixes = {u.path[:n] for u in units for n in range(step, len(u.path), step)}
+    names = {
+        path: (name, level)
+        for path, name, level in OrgUnit.objects.filter(path__in=prefixes).values_list(
+            "path", "name", "level"
+        )
+    }
+    out = {}
+    for unit in units:
+        parts = [
+            names[unit.path[:n]][0]
+            for n in range(step, len(unit.path), step)
+            if unit.path[:n] in names and names[unit.path[:n]][1] != OrgUnit.Level.PROVINCE
+        ]
+        out[unit.pk] = "".join([*parts, unit.name])
+    return out

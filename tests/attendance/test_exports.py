@@ -73,3 +73,28 @@ def test_class_report_xlsx(client, world, klass, signed):
     assert sessions["D4"].value == 1
     assert trainees["A4"].value == "学员甲" and trainees["C4"].value == 1
     assert AttendanceRecord.objects.count() == 1
+
+
+def test_signin_rows_name_units_in_full_with_queries_that_do_not_grow(world, live_session):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from attendance.exports import signin_rows
+    from tests.factories import UserFactory
+    from tests.training.factories import EnrolmentFactory
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            rows = signin_rows(session=live_session)
+        return rows, len(queries)
+
+    rows, few = count()
+    for _ in range(5):
+        EnrolmentFactory(
+            training_class=live_session.training_class,
+            trainee=UserFactory(org_unit=world.village_a),
+        )
+    rows, many = count()
+    assert many == few
+    village = next(r for r in rows if r["unit"].endswith(world.village_a.name))
+    assert village["unit"] == world.village_a.full_name  # 市县乡村, without the province
