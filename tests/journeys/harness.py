@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "journeys"
 CHROMIUM = os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium")
@@ -31,6 +32,8 @@ PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1366, "height": 900}
 # Playwright's default 30 s hides a hang for too long on a 2-core machine; 15 s is plenty.
 TIMEOUT_MS = int(os.environ.get("LMS_JOURNEY_TIMEOUT_MS", "15000"))
+# `expect` has its own default (5 s); a loaded CI machine needs the same margin as actions.
+expect.set_options(timeout=TIMEOUT_MS)
 
 # Browser journeys need live_server with real transactions; serialized_rollback restores the
 # rows migrations create (role groups, Wagtail's root page) that the flush between tests
