@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The production profile on this machine: PostgreSQL, gunicorn (3 workers) on
+# The production profile on this machine: PostgreSQL, gunicorn (2 × cores + 1 workers) on
 # 127.0.0.1:8010 and one task worker, with the demo data. For load tests and for trying
 # the site as it runs in production.
 #   scripts/prod-local.sh start   (make prod-local)
@@ -16,7 +16,9 @@ VAR=$ROOT/var/prod-local
 PGPORT=${PROD_PG_PORT:-54337}
 HOST=${PROD_HOST:-127.0.0.1}
 PORT=${PROD_PORT:-8010}
-WORKERS=${PROD_WORKERS:-3}
+# As in production (deploy/gunicorn.conf.py): 2 × cores + 1, so workers waiting on
+# PostgreSQL (a commit's fsync) leave the CPUs busy with others.
+WORKERS=${PROD_WORKERS:-$((2 * $(nproc) + 1))}
 PY=$ROOT/.venv/bin/python
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$bin" ] || { echo "PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
