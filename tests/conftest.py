@@ -83,11 +83,20 @@ class World:
         return None if name == "anonymous" else getattr(self, name)
 
 
+def _ledger_defaults_ensure() -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("ledger.migrations.0004_default_requirements").create(apps, None)
+
+
 @pytest.fixture
 def world(db) -> World:
     from people.services import roles_sync
 
     roles_sync()  # a transactional test before this one may have flushed the groups away
+    _ledger_defaults_ensure()  # and the credit-hour requirements a migration creates
     L = OrgUnit.Level
     province = OrgUnitFactory(name="河南省", level=L.PROVINCE, code="410000")
     city = OrgUnitFactory(parent=province, name="信阳市", level=L.CITY, code="411500")

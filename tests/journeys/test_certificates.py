@@ -12,7 +12,6 @@ bar moves only because the page polls the batch's progress.
 """
 
 import datetime
-import importlib
 import io
 import re
 import shutil
@@ -33,7 +32,7 @@ from wagtail.models import ModelLogEntry
 from attendance.models import AttendanceRecord
 from certificates import rendering
 from certificates.models import Certificate, CompletionRecord, IssueBatch
-from ledger.models import CreditEntry, CreditRequirement
+from ledger.models import CreditEntry
 from tests.attendance.factories import AttendanceRecordFactory, session_around
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.journeys.harness import journey_test
@@ -87,23 +86,8 @@ def _pdf_text(path) -> str:
     return out.stdout
 
 
-def _default_requirements():
-    """The credit-hour requirements ledger's data migration creates.
-
-    A transactional test before this one flushes them away and serialized_rollback does
-    not bring them back (as with the role groups `world` re-creates); without them every
-    report would count everyone as meeting their hours.
-    """
-    defaults = importlib.import_module("ledger.migrations.0004_default_requirements").DEFAULTS
-    for name, rank, channel, hours_, period in defaults:
-        CreditRequirement.objects.get_or_create(
-            rank=rank, channel=channel, period=period, defaults={"name": name, "hours": hours_}
-        )
-
-
 @pytest.fixture
 def closing_class(world):
-    _default_requirements()
     """The 罗山县 class at its end: four sessions held, three trainees complete, two not.
 
     学员甲, 欧阳晓燕 and 司马懿德 attended every session; 学员丙 was on leave for three

@@ -8,7 +8,6 @@ trained both counties' village Party secretaries, and credit hours on the ledger
 """
 
 import datetime
-import importlib
 import io
 import re
 from decimal import Decimal
@@ -20,7 +19,7 @@ from playwright.sync_api import expect
 
 from assessments.models import Attempt
 from attendance.models import AttendanceRecord
-from ledger.models import CreditEntry, CreditRequirement
+from ledger.models import CreditEntry
 from tests.assessments.factories import QuizFactory
 from tests.attendance.factories import AttendanceRecordFactory, session_around
 from tests.factories import TEST_PASSWORD, UserFactory
@@ -37,23 +36,8 @@ RUNNING_B = "息县村党组织书记基层治理专题培训班"
 CITY_2023 = "信阳市村党组织书记示范培训班"
 
 
-def _default_requirements():
-    """The credit-hour requirements ledger's data migration creates.
-
-    A transactional test before this one flushes them away and serialized_rollback does
-    not bring them back (as with the role groups `world` re-creates); without them every
-    report would count everyone as meeting their hours.
-    """
-    defaults = importlib.import_module("ledger.migrations.0004_default_requirements").DEFAULTS
-    for name, rank, channel, hours_, period in defaults:
-        CreditRequirement.objects.get_or_create(
-            rank=rank, channel=channel, period=period, defaults={"name": name, "hours": hours_}
-        )
-
-
 @pytest.fixture
 def county_data(world):
-    _default_requirements()
     today = timezone.localdate()
     year = today.year
     running_a = class_for_world(
