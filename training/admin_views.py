@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 
 from lms.errors import DomainError
 from people.phones import InvalidPhone, normalize_phone
@@ -65,10 +66,14 @@ def _tabs(request, klass: TrainingClass, active: str) -> list[dict]:
             ("notices", _("Notices"), "training_admin:notices"),
             ("evaluations", _("Evaluations"), "training_admin:class_evaluations"),
         ]
-    return [
+    result = [
         {"key": k, "label": label, "url": reverse(name, args=[klass.pk]), "active": k == active}
         for k, label, name in tabs
     ]
+    # Apps that build on training add their own tabs (courses: the class's online courses).
+    for hook in hooks.get_hooks("training_class_admin_tabs"):
+        result += [{**tab, "active": tab["key"] == active} for tab in hook(request, klass)]
+    return result
 
 
 def _render(request, template, klass, tab, **context):

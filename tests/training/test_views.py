@@ -227,3 +227,12 @@ def test_organisers_do_not_get_wagtails_users_area(client, world, url_name):
     response = client.get(reverse(url_name))
     assert response.status_code in (302, 403)
     assert "/login/" not in response.get("Location", "")
+
+
+def test_apps_add_their_tabs_to_the_class_screens(client, world):
+    klass = class_for_world(world)
+    client.force_login(world.organiser)
+    page = client.get(reverse("training_admin:class_overview", args=[klass.pk])).content.decode()
+    # courses registers a tab through the training_class_admin_tabs hook.
+    assert reverse("courses_admin:class_courses", args=[klass.pk]) in page
+    assert "网络课程" in page
