@@ -78,6 +78,11 @@ def checkin(request, session_pk: int):
     token = request.GET.get("t", "")
     if not request.user.is_authenticated:
         _note_opened(request, token)
+        messages.info(
+            request,
+            _("Log in to finish checking in: your scan is kept for a few minutes."),
+            fail_silently=True,
+        )
         return redirect_to_login(request.get_full_path())
     opened_at = request.session.get(OPENED_KEY, {}).get(_token_key(token))
     try:

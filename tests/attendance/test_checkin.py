@@ -209,6 +209,8 @@ def test_scan_while_logged_out_keeps_the_code_through_login(client, world, live_
     assert response.status_code == 302
     assert "/login/" in response["Location"] and "t%3D" in response["Location"]
     assert not AttendanceRecord.objects.exists()
+    login_page = client.get(response["Location"]).content.decode()
+    assert "登录后即完成签到" in login_page  # the phone says why it is asked to log in
     client.force_login(world.trainee_a)  # the login keeps the session's note
     response = client.get(_url(live_session, token))
     assert response.status_code == 200
