@@ -464,7 +464,11 @@ class Attempt(models.Model):
                 name="submitted_attempt_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["status", "deadline"])]
+        indexes = [
+            models.Index(fields=["status", "deadline"]),
+            # Reports: score distributions over a period of submissions.
+            models.Index(fields=["submitted_at"], name="assessments_attempt_submitted"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.quiz} #{self.number} ({self.trainee_id})"
