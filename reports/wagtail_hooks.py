@@ -1,5 +1,6 @@
 from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
@@ -20,7 +21,8 @@ class ReportMenuItem(MenuItem):
 def _items():
     return [
         ReportMenuItem(
-            _("Overview"),
+            # Its own context: training's "Overview" (a class's tab) is 概况, this is 总览.
+            pgettext_lazy("reports menu", "Overview"),
             reverse_lazy("reports_admin:overview"),
             name="report-overview",
             icon_name="view",
