@@ -74,6 +74,19 @@ def _snapshot(*, klass: TrainingClass, trainee, template: CertificateTemplate, n
     }
 
 
+def _certificate_new(*, klass, trainee, template, number: str, issuer) -> Certificate:
+    """An unsaved certificate: what it certifies is copied now and never changes."""
+    return Certificate(
+        training_class=klass,
+        trainee=trainee,
+        template=template,
+        number=number,
+        verification_code=secrets.token_urlsafe(24),
+        snapshot=_snapshot(klass=klass, trainee=trainee, template=template, number=number),
+        issued_by=issuer,
+    )
+
+
 def certificate_issue(
     *,
     actor,
@@ -117,16 +130,8 @@ def certificate_issue(
         try:
             with transaction.atomic():
                 number = certificate_number_next(prefix=template.number_prefix, year=year)
-                certificate = Certificate(
-                    training_class=klass,
-                    trainee=trainee,
-                    template=template,
-                    number=number,
-                    verification_code=secrets.token_urlsafe(24),
-                    snapshot=_snapshot(
-                        klass=klass, trainee=trainee, template=template, number=number
-                    ),
-                    issued_by=issuer,
+                certificate = _certificate_new(
+                    klass=klass, trainee=trainee, template=template, number=number, issuer=issuer
                 )
                 certificate.full_clean(validate_constraints=False)
                 certificate.save()
@@ -185,14 +190,8 @@ def certificates_issue_for_class(*, training_class: TrainingClass, on_behalf_of=
         )
         certificates = []
         for trainee, number in zip(trainees, numbers, strict=True):
-            certificate = Certificate(
-                training_class=klass,
-                trainee=trainee,
-                template=template,
-                number=number,
-                verification_code=secrets.token_urlsafe(24),
-                snapshot=_snapshot(klass=klass, trainee=trainee, template=template, number=number),
-                issued_by=on_behalf_of,
+            certificate = _certificate_new(
+                klass=klass, trainee=trainee, template=template, number=number, issuer=on_behalf_of
             )
             # The related rows were just read (and locked): check the fields themselves
             # without a query per foreign key; the constraints stand behind the insert.
