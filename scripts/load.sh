@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load test against the production profile (`make prod-local` first):
-#   1. LOAD_TRAINEES (300) trainees check in to one session over HTTP (bench_checkin --url)
+#   1. LOAD_TRAINEES (300) trainees check in to one session over HTTP (bench_checkin --url),
+#      arriving within LOAD_WITHIN (10) seconds
 #   2. then a synchronised exam for as many trainees (bench_exam)
 #   while an organiser keeps opening the report pages (scripts/load_reports.py).
 # Each bench command is run only if its app has it; missing ones are reported, not faked.
@@ -15,6 +16,9 @@ set -a; . "$ENVFILE"; set +a
 URL=${LOAD_URL:-${DJANGO_BASE_URL:-http://127.0.0.1:8010}}
 TRAINEES=${LOAD_TRAINEES:-300}
 CONCURRENCY=${LOAD_CONCURRENCY:-32}
+# Trainees walk in and scan within this many seconds (open arrivals); 0 for a closed loop
+# of LOAD_CONCURRENCY scanners back to back (saturation).
+WITHIN=${LOAD_WITHIN:-10}
 curl -fsS -o /dev/null "$URL/accounts/login/" || { echo "$URL is not answering: make prod-local" >&2; exit 1; }
 mkdir -p var/prod-local/log
 OUT=var/prod-local/log/load-$(date -u +%Y%m%dT%H%M%SZ).txt
@@ -42,7 +46,11 @@ has_option() { $PY manage.py help "$1" 2>/dev/null | grep -q -- "$2"; }
   echo "== 1. $TRAINEES trainees check in (HTTP)"
   if has_command bench_checkin && has_option bench_checkin --url; then
     t0=$(date +%s)
-    $PY manage.py bench_checkin --trainees "$TRAINEES" --concurrency "$CONCURRENCY" --url "$URL"
+    if [ "$WITHIN" != 0 ]; then
+      $PY manage.py bench_checkin --trainees "$TRAINEES" --within "$WITHIN" --url "$URL"
+    else
+      $PY manage.py bench_checkin --trainees "$TRAINEES" --concurrency "$CONCURRENCY" --url "$URL"
+    fi
     echo "(check-in phase: $(( $(date +%s) - t0 )) s wall clock)"
   else
     echo "SKIPPED: attendance has no 'bench_checkin --url' yet"
