@@ -91,6 +91,12 @@ def test_lesson_is_written_approved_and_reaches_the_class(journey, world):
         editor.click()
         editor.type("村党支部牵头成立合作社，带动农户入股分红。")
         expect(editor).to_contain_text("带动农户入股分红")
+        # Draftail writes its content to the form's hidden input a moment after typing;
+        # submitting before that would send an empty body.
+        author.wait_for_function(
+            """() => [...document.querySelectorAll('input[type=hidden]')]
+                .some((input) => input.value.includes('带动农户入股分红'))"""
+        )
 
     with journey.step("instructor submits it for approval", author):
         author.locator(".w-dropdown-button [data-w-dropdown-target='toggle']").first.click()
