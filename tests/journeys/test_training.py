@@ -12,11 +12,10 @@ from people.models import User
 from tests.factories import TEST_PASSWORD
 from tests.journeys.harness import journey_test
 from tests.training.factories import TrainingClassFactory
+from tests.training.test_roster_import import HEADERS, good_rows
 from training.models import Enrolment, ImportBatch, StudyGroup
 
 pytestmark = [pytest.mark.browser, journey_test]
-
-HEADERS = ["序号", "姓名", "性别", "手机号", "单位", "职务", "职级", "组别"]
 
 
 def roster_file(rows: list[list]) -> dict:
@@ -67,30 +66,7 @@ def test_organiser_imports_a_roster_with_errors_then_the_fixed_file(journey, wor
         organising_unit=world.county_a,
         advisers=[world.adviser],
     )
-    good = [
-        [
-            1,
-            "张新民",
-            "男",
-            "138 0000 1001",
-            "罗山县周党镇东湾村",
-            "东湾村党支部书记",
-            "无",
-            "第一组",
-        ],
-        [
-            2,
-            "李红梅",
-            "女",
-            "+86 13800001002",
-            "罗山县周党镇",
-            "周党镇党委书记",
-            "乡科级",
-            "第一组",
-        ],
-        # Already has an account: matched by phone, enrolled, no new account.
-        [3, world.trainee_a.full_name, "", world.trainee_a.phone, "东湾村", "", "", "第二组"],
-    ]
+    good = good_rows(world)  # the unit tests' rows; the last one already has an account
     broken = [
         *good,
         [4, "", "男", "13800002001", "罗山县周党镇东湾村", "", "", ""],  # row 5: no name
