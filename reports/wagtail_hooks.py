@@ -54,6 +54,11 @@ def _items():
 
 @hooks.register("register_admin_menu_item")
 def register_reports_menu():
+    # Not "Reports"/报表: Wagtail has its own menu of that name (workflows, site history).
     return SubmenuMenuItem(
-        _("Reports"), Menu(items=_items()), name="reports", icon_name="table", order=250
+        _("Training statistics"),
+        Menu(items=_items()),
+        name="training-reports",
+        icon_name="table",
+        order=250,
     )

@@ -139,9 +139,9 @@ def test_city_organiser_drills_down_and_exports_county_organiser_sees_only_their
     people = world.extra["people"]
     page = journey.desktop()
 
-    with journey.step("city organiser opens 报表 → 总览", page):
+    with journey.step("city organiser opens 培训统计 → 培训总览", page):
         journey.login(page, world.city_organiser.phone, TEST_PASSWORD, next_path="/admin/")
-        page.get_by_role("button", name="报表").click()
+        page.get_by_role("button", name="培训统计").click()
         journey.submit(page, page.get_by_role("link", name="培训总览"))
         expect(page.locator("h1")).to_contain_text("培训总览")
         figures = page.locator(".report-figures")
