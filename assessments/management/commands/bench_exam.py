@@ -225,7 +225,24 @@ def new_http_session(base, session_key):
     return s
 
 
-class HttpExam:
+class _Collecting:
+    """run(fn, *a): a worker's step; its exception is counted and shown, never hidden."""
+
+    def run(self, fn, *a):
+        try:
+            return fn(*a)
+        except Exception as exc:
+            with self.lock:
+                self.errors.append(repr(exc))
+            return None
+        finally:
+            self.release()
+
+    def release(self):
+        """What a worker thread gives back after each step (nothing by default)."""
+
+
+class HttpExam(_Collecting):
     """Drives a running server the way the exam page does: the quiz page, the start form,
     the exam page, quiz.js's JSON autosaves (X-CSRFToken, sequence numbers from the
     server-corrected clock), the submit form and the result page. Trainees are logged in
@@ -271,14 +288,6 @@ class HttpExam:
                 f"{response.headers.get('Location', '')} {response.text[:200]!r}"
             )
         return response
-
-    def run(self, fn, *a):
-        try:
-            return fn(*a)
-        except Exception as exc:  # counted and shown, never hidden
-            with self.lock:
-                self.errors.append(repr(exc))
-            return None
 
     def pool(self, fn, items):
         with ThreadPoolExecutor(self.workers) as pool:
@@ -707,7 +716,7 @@ class Command(BaseCommand):
         DBTaskResult.objects.filter(pk__in=doomed, status="READY").delete()
 
 
-class InProcessExam:
+class InProcessExam(_Collecting):
     """Calls the services from a thread pool, one database connection per thread."""
 
     def __init__(self, command, quiz, users, workers):
@@ -719,15 +728,8 @@ class InProcessExam:
         self.attempt_ids = []
         self.lock = threading.Lock()
 
-    def run(self, fn, *a):
-        try:
-            return fn(*a)
-        except Exception as exc:  # counted and shown, never hidden
-            with self.lock:
-                self.errors.append(repr(exc))
-            return None
-        finally:
-            connections.close_all()
+    def release(self):
+        connections.close_all()  # each thread's own connection
 
     def go(self):
         quiz, users, workers, lock, out = self.quiz, self.users, self.workers, self.lock, self.out
