@@ -14,10 +14,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.log_actions import log
 
 from ledger.models import CreditEntry
 from ledger.services import credit_entry_post
+from lms.audit import log
 from lms.errors import DomainError
 
 from .models import (

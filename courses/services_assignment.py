@@ -9,8 +9,8 @@ constraint, which `get_or_create` turns into "already there".
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from wagtail.log_actions import log
 
+from lms.audit import log
 from lms.errors import DomainError
 from lms.errors import PermissionDenied as DomainPermissionDenied
 from people.roles import Role, has_role

@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
-from wagtail.log_actions import log
 
+from lms.audit import log
 from lms.errors import DomainError, PermissionDenied
 from people.roles import Role, has_role
 from people.selectors import unit_is_managed_by

@@ -6,8 +6,8 @@ import string
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from wagtail.log_actions import log
 
+from lms.audit import log
 from lms.errors import DomainError, PermissionDenied
 
 from .models import OrgUnit, User

@@ -12,8 +12,8 @@ from decimal import Decimal
 import filetype
 from django.db import transaction
 from django.utils import timezone
-from wagtail.log_actions import log
 
+from lms.audit import log
 from lms.errors import PermissionDenied
 from training.models import Enrolment
 from training.selectors import can_manage_class, can_run_class

@@ -4,8 +4,8 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from wagtail.log_actions import log
 
+from lms.audit import log
 from lms.errors import PermissionDenied
 from training.models import ClassSession, Enrolment
 from training.selectors import can_manage_class, can_run_class

@@ -2,8 +2,8 @@
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from wagtail.log_actions import log
 
+from lms.audit import log
 from lms.errors import DomainError, PermissionDenied
 from people.selectors import unit_is_managed_by
 

@@ -2,8 +2,8 @@
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
-from wagtail.log_actions import log
 
+from lms.audit import log
 from lms.errors import DomainError, PermissionDenied
 
 from ..models import CommitteeRole, Enrolment, StudyGroup, TrainingClass

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.log_actions import log
 
+from lms.audit import log
 from lms.errors import DomainError, PermissionDenied
 from people.models import User
 from people.roles import Role
