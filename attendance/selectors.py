@@ -111,6 +111,18 @@ def is_on_roster(*, trainee, training_class: TrainingClass) -> bool:
     ).exists()
 
 
+def on_roster(trainee) -> Exists:
+    """`is_on_roster` as an expression over a session's class, to ask it in the same query
+    that loads the session (a check-in scan)."""
+    return Exists(
+        Enrolment.objects.filter(
+            training_class=OuterRef("training_class"),
+            trainee=trainee,
+            status=Enrolment.Status.ENROLLED,
+        )
+    )
+
+
 @dataclass
 class RosterRow:
     trainee: object

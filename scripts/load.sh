@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load test against the production profile (`make prod-local` first):
 #   1. LOAD_TRAINEES (300) trainees check in to one session over HTTP (bench_checkin --url),
-#      arriving within LOAD_WITHIN (10) seconds
+#      arriving within LOAD_WITHIN (5) seconds
 #   2. then a synchronised exam for as many trainees (bench_exam)
 #   while an organiser keeps opening the report pages (scripts/load_reports.py).
 # Each bench command is run only if its app has it; missing ones are reported, not faked.
@@ -18,7 +18,7 @@ TRAINEES=${LOAD_TRAINEES:-300}
 CONCURRENCY=${LOAD_CONCURRENCY:-32}
 # Trainees walk in and scan within this many seconds (open arrivals); 0 for a closed loop
 # of LOAD_CONCURRENCY scanners back to back (saturation).
-WITHIN=${LOAD_WITHIN:-10}
+WITHIN=${LOAD_WITHIN:-5}
 curl -fsS -o /dev/null "$URL/accounts/login/" || { echo "$URL is not answering: make prod-local" >&2; exit 1; }
 mkdir -p var/prod-local/log
 OUT=var/prod-local/log/load-$(date -u +%Y%m%dT%H%M%SZ).txt

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from wagtail.log_actions import log
 
+from lms.audit import log
 from training.models import ClassSession
 
 from .. import errors
 from ..models import AttendanceRecord, CheckinAttempt
-from ..selectors import is_on_roster, policy_for
+from ..selectors import on_roster, policy_for
 from ..tokens import CHECKIN, CHECKOUT, BadToken, token_read
 from ._locking import record_lock_or_create
 
@@ -86,6 +86,7 @@ def checkin_record(
         raise errors.TokenInvalid from None
     session = (
         ClassSession.objects.select_related("training_class", "training_class__attendance_policy")
+        .annotate(trainee_on_roster=on_roster(trainee))
         .filter(pk=token_data.session_id)
         .first()
     )
@@ -109,7 +110,7 @@ def checkin_record(
         opened_at=opened_at,
     ):
         refuse(R.EXPIRED, errors.TokenExpired())
-    if not is_on_roster(trainee=trainee, training_class=session.training_class):
+    if not session.trainee_on_roster:
         refuse(R.NOT_ON_ROSTER, errors.NotOnRoster())
 
     checking_in = token_data.mode == CHECKIN

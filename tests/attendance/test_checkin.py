@@ -264,3 +264,29 @@ def test_ended_session_page(client, world, klass):
     response = client.get(_url(past, token_make(session_id=past.pk)))
     assert response.status_code == 409
     assert 'data-code="session_ended"' in response.content.decode()
+
+
+def test_a_scan_costs_few_queries(world, live_session):
+    """The door is the hottest path: 300 scans in a few minutes, on phones waiting.
+
+    A first scan: the session with its class, policy and the roster check in one query,
+    the insert that cannot duplicate (ON CONFLICT DO NOTHING), the audit entry. A repeat:
+    the same lookup, the insert that does nothing, the locked read, the noted attempt.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    at = live_session.starts_at + datetime.timedelta(minutes=1)
+    ContentType.objects.get_for_model(AttendanceRecord)  # cached in a running server
+
+    def statements(queries):
+        return [q["sql"].split()[0] for q in queries if "SAVEPOINT" not in q["sql"]]
+
+    with CaptureQueriesContext(connection) as first:
+        scan(live_session, world.trainee_a, at=at)
+    assert statements(first) == ["SELECT", "INSERT", "INSERT"], first.captured_queries
+    with CaptureQueriesContext(connection) as repeat:
+        assert scan(live_session, world.trainee_a, at=at).already
+    assert statements(repeat) == ["SELECT", "INSERT", "SELECT", "INSERT"]
+    assert AttendanceRecord.objects.filter(session=live_session).count() == 1

@@ -133,3 +133,38 @@ def test_bench_command_in_process(postgres_only, db, mode):
     assert re.fullmatch(
         r"checkin: 30 trainees, ok 30, duplicates 0, lost 0, p50 \d+ ms, p95 \d+ ms", last
     ), last
+
+
+@pytest.mark.parametrize("login", [[], ["--http-login"]], ids=["made-sessions", "login-form"])
+def test_bench_command_over_http(postgres_only, live_server, login):
+    """--url: the scans go to a running server over HTTP, each with its trainee's cookies;
+    the counts still come from the database, so a scan the server dropped shows as lost."""
+    from django.contrib.auth.models import Group
+
+    from people.roles import Role
+
+    Group.objects.get_or_create(name=str(Role.TRAINEE))
+    out = io.StringIO()
+    call_command(
+        "bench_checkin",
+        "--trainees",
+        "12",
+        "--within",
+        "1",
+        "--url",
+        live_server.url,
+        *login,
+        stdout=out,
+    )
+    lines = out.getvalue().strip().splitlines()
+    assert "non-200 responses 0" in lines[-2], lines
+    assert re.fullmatch(
+        r"checkin: 12 trainees, ok 12, duplicates 0, lost 0, p50 \d+ ms, p95 \d+ ms", lines[-1]
+    ), lines
+
+
+def test_bench_command_takes_one_arrival_mode(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("bench_checkin", "--within", "5", "--concurrency", "4")
