@@ -20,6 +20,7 @@ import io
 import json
 import logging
 import math
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -62,6 +63,26 @@ def chinese_date(day: datetime.date) -> str:
 def verify_url(code: str) -> str:
     base = getattr(settings, "CERTIFICATE_VERIFY_BASE_URL", settings.WAGTAILADMIN_BASE_URL)
     return base.rstrip("/") + reverse("certificates:verify", args=[code])
+
+
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]+")
+
+
+def verify_urls():
+    """`verify_url` for many codes: one reverse() (about 0.1 ms a call) for all of them.
+
+    Characters reverse() never quotes pass straight into the path; any other code goes
+    through `verify_url` itself.
+    """
+    marker = "verifycodemarker"
+    prefix, suffix = verify_url(marker).rsplit(marker, 1)
+
+    def url(code: str) -> str:
+        if _URL_SAFE.fullmatch(code):
+            return prefix + code + suffix
+        return verify_url(code)
+
+    return url
 
 
 def qr_data_uri(url: str) -> str:
@@ -245,6 +266,7 @@ def render_many(certificates: list) -> list[bytes]:
     for i, certificate in enumerate(certificates):
         groups.setdefault(_layout_key(certificate), []).append(i)
     leftover = []
+    url = verify_urls()
     for members in groups.values():
         try:
             layout = _layout(certificates[members[0]])
@@ -258,7 +280,7 @@ def render_many(certificates: list) -> list[bytes]:
                 pdfs[i] = stamping.stamp(
                     layout,
                     {field: certificate.snapshot.get(field, "") for field in stamping.STAMPED},
-                    verify_url(certificate.verification_code),
+                    url(certificate.verification_code),
                 )
             except stamping.CannotStamp as exc:
                 logger.info("certificate %s laid out on its own: %s", certificate.number, exc)

@@ -249,12 +249,31 @@ def certificates_render(certificates: list[Certificate], *, on_progress=None) ->
                     certificate.render_error = f"{type(exc).__name__}: {exc}"[:1000]
                     chunk_failed += 1
                 rendered.append(certificate)
-            Certificate.objects.bulk_update(rendered, ["pdf", "render_error"])
+            _pdfs_record(rendered)
             done += chunk_done
             failed += chunk_failed
             if on_progress:
                 on_progress(chunk_done, chunk_failed)
     return done, failed
+
+
+def _pdfs_record(certificates: list[Certificate]) -> None:
+    """Store each certificate's file name and render error: one statement run for every
+    row (executemany). `bulk_update` builds a CASE WHEN per row and field in Python,
+    measured at 0.4 ms a certificate, more than writing its PDF file."""
+    from django.db import connections, router
+
+    using = router.db_for_write(Certificate)
+    quote = connections[using].ops.quote_name
+    meta = Certificate._meta
+    pdf, error = meta.get_field("pdf"), meta.get_field("render_error")
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {quote(pdf.column)} = %s, "
+        f"{quote(error.column)} = %s WHERE {quote(meta.pk.column)} = %s"
+    )
+    rows = [(c.pdf.name or "", c.render_error, c.pk) for c in certificates]
+    with transaction.atomic(using=using, savepoint=False), connections[using].cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def batch_run(*, batch_id: int) -> IssueBatch:
