@@ -215,8 +215,25 @@ def record_history(*, record: AttendanceRecord):
     return record.corrections.select_related("actor")
 
 
+# A second scan by someone already checked in (or out) is stored too, but it is a trainee
+# making sure, not a failure: the adviser sees how many there were, not each one.
+REPEAT_SCAN_REASONS = (
+    CheckinAttempt.Reason.ALREADY_CHECKED_IN,
+    CheckinAttempt.Reason.ALREADY_CHECKED_OUT,
+)
+
+
 def attempt_list(*, session: ClassSession) -> QuerySet[CheckinAttempt]:
-    return CheckinAttempt.objects.filter(session=session).select_related("trainee")
+    """The session's failed scans, newest first; repeat scans are left out."""
+    return (
+        CheckinAttempt.objects.filter(session=session)
+        .exclude(reason__in=REPEAT_SCAN_REASONS)
+        .select_related("trainee")
+    )
+
+
+def repeat_scan_count(*, session: ClassSession) -> int:
+    return CheckinAttempt.objects.filter(session=session, reason__in=REPEAT_SCAN_REASONS).count()
 
 
 def attempt_patterns(*, session: ClassSession) -> list[dict]:
@@ -227,6 +244,7 @@ def attempt_patterns(*, session: ClassSession) -> list[dict]:
     labels = dict(CheckinAttempt.Reason.choices)
     rows = (
         CheckinAttempt.objects.filter(session=session, trainee__isnull=False)
+        .exclude(reason__in=REPEAT_SCAN_REASONS)
         .values("trainee__full_name", "trainee__phone", "reason")
         .annotate(n=Count("pk"))
         .order_by("-n", "trainee__full_name")[:50]

@@ -155,6 +155,7 @@ def session_detail(request, pk: int):
         closure=getattr(session, "attendance_closure", None),
         attempts=selectors.attempt_list(session=session)[:100],
         patterns=selectors.attempt_patterns(session=session),
+        repeat_scans=selectors.repeat_scan_count(session=session),
         ended=timezone.now() >= session.ends_at,
     )
 
