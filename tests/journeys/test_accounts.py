@@ -49,6 +49,9 @@ def test_trainee_on_a_phone_logs_in_and_changes_the_initial_password(journey, si
         expect(page.locator(".user-chip__role")).to_have_text("学员")
         expect(page.locator("h1")).to_contain_text("周𠮷〇")
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        # Every entry of the main navigation is on screen, none off the right edge.
+        boxes = [link.bounding_box() for link in page.locator(".main-nav a").all()]
+        assert len(boxes) == 7 and all(b["x"] >= 0 and b["x"] + b["width"] <= 375 for b in boxes)
 
     with journey.step("the new password works next time"):
         journey.submit(page, "form[action='/accounts/logout/'] button")
