@@ -30,6 +30,13 @@ from training.models import TrainingClass
 ANSWER_GRACE_SECONDS = 15
 
 
+def answer_cutoff(deadline):
+    """The last moment an answer to an attempt with this deadline is taken (None: none)."""
+    if deadline is None:
+        return None
+    return deadline + timezone.timedelta(seconds=ANSWER_GRACE_SECONDS)
+
+
 class Grade(models.TextChoices):
     """The four-level scale of written work and essays (优秀/良好/合格/不合格)."""
 
@@ -482,9 +489,7 @@ class Attempt(models.Model):
         return self.is_finished and self.pending_manual == 0
 
     def answer_cutoff(self):
-        if self.deadline is None:
-            return None
-        return self.deadline + timezone.timedelta(seconds=ANSWER_GRACE_SECONDS)
+        return answer_cutoff(self.deadline)
 
 
 class AttemptQuestion(models.Model):

@@ -86,9 +86,14 @@ def assignment_get_for_trainee(*, trainee, pk: int) -> Assignment:
     return assignment
 
 
-def attempt_get_for_trainee(*, trainee, pk: int) -> Attempt:
-    """Only the trainee's own attempt; anyone else's is reported as not existing."""
-    attempt = Attempt.objects.select_related("quiz").filter(pk=pk, trainee=trainee).first()
+def attempt_get_for_trainee(*, trainee, pk: int, with_quiz: bool = True) -> Attempt:
+    """Only the trainee's own attempt; anyone else's is reported as not existing.
+
+    `with_quiz=False` for the autosave and submit requests, which need only the attempt."""
+    attempts = Attempt.objects.filter(pk=pk, trainee=trainee).order_by()
+    if with_quiz:
+        attempts = attempts.select_related("quiz")
+    attempt = attempts.first()
     if attempt is None:
         raise Http404
     return attempt

@@ -188,7 +188,7 @@ def _form_answers(post) -> dict[int, object]:
 @login_required
 def attempt_answer(request, pk):
     """Autosave. JSON {position, answer, seq} from the page's script, or a plain form."""
-    attempt = attempt_get_for_trainee(trainee=request.user, pk=pk)
+    attempt = attempt_get_for_trainee(trainee=request.user, pk=pk, with_quiz=False)
     is_json = request.content_type == "application/json"
     if is_json:
         try:
@@ -212,7 +212,7 @@ def attempt_answer(request, pk):
                 attempt_services.attempt_close_if_overdue(attempt=attempt)
             status = 409 if exc.code == "attempt_closed" else 400
             return _json_error(exc, status=status)
-        attempt.refresh_from_db(fields=["deadline"])
+        # The deadline is fixed when the attempt starts: the one read above is current.
         return JsonResponse(
             {
                 "ok": True,
@@ -254,7 +254,7 @@ def _saved_message():
 @require_POST
 @login_required
 def attempt_submit(request, pk):
-    attempt = attempt_get_for_trainee(trainee=request.user, pk=pk)
+    attempt = attempt_get_for_trainee(trainee=request.user, pk=pk, with_quiz=False)
     try:
         attempt_services.attempt_submit(
             attempt_id=attempt.pk,

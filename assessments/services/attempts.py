@@ -18,41 +18,67 @@ from ..errors import (
     QuizNotOpen,
 )
 from ..grading import TWO_PLACES, answer_clean, score_answer
-from ..models import ANSWER_GRACE_SECONDS, Attempt, AttemptQuestion, Question, QuestionVersion, Quiz
+from ..models import (
+    ANSWER_GRACE_SECONDS,
+    Attempt,
+    AttemptQuestion,
+    Question,
+    Quiz,
+    QuizSlot,
+    answer_cutoff,
+)
 from ..selectors import quiz_is_available_to
 from ..signals import attempt_result_changed
+from ..version_data import version_grading_data
 from .questions import question_version_ensure
 
 logger = logging.getLogger("lms.assessments")
 
 
-def _draw(quiz: Quiz, rng: random.Random) -> list[tuple[int, Decimal]]:
-    """(version id, points) for each question of a new attempt, in quiz order."""
-    chosen: list[tuple[int, Decimal]] = []
+def _draw(quiz: Quiz, rng: random.Random) -> list[tuple[int, str, Decimal]]:
+    """(version id, its content hash, points) for each question of a new attempt, in quiz
+    order. Plain rows: the versions' content comes from the grading cache."""
+    chosen: list[tuple[int, str, Decimal]] = []
     used_questions: set[int] = set()
-    for slot in quiz.slots.select_related("question__current_version").order_by("sort_order"):
-        if slot.question_id:
-            question = slot.question
-            version = question.current_version or question_version_ensure(question=question)
-            if question.pk in used_questions:
+    slots = (
+        QuizSlot.objects.filter(quiz_id=quiz.pk)
+        .order_by("sort_order")
+        .values_list(
+            "pk",
+            "question_id",
+            "question__current_version_id",
+            "question__current_version__content_hash",
+            "question__points",
+            "category_id",
+            "draw_count",
+            "points",
+        )
+    )
+    for slot_pk, question_id, vid, digest, q_points, category_id, draw_count, points in slots:
+        if question_id:
+            if question_id in used_questions:
                 continue
-            used_questions.add(question.pk)
-            chosen.append((version.pk, slot.points or question.points))
+            if vid is None:
+                version = question_version_ensure(question=Question.objects.get(pk=question_id))
+                vid, digest = version.pk, version.content_hash
+            used_questions.add(question_id)
+            chosen.append((vid, digest, points or q_points))
             continue
         pool = [
-            (pk, vid, pts)
-            for pk, vid, pts in Question.objects.filter(
-                category_id=slot.category_id, is_active=True
-            ).values_list("pk", "current_version_id", "points")
-            if pk not in used_questions
+            row
+            for row in Question.objects.filter(category_id=category_id, is_active=True)
+            .order_by("pk")  # the model's order within one category: same draw for a seed
+            .values_list("pk", "current_version_id", "current_version__content_hash", "points")
+            if row[0] not in used_questions
         ]
-        if len(pool) < slot.draw_count:
-            raise QuizMisconfigured(f"slot {slot.pk} wants {slot.draw_count}, has {len(pool)}")
-        for pk, vid, pts in rng.sample(pool, slot.draw_count):
+        if len(pool) < draw_count:
+            raise QuizMisconfigured(f"slot {slot_pk} wants {draw_count}, has {len(pool)}")
+        for pk, vid, digest, pts in rng.sample(pool, draw_count):
             if vid is None:
-                vid = question_version_ensure(question=Question.objects.get(pk=pk)).pk
+                version = question_version_ensure(question=Question.objects.get(pk=pk))
+                vid, digest = version.pk, version.content_hash
             used_questions.add(pk)
-            chosen.append((vid, slot.points or pts))
+            chosen.append((vid, digest, points or pts))
     if not chosen:
         raise QuizMisconfigured("quiz has no questions")
     return chosen
@@ -77,9 +103,18 @@ def attempt_start(*, quiz: Quiz, trainee, now=None, seed=None) -> Attempt:
     now = now or timezone.now()
     if not quiz_is_available_to(quiz=quiz, trainee=trainee):
         raise QuizNotAvailable()
-    stale = Attempt.objects.filter(
-        quiz=quiz, trainee=trainee, status=Attempt.Status.IN_PROGRESS
-    ).first()
+    # An open attempt past its answer cutoff is submitted first, in its own transaction,
+    # so it stays submitted even when this start is then refused.
+    stale = (
+        Attempt.objects.filter(
+            quiz=quiz,
+            trainee=trainee,
+            status=Attempt.Status.IN_PROGRESS,
+            deadline__lt=now - timezone.timedelta(seconds=ANSWER_GRACE_SECONDS),
+        )
+        .order_by()
+        .first()
+    )
     if stale is not None:
         attempt_close_if_overdue(attempt=stale, now=now)
     for _try in range(3):
@@ -103,6 +138,7 @@ def _attempt_start_once(*, quiz, trainee, now, seed) -> Attempt:
             cutoff = open_attempt.answer_cutoff()
             if cutoff is None or now <= cutoff:
                 return open_attempt
+            open_attempt.quiz = quiz
             _submit_locked(open_attempt, now=now, auto=True, actor=None)
         if not quiz.is_open(now):
             raise QuizNotOpen()
@@ -112,35 +148,38 @@ def _attempt_start_once(*, quiz, trainee, now, seed) -> Attempt:
         drawn = _draw(quiz, rng)
         if quiz.shuffle_questions:
             rng.shuffle(drawn)
-        with transaction.atomic():  # savepoint: a lost race rolls back only this insert
-            attempt = Attempt(
-                quiz=quiz,
-                trainee=trainee,
-                number=len(attempts) + 1,
-                started_at=now,
-                deadline=_deadline(quiz, now),
-            )
-            attempt.save()
-        versions = {v.pk: v for v in QuestionVersion.objects.filter(pk__in=[v for v, _p in drawn])}
-        rows = []
+        grading = version_grading_data((vid, digest) for vid, digest, _points in drawn)
+        orders = []
         max_score = Decimal(0)
-        for position, (vid, points) in enumerate(drawn, start=1):
-            keys = [o["key"] for o in versions[vid].data["options"]]
-            if quiz.shuffle_options and versions[vid].data["type"] in ("single", "multiple"):
+        for vid, _digest, points in drawn:
+            keys = [o["key"] for o in grading[vid]["options"]]
+            if quiz.shuffle_options and grading[vid]["type"] in ("single", "multiple"):
                 rng.shuffle(keys)
-            rows.append(
-                AttemptQuestion(
-                    attempt=attempt,
-                    position=position,
-                    version_id=vid,
-                    points=points,
-                    option_order=keys,
-                )
-            )
+            orders.append(keys)
             max_score += Decimal(points)
-        AttemptQuestion.objects.bulk_create(rows)
-        attempt.max_score = max_score
-        attempt.save(update_fields=["max_score"])
+        # A simultaneous start that wins the race makes this insert fail: the
+        # IntegrityError rolls back this whole transaction and attempt_start tries again.
+        attempt = Attempt(
+            quiz=quiz,
+            trainee=trainee,
+            number=len(attempts) + 1,
+            started_at=now,
+            deadline=_deadline(quiz, now),
+            max_score=max_score,
+        )
+        attempt.save()
+        AttemptQuestion.objects.bulk_create(
+            AttemptQuestion(
+                attempt=attempt,
+                position=position,
+                version_id=vid,
+                points=points,
+                option_order=keys,
+            )
+            for position, ((vid, _digest, points), keys) in enumerate(
+                zip(drawn, orders, strict=True), start=1
+            )
+        )
         if attempt.deadline is not None:
             transaction.on_commit(lambda: _schedule_deadline(attempt))
     return attempt
@@ -166,48 +205,79 @@ def attempt_answer_save(*, attempt_id: int, trainee, position: int, answer, seq:
     """
     now = now or timezone.now()
     with transaction.atomic():
-        attempt = (
-            Attempt.objects.select_for_update(no_key=True)
+        # OF the attempt only: a join (the model's ordering goes through the quiz) would
+        # lock the quiz's row too, and every trainee of the exam would queue on it.
+        row = (
+            Attempt.objects.select_for_update(no_key=True, of=("self",))
             .filter(pk=attempt_id, trainee=trainee)
+            .order_by()
+            .values_list("status", "deadline")
             .first()
         )
-        if attempt is None:
+        if row is None:
             raise QuestionNotInAttempt("no such attempt for this trainee")
-        if attempt.status != Attempt.Status.IN_PROGRESS:
+        status, deadline = row
+        if status != Attempt.Status.IN_PROGRESS:
             raise AttemptClosed()
-        cutoff = attempt.answer_cutoff()
+        cutoff = answer_cutoff(deadline)
         if cutoff is not None and now > cutoff:
             raise AttemptClosed("past deadline")
         aq = (
-            AttemptQuestion.objects.select_related("version")
-            .filter(attempt=attempt, position=position)
+            AttemptQuestion.objects.filter(attempt_id=attempt_id, position=position)
+            .order_by()
+            .values_list("pk", "version_id", "version__content_hash", "option_order", "answer_seq")
             .first()
         )
         if aq is None:
             raise QuestionNotInAttempt()
-        value = answer_clean(aq.version.data, answer, option_keys=aq.option_order)
-        updated = AttemptQuestion.objects.filter(pk=aq.pk, answer_seq__lt=seq).update(
+        aq_pk, version_id, digest, option_order, answer_seq = aq
+        data = version_grading_data([(version_id, digest)])[version_id]
+        value = answer_clean(data, answer, option_keys=option_order)
+        updated = AttemptQuestion.objects.filter(pk=aq_pk, answer_seq__lt=seq).update(
             answer=value, answer_seq=seq, answered_at=now
         )
-    return {"saved": bool(updated), "position": position, "seq": seq if updated else aq.answer_seq}
+    return {"saved": bool(updated), "position": position, "seq": seq if updated else answer_seq}
 
 
-def _grade_into(attempt: Attempt, questions: list[AttemptQuestion]) -> None:
+def _grade_into(attempt: Attempt) -> dict[tuple, list[int]]:
+    """Score the attempt's answers (an answer a person already graded keeps its score) and
+    total them into the attempt. Returns the question ids by (score, needs_grading).
+
+    Plain rows, and each version's grading fields from the per-process cache: building
+    50 question and 50 version objects cost more than the grading itself."""
+    rows = list(
+        AttemptQuestion.objects.filter(attempt_id=attempt.pk)
+        .order_by()
+        .values_list(
+            "pk",
+            "version_id",
+            "version__content_hash",
+            "answer",
+            "points",
+            "score",
+            "needs_grading",
+            "graded_at",
+        )
+    )
+    grading = version_grading_data((vid, digest) for _pk, vid, digest, *_rest in rows)
     score = Decimal(0)
     pending = 0
-    for aq in questions:
-        if aq.graded_at is not None and aq.score is not None:
-            score += aq.score
+    groups: dict[tuple, list[int]] = {}
+    for pk, vid, _digest, answer, points, graded_score, needs, graded_at in rows:
+        if graded_at is not None and graded_score is not None:
+            score += graded_score
+            groups.setdefault((graded_score, needs), []).append(pk)
             continue
-        aq.score = score_answer(aq.version.data, aq.answer, aq.points)
-        aq.needs_grading = aq.score is None
-        if aq.score is None:
+        result = score_answer(grading[vid], answer, points)
+        if result is None:
             pending += 1
         else:
-            score += aq.score
+            score += result
+        groups.setdefault((result, result is None), []).append(pk)
     attempt.score = score.quantize(TWO_PLACES)
     attempt.pending_manual = pending
     attempt_recompute_result(attempt)
+    return groups
 
 
 def attempt_recompute_result(attempt: Attempt) -> None:
@@ -221,20 +291,27 @@ def attempt_recompute_result(attempt: Attempt) -> None:
 
 
 def _submit_locked(attempt: Attempt, *, now, auto: bool, actor) -> Attempt:
-    questions = list(attempt.questions.select_related("version"))
-    _grade_into(attempt, questions)
+    groups = _grade_into(attempt)
     # One UPDATE per distinct result (usually 2-4) instead of bulk_update's CASE per row:
     # a 100-question attempt grades in a few milliseconds.
-    groups: dict[tuple, list[int]] = {}
-    for aq in questions:
-        groups.setdefault((aq.score, aq.needs_grading), []).append(aq.pk)
     for (score, needs), pks in groups.items():
         AttemptQuestion.objects.filter(pk__in=pks).update(score=score, needs_grading=needs)
     attempt.status = Attempt.Status.SUBMITTED
     attempt.auto_submitted = auto
     attempt.submitted_at = min(now, attempt.deadline) if (auto and attempt.deadline) else now
     attempt.graded_count += 1
-    attempt.save()
+    attempt.save(
+        update_fields=[
+            "status",
+            "auto_submitted",
+            "submitted_at",
+            "graded_count",
+            "score",
+            "pending_manual",
+            "percent",
+            "passed",
+        ]
+    )
     transaction.on_commit(
         lambda: attempt_result_changed.send(sender=Attempt, attempt=attempt), robust=True
     )
@@ -258,12 +335,16 @@ def attempt_submit(
     submitted when time ran out if the deadline has indeed passed."""
     now = now or timezone.now()
     with transaction.atomic():
-        qs = Attempt.objects.select_for_update().select_related("quiz")
+        # OF the attempt only: without it the join would lock the quiz's row as well, and
+        # every submit of the exam would wait for the one grading before it.
+        qs = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").order_by()
         if trainee is not None:
             qs = qs.filter(trainee=trainee)
         attempt = qs.filter(pk=attempt_id).first()
         if attempt is None:
             raise QuestionNotInAttempt("no such attempt for this trainee")
+        if trainee is not None:
+            attempt.trainee = trainee  # what the result signal's receivers read, unqueried
         if attempt.status == Attempt.Status.SUBMITTED:
             return attempt
         if auto:

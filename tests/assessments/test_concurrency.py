@@ -6,7 +6,7 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connections
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from assessments.errors import AttemptClosed, AttemptLimitReached
@@ -124,3 +124,36 @@ def _deadline_round(round_):
 
 def _correct(aq):
     return next(o["key"] for o in aq.version.data["options"] if o["correct"])
+
+
+def test_autosave_and_submit_lock_the_attempt_not_the_quiz(postgres_only):
+    """All the trainees of an exam save and submit at once, so none of them may lock the
+    quiz's row: with another transaction holding it (FOR SHARE), both go through."""
+    who = trainee()
+    quiz = quiz_with([single()])
+    attempt = attempt_start(quiz=quiz, trainee=who)
+    keys = attempt.questions.get().option_order
+    held, done = threading.Event(), threading.Event()
+
+    def hold_quiz(_i):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM assessments_quiz WHERE id = %s FOR SHARE", [quiz.pk])
+            held.set()
+            done.wait(20)
+
+    holder = threading.Thread(target=lambda: _race(1, hold_quiz))
+    holder.start()
+    try:
+        assert held.wait(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")
+        saved = attempt_answer_save(
+            attempt_id=attempt.pk, trainee=who, position=1, answer=keys[0], seq=1
+        )
+        submitted = attempt_submit(attempt_id=attempt.pk, trainee=who)
+    finally:
+        done.set()
+        holder.join(30)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert saved["saved"] and submitted.status == "submitted"
