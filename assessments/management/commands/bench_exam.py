@@ -740,8 +740,9 @@ class InProcessExam(_Collecting):
                 barrier.wait(timeout=5)
             t = time.perf_counter()
             attempt = attempt_start(quiz=quiz, trainee=user)
+            elapsed = time.perf_counter() - t  # before the lock: waiting for it is not the call's
             with lock:
-                self.start_t.append(time.perf_counter() - t)
+                self.start_t.append(elapsed)
             return attempt.pk
 
         t0 = time.perf_counter()
@@ -752,11 +753,14 @@ class InProcessExam(_Collecting):
         def answer_all(args):
             user, attempt_id = args
             close_old_connections()
-            aqs = list(
-                AttemptQuestion.objects.filter(attempt_id=attempt_id).select_related("version")
+            # Plain rows: this thread's bookkeeping competes for the GIL with the others' saves.
+            rows = (
+                AttemptQuestion.objects.filter(attempt_id=attempt_id)
+                .order_by("position")
+                .values_list("position", "version__data", "option_order")
             )
             steps, final = answer_plan(
-                [(aq.position, aq.version.data["type"], aq.option_order) for aq in aqs],
+                [(position, data["type"], keys) for position, data, keys in rows],
                 random.Random(attempt_id),
             )
             seq = 0
@@ -773,8 +777,9 @@ class InProcessExam(_Collecting):
                     seq=step.seq,
                 )
                 if step.ref is None:
+                    elapsed = time.perf_counter() - t
                     with lock:
-                        self.answer_t.append(time.perf_counter() - t)
+                        self.answer_t.append(elapsed)
             with lock:
                 self.intended[attempt_id] = final
 
@@ -792,8 +797,9 @@ class InProcessExam(_Collecting):
             user, attempt_id = args
             t = time.perf_counter()
             attempt_submit(attempt_id=attempt_id, trainee=user)
+            elapsed = time.perf_counter() - t
             with lock:
-                self.submit_t.append(time.perf_counter() - t)
+                self.submit_t.append(elapsed)
 
         jobs = []
         for i, (u, a) in enumerate(zip(users, self.attempt_ids, strict=True)):
