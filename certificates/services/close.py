@@ -4,10 +4,10 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from wagtail.log_actions import log
 
 from ledger.models import CreditEntry
 from ledger.services import credit_entry_post
+from lms.audit import log
 from lms.errors import PermissionDenied
 from training.models import Enrolment, TrainingClass
 from training.selectors import can_manage_class

@@ -9,8 +9,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from wagtail.log_actions import log
 
+from lms.audit import log
 from lms.errors import PermissionDenied
 from training.models import Enrolment, TrainingClass
 from training.selectors import can_manage_class
