@@ -149,6 +149,9 @@ def test_the_trainee_sees_their_ledger_and_downloads_the_record(world, client):
     page = client.get(reverse("ledger:my_ledger"))
     assert page.status_code == 200
     assert page.context["summary"].years[0].by_channel[IP] == Decimal("42")
+    html = page.content.decode()
+    # Hours read as people write them: 42 of 90, not "42.00" beside "90.0".
+    assert "42 / 90\n" in html and "42.00" not in html and "90.0" not in html
     response = client.get(reverse("ledger:my_record_pdf"))
     reader = PdfReader(io.BytesIO(response.content))
     text = reader.pages[0].extract_text()
