@@ -7,7 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from wagtail.log_actions import log
+
+from lms.audit import log
 
 from ..errors import (
     AttemptClosed,

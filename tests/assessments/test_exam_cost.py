@@ -203,9 +203,8 @@ def test_start_answer_and_submit_queries_do_not_grow_with_the_questions(world):
     # autosave: (savepoint) lock, the question, the update, (release).
     assert per_answer == 5, counts
     # submit: (savepoint) lock, answers, one update per distinct score (2, 4 and 1
-    # points here), the attempt, the audit entry and its two checks, (release), the
-    # result signal's receiver.
-    assert submit <= 12, counts
+    # points here), the attempt, the audit entry, (release), the result signal's receiver.
+    assert submit <= 10, counts
     # a second submit: (savepoint) lock, (release).
     assert again == 3, counts
 
@@ -221,3 +220,19 @@ def test_grading_an_essay_and_a_manual_grade_are_kept(world):
     assert attempt.pending_manual == 1 and attempt.passed is None
     essay_row = AttemptQuestion.objects.get(attempt=attempt, position=1)
     assert essay_row.needs_grading and essay_row.score is None
+
+
+def test_submit_writes_one_audit_entry_by_the_trainee(world):
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ModelLogEntry
+
+    quiz = quiz_with([single(), essay()], attempts_allowed=0)
+    attempt = attempt_start(quiz=quiz, trainee=world.trainee_a)
+    attempt_submit(attempt_id=attempt.pk, trainee=world.trainee_a)
+    attempt_submit(attempt_id=attempt.pk, trainee=world.trainee_a)  # a double tap
+    entry = ModelLogEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(attempt), object_id=str(attempt.pk)
+    )
+    assert entry.action == "assessments.attempt_submit"
+    assert entry.user_id == world.trainee_a.pk and entry.label == str(attempt)
+    assert entry.data == {"score": "0.00", "auto": False, "pending": 0}
