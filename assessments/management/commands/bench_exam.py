@@ -32,7 +32,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections, connection, connections, transaction
+from django.db import connection, connections, transaction
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
@@ -716,8 +716,42 @@ class Command(BaseCommand):
         DBTaskResult.objects.filter(pk__in=doomed, status="READY").delete()
 
 
+def threads_map(fn, items, workers: int) -> list:
+    """pool.map(fn, items) on `workers` threads, each keeping one database connection for all
+    its items and closing it when it runs out of work.
+
+    An app process keeps its connection between requests (CONN_MAX_AGE in production); a
+    fresh connection per call would add its setup and the server's catalogue lookups to
+    every timed start, save and submit.
+    """
+    items = list(items)
+    results = [None] * len(items)
+    queue = iter(enumerate(items))
+    lock = threading.Lock()
+
+    def worker():
+        try:
+            while True:
+                with lock:
+                    job = next(queue, None)
+                if job is None:
+                    return
+                i, item = job
+                results[i] = fn(item)
+        finally:
+            connection.close()  # this thread's own
+
+    threads = [threading.Thread(target=worker) for _ in range(max(1, min(workers, len(items))))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
 class InProcessExam(_Collecting):
-    """Calls the services from a thread pool, one database connection per thread."""
+    """Calls the services from worker threads, each with its own database connection kept
+    for the whole phase, as an app process keeps its connection between requests."""
 
     def __init__(self, command, quiz, users, workers):
         self.out = command.stdout
@@ -727,9 +761,6 @@ class InProcessExam(_Collecting):
         self.intended: dict[int, dict[int, object]] = {}
         self.attempt_ids = []
         self.lock = threading.Lock()
-
-    def release(self):
-        connections.close_all()  # each thread's own connection
 
     def go(self):
         quiz, users, workers, lock, out = self.quiz, self.users, self.workers, self.lock, self.out
@@ -746,13 +777,11 @@ class InProcessExam(_Collecting):
             return attempt.pk
 
         t0 = time.perf_counter()
-        with ThreadPoolExecutor(workers) as pool:
-            self.attempt_ids = list(pool.map(lambda u: self.run(start, u), users))
+        self.attempt_ids = threads_map(lambda u: self.run(start, u), users, workers)
         out.write(f"start phase {time.perf_counter() - t0:.1f}s")
 
         def answer_all(args):
             user, attempt_id = args
-            close_old_connections()
             # Plain rows: this thread's bookkeeping competes for the GIL with the others' saves.
             rows = (
                 AttemptQuestion.objects.filter(attempt_id=attempt_id)
@@ -784,13 +813,11 @@ class InProcessExam(_Collecting):
                 self.intended[attempt_id] = final
 
         t0 = time.perf_counter()
-        with ThreadPoolExecutor(workers) as pool:
-            list(
-                pool.map(
-                    lambda a: self.run(answer_all, a),
-                    [(u, a) for u, a in zip(users, self.attempt_ids, strict=True) if a],
-                )
-            )
+        threads_map(
+            lambda a: self.run(answer_all, a),
+            [(u, a) for u, a in zip(users, self.attempt_ids, strict=True) if a],
+            workers,
+        )
         out.write(f"answer phase {time.perf_counter() - t0:.1f}s")
 
         def submit(args):
@@ -808,8 +835,7 @@ class InProcessExam(_Collecting):
                 if i % 10 == 0:
                     jobs.append((u, a))  # a double tap, in flight at the same time
         t0 = time.perf_counter()
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(lambda j: self.run(submit, j), jobs))
+        threads_map(lambda j: self.run(submit, j), jobs, workers)
         out.write(f"submit phase {time.perf_counter() - t0:.1f}s")
 
     def report(self):
