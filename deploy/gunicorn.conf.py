@@ -31,6 +31,23 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
 # Django opens database connections lazily, so none are inherited across the fork.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 
+
+# Templates, catalogues, URL patterns and content types loaded before the workers start
+# (lms/warmup.py): in the master when the app is preloaded, so every fork inherits them.
+def when_ready(server):
+    if server.cfg.preload_app:
+        from lms.warmup import warm_up
+
+        warm_up()
+
+
+def post_worker_init(worker):
+    if not worker.cfg.preload_app:
+        from lms.warmup import warm_up
+
+        warm_up()
+
+
 # Logs on stdout/stderr, one line per request, for journald or the container runtime.
 accesslog = "-"
 errorlog = "-"
