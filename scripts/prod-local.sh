@@ -69,7 +69,7 @@ start_pg() {
   if as_pg "$bin/pg_ctl" -D "$VAR/pg/data" status >/dev/null 2>&1; then return; fi
   # Production-like durability (fsync on); sized for a few hundred concurrent users.
   as_pg "$bin/pg_ctl" -D "$VAR/pg/data" -l "$VAR/pg/log" -w -o \
-    "-p $PGPORT -k $VAR/pg -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB" \
+    "-p $PGPORT -k $VAR/pg -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB -c timezone=UTC" \
     start >/dev/null
   as_pg "$bin/psql" -h 127.0.0.1 -p "$PGPORT" -U lms -d postgres -Atqc \
     "SELECT 1 FROM pg_database WHERE datname='lms'" | grep -q 1 ||
