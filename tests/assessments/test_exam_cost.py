@@ -42,19 +42,18 @@ def _version_reads(queries) -> int:
     return sum(1 for q in queries if '"assessments_questionversion"."data"' in q["sql"])
 
 
+def _answer_and_submit(attempt, trainee, key) -> Decimal:
+    attempt_answer_save(attempt_id=attempt.pk, trainee=trainee, position=1, answer=key, seq=1)
+    return attempt_submit(attempt_id=attempt.pk, trainee=trainee).score
+
+
 def test_an_edited_question_is_graded_by_its_new_version_not_the_cached_one(world):
     q = single()
     quiz = quiz_with([q], attempts_allowed=0)
-    first = attempt_start(quiz=quiz, trainee=world.trainee_a)
+    trainee = world.trainee_a
+    first = attempt_start(quiz=quiz, trainee=trainee)
     v1 = first.questions.get().version
-    attempt_answer_save(
-        attempt_id=first.pk,
-        trainee=world.trainee_a,
-        position=1,
-        answer=_key(v1, "大别山干部学院"),
-        seq=1,
-    )
-    assert attempt_submit(attempt_id=first.pk, trainee=world.trainee_a).score == Decimal("2.00")
+    assert _answer_and_submit(first, trainee, _key(v1, "大别山干部学院")) == Decimal("2.00")
     # v1's grading data is cached now. The key changes to another option.
     for option in q.options.all():
         option.is_correct = option.text == "省委党校"
@@ -62,26 +61,12 @@ def test_an_edited_question_is_graded_by_its_new_version_not_the_cached_one(worl
     v2 = question_version_ensure(question=q)
     assert v2.pk != v1.pk
 
-    second = attempt_start(quiz=quiz, trainee=world.trainee_a)
+    second = attempt_start(quiz=quiz, trainee=trainee)
     assert second.questions.get().version_id == v2.pk
-    attempt_answer_save(
-        attempt_id=second.pk,
-        trainee=world.trainee_a,
-        position=1,
-        answer=_key(v2, "大别山干部学院"),  # right under v1, wrong under v2
-        seq=1,
-    )
-    assert attempt_submit(attempt_id=second.pk, trainee=world.trainee_a).score == Decimal("0.00")
-
-    third = attempt_start(quiz=quiz, trainee=world.trainee_a)
-    attempt_answer_save(
-        attempt_id=third.pk,
-        trainee=world.trainee_a,
-        position=1,
-        answer=_key(v2, "省委党校"),
-        seq=1,
-    )
-    assert attempt_submit(attempt_id=third.pk, trainee=world.trainee_a).score == Decimal("2.00")
+    # Right under v1, wrong under v2.
+    assert _answer_and_submit(second, trainee, _key(v2, "大别山干部学院")) == Decimal("0.00")
+    third = attempt_start(quiz=quiz, trainee=trainee)
+    assert _answer_and_submit(third, trainee, _key(v2, "省委党校")) == Decimal("2.00")
     # The first attempt still points at v1 and keeps its score.
     assert AttemptQuestion.objects.get(attempt=first).score == Decimal("2.00")
 
