@@ -36,6 +36,13 @@ from .questions import question_version_ensure
 logger = logging.getLogger("lms.assessments")
 
 
+def _one_or_none(queryset):
+    """The row a lookup by key finds, or None. first() would add ORDER BY pk to these
+    unordered queries, and compiling it is a sizeable part of a save or a submit's CPU."""
+    rows = list(queryset[:1])
+    return rows[0] if rows else None
+
+
 def _draw(quiz: Quiz, rng: random.Random) -> list[tuple[int, str, Decimal]]:
     """(version id, its content hash, points) for each question of a new attempt, in quiz
     order. Plain rows: the versions' content comes from the grading cache."""
@@ -106,15 +113,13 @@ def attempt_start(*, quiz: Quiz, trainee, now=None, seed=None) -> Attempt:
         raise QuizNotAvailable()
     # An open attempt past its answer cutoff is submitted first, in its own transaction,
     # so it stays submitted even when this start is then refused.
-    stale = (
+    stale = _one_or_none(
         Attempt.objects.filter(
             quiz=quiz,
             trainee=trainee,
             status=Attempt.Status.IN_PROGRESS,
             deadline__lt=now - timezone.timedelta(seconds=ANSWER_GRACE_SECONDS),
-        )
-        .order_by()
-        .first()
+        ).order_by()
     )
     if stale is not None:
         attempt_close_if_overdue(attempt=stale, now=now)
@@ -208,12 +213,11 @@ def attempt_answer_save(*, attempt_id: int, trainee, position: int, answer, seq:
     with transaction.atomic():
         # OF the attempt only: a join (the model's ordering goes through the quiz) would
         # lock the quiz's row too, and every trainee of the exam would queue on it.
-        row = (
+        row = _one_or_none(
             Attempt.objects.select_for_update(no_key=True, of=("self",))
             .filter(pk=attempt_id, trainee=trainee)
             .order_by()
             .values_list("status", "deadline")
-            .first()
         )
         if row is None:
             raise QuestionNotInAttempt("no such attempt for this trainee")
@@ -223,11 +227,10 @@ def attempt_answer_save(*, attempt_id: int, trainee, position: int, answer, seq:
         cutoff = answer_cutoff(deadline)
         if cutoff is not None and now > cutoff:
             raise AttemptClosed("past deadline")
-        aq = (
+        aq = _one_or_none(
             AttemptQuestion.objects.filter(attempt_id=attempt_id, position=position)
             .order_by()
             .values_list("pk", "version_id", "version__content_hash", "option_order", "answer_seq")
-            .first()
         )
         if aq is None:
             raise QuestionNotInAttempt()
@@ -341,7 +344,7 @@ def attempt_submit(
         qs = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").order_by()
         if trainee is not None:
             qs = qs.filter(trainee=trainee)
-        attempt = qs.filter(pk=attempt_id).first()
+        attempt = _one_or_none(qs.filter(pk=attempt_id))
         if attempt is None:
             raise QuestionNotInAttempt("no such attempt for this trainee")
         if trainee is not None:
