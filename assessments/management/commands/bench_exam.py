@@ -29,7 +29,6 @@ from importlib import import_module
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
@@ -40,6 +39,7 @@ from assessments.grading import score_answer
 from assessments.models import Attempt, AttemptQuestion, Question, QuestionCategory, Quiz, QuizSlot
 from assessments.services.attempts import attempt_answer_save, attempt_start, attempt_submit
 from assessments.services.questions import question_create
+from lms.bench import logged_in_session_key
 from people.models import OrgUnit, User
 from training.models import Enrolment, TrainingClass
 
@@ -296,15 +296,8 @@ class HttpExam(_Collecting):
     # -- the exam ----------------------------------------------------------------------
 
     def login(self):
-        store_class = import_module(settings.SESSION_ENGINE).SessionStore
-        backend = settings.AUTHENTICATION_BACKENDS[0]
         for user in self.users:
-            store = store_class()
-            store[SESSION_KEY] = str(user.pk)
-            store[BACKEND_SESSION_KEY] = backend
-            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            store.create()
-            self.trainees.append(HttpTrainee(user, store.session_key, self.base))
+            self.trainees.append(HttpTrainee(user, logged_in_session_key(user), self.base))
 
     def go(self):
         import requests

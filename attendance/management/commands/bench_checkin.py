@@ -38,7 +38,6 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -50,6 +49,7 @@ from django.utils import timezone
 
 from attendance.models import AttendanceRecord
 from attendance.tokens import token_make
+from lms.bench import logged_in_session_key
 from people.models import OrgUnit, User
 from people.roles import Role
 from training.models import ClassSession, Enrolment, TrainingClass
@@ -251,19 +251,10 @@ class Command(BaseCommand):
     @staticmethod
     def _made_sessions(jobs) -> dict[int, dict]:
         """Logged-in cookie jars made here, in the shared database: no login requests."""
-        from importlib import import_module
-
-        store_class = import_module(settings.SESSION_ENGINE).SessionStore
-        backend = settings.AUTHENTICATION_BACKENDS[0]
-        jars = {}
-        for person, _n in jobs:
-            store = store_class()
-            store[SESSION_KEY] = str(person.pk)
-            store[BACKEND_SESSION_KEY] = backend
-            store[HASH_SESSION_KEY] = person.get_session_auth_hash()
-            store.create()
-            jars[person.pk] = {settings.SESSION_COOKIE_NAME: store.session_key}
-        return jars
+        return {
+            person.pk: {settings.SESSION_COOKIE_NAME: logged_in_session_key(person)}
+            for person, _n in jobs
+        }
 
     @staticmethod
     def _http_logins(base, jobs) -> dict[int, dict]:
