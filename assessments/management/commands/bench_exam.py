@@ -39,7 +39,7 @@ from assessments.grading import score_answer
 from assessments.models import Attempt, AttemptQuestion, Question, QuestionCategory, Quiz, QuizSlot
 from assessments.services.attempts import attempt_answer_save, attempt_start, attempt_submit
 from assessments.services.questions import question_create
-from lms.bench import logged_in_session_key
+from lms.bench import logged_in_session_key, threads_map
 from people.models import OrgUnit, User
 from training.models import Enrolment, TrainingClass
 
@@ -707,39 +707,6 @@ class Command(BaseCommand):
             if (ak or {}).get("args") and ak["args"][0] in wanted
         ]
         DBTaskResult.objects.filter(pk__in=doomed, status="READY").delete()
-
-
-def threads_map(fn, items, workers: int) -> list:
-    """pool.map(fn, items) on `workers` threads, each keeping one database connection for all
-    its items and closing it when it runs out of work.
-
-    An app process keeps its connection between requests (CONN_MAX_AGE in production); a
-    fresh connection per call would add its setup and the server's catalogue lookups to
-    every timed start, save and submit.
-    """
-    items = list(items)
-    results = [None] * len(items)
-    queue = iter(enumerate(items))
-    lock = threading.Lock()
-
-    def worker():
-        try:
-            while True:
-                with lock:
-                    job = next(queue, None)
-                if job is None:
-                    return
-                i, item = job
-                results[i] = fn(item)
-        finally:
-            connection.close()  # this thread's own
-
-    threads = [threading.Thread(target=worker) for _ in range(max(1, min(workers, len(items))))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 class InProcessExam(_Collecting):

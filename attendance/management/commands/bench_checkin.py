@@ -49,7 +49,7 @@ from django.utils import timezone
 
 from attendance.models import AttendanceRecord
 from attendance.tokens import token_make
-from lms.bench import logged_in_session_key
+from lms.bench import logged_in_session_key, threads_map
 from people.models import OrgUnit, User
 from people.roles import Role
 from training.models import ClassSession, Enrolment, TrainingClass
@@ -319,18 +319,9 @@ class Command(BaseCommand):
 
     @staticmethod
     def _in_threads(run, jobs, workers):
-        from django.db import connection as thread_connection
-
-        def job(args):
-            try:
-                return run(*args)
-            finally:
-                thread_connection.close()  # in process each thread has its own connection
-
         latencies, failures = [], 0
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for results in pool.map(job, jobs):
-                for ms, status in results:
-                    latencies.append(ms)
-                    failures += status != 200
+        for results in threads_map(lambda job: run(*job), jobs, workers):
+            for ms, status in results:
+                latencies.append(ms)
+                failures += status != 200
         return latencies, failures
