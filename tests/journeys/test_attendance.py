@@ -45,7 +45,9 @@ def scan_qr(page) -> str:
     """What a phone camera reads off the display: decode the QR in a screenshot of it."""
     import zxingcpp  # the project already depends on zxing-cpp; a real decoder, as phones have
 
-    image = Image.open(io.BytesIO(page.locator("#qr svg").screenshot()))
+    # The container, not the <svg>: the display swaps the <svg> when the code rotates,
+    # and a screenshot of an element that is replaced mid-capture fails.
+    image = Image.open(io.BytesIO(page.locator("#qr").screenshot()))
     found = zxingcpp.read_barcodes(image)
     assert found, "no QR code on the display"
     return found[0].text
