@@ -41,4 +41,7 @@ def question_view(aq, *, reveal: bool, show_marks: bool = False) -> dict:
         view["correct_answer"] = correct_answer_display(data, aq.option_order)
         view["explanation"] = data.get("explanation", "")
         view["is_correct"] = aq.score is not None and aq.score == aq.points
+        # Some marks but not all: partial credit on a multiple choice, or an essay the
+        # instructor gave less than full marks. Neither is shown as wrong.
+        view["is_partial"] = aq.score is not None and 0 < aq.score < aq.points
     return view

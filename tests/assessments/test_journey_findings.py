@@ -7,7 +7,9 @@
 - graded work left the grading queue with no way back to it, so re-grading was reachable
   only by typing its URL; the queue's button read 等级 (the noun) instead of 评阅;
 - the grading history showed stored codes ("good 85.00") instead of 良好 85;
-- with the review hidden, the trainee's choice was painted red as if it were wrong.
+- with the review hidden, the trainee's choice was painted red as if it were wrong;
+- an essay given less than full marks was bordered red like a wrong answer;
+- the result badge said "已通过 · 88.9 分": a percentage labelled as points.
 """
 
 import datetime
@@ -167,3 +169,33 @@ def test_hidden_review_marks_the_choice_without_the_wrong_answer_style(world, cl
     Quiz.objects.filter(pk=quiz.pk).update(review=Quiz.Review.AFTER_SUBMIT)
     page = client.get(url).content.decode()
     assert "qz-review__options is-revealed" in page and "is-key" in page
+
+
+def _essay_graded(world, client, score):
+    klass = class_for_world(world)
+    ClassSessionFactory(training_class=klass, instructor=world.instructor)
+    quiz = quiz_with([essay()], training_class=klass, review=Quiz.Review.AFTER_SUBMIT)
+    attempt = attempt_start(quiz=quiz, trainee=world.trainee_a)
+    attempt_answer_save(
+        attempt_id=attempt.pk, trainee=world.trainee_a, position=1, answer="心得", seq=1
+    )
+    attempt_submit(attempt_id=attempt.pk, trainee=world.trainee_a)
+    answer_grade(grader=world.instructor, answer_id=attempt.questions.get().pk, score=score)
+    client.force_login(world.trainee_a)
+    return client.get(reverse("assessments:attempt_result", args=[attempt.pk])).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("score", "style"),
+    [(Decimal("6"), "is-partial"), (Decimal("10"), "is-right"), (Decimal("0"), "is-wrong")],
+)
+def test_an_essay_with_some_marks_is_partial_not_wrong(world, client, score, style):
+    page = _essay_graded(world, client, score)
+    styles = {s for s in ("is-partial", "is-right", "is-wrong") if f"qz-review {s}" in page}
+    assert styles == {style}
+
+
+def test_result_badge_reads_as_a_percentage(world, client):
+    _essay_graded(world, client, Decimal("6"))
+    page = client.get(reverse("assessments:my_work")).content.decode()
+    assert "得分率 60%" in page and " 分</span>" not in page
