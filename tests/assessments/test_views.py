@@ -152,3 +152,24 @@ def test_my_work_and_quiz_detail_render(setup):
     world, quiz, client = setup
     assert quiz.title in client.get(reverse("assessments:my_work")).content.decode()
     assert client.get(reverse("assessments:quiz_detail", args=[quiz.pk])).status_code == 200
+
+
+def test_per_question_layout_shows_one_question_with_its_saved_answer(world, client):
+    klass = class_for_world(world)
+    quiz = quiz_with(
+        [single(), fill_in(), essay()], training_class=klass, layout=Quiz.Layout.PER_QUESTION
+    )
+    client.force_login(world.trainee_a)
+    attempt = attempt_start(quiz=quiz, trainee=world.trainee_a)
+    url = reverse("assessments:attempt_answer", args=[attempt.pk])
+    assert _post_json(client, url, {"position": 2, "answer": "片区化", "seq": 5}).json()["saved"]
+    take = reverse("assessments:attempt_take", args=[attempt.pk])
+    page = client.get(take + "?q=2").content.decode()
+    assert "________、组团式" in page and 'value="片区化"' in page
+    assert "先导区培训在哪里举办" not in page and "谈谈如何融入" not in page
+    assert page.count('class="qz-q"') == 1 and page.count("data-nav=") == 3
+    assert 'is-current" data-nav="2"' in page
+    assert 'name="next_q" value="1"' in page and 'name="next_q" value="3"' in page
+    # Out of range or not a number: the nearest question, never an error.
+    assert "谈谈如何融入" in client.get(take + "?q=99").content.decode()
+    assert "先导区培训在哪里举办" in client.get(take + "?q=x").content.decode()

@@ -379,3 +379,51 @@ def test_instructor_exports_the_class_gradebook(journey, world, site):
         assert theirs[f"{exam.title}（得分%）"] == 0.0
         assert theirs[f"{exam.title}（是否通过）"] == "未通过"
         assert theirs[f"{assignment.title}（等级）"] == "未提交"
+
+
+def test_trainee_moves_between_questions_one_per_page(journey, world, site):
+    """What was typed just before tapping a question number is saved, not lost."""
+    klass = _class_taught_by(world)
+    category = af.CategoryFactory(name="逐题作答")
+    quiz = af.quiz_with(
+        [af.fill_in(category), af.essay(category), af.single(category)],
+        title="逐题作答测验",
+        training_class=klass,
+        layout=Quiz.Layout.PER_QUESTION,
+    )
+    page = journey.phone()
+
+    with journey.step("log in and start the quiz"):
+        journey.login(page, world.trainee_a.phone, TEST_PASSWORD)
+        page.goto(journey.url(f"/assessments/quiz/{quiz.pk}/"))
+        journey.submit(page, page.locator("main form button[type=submit]"))
+        expect(page.locator(".qz-q")).to_have_count(1)
+        expect(page.locator(".qz-nav__item")).to_have_count(3)
+        attempt = Attempt.objects.get(quiz=quiz, trainee=world.trainee_a)
+
+    with journey.step("type the fill-in and tap question 3 at once"):
+        page.locator("#q1 input[type=text]").fill("片区化")
+        with page.expect_navigation():
+            page.locator(".qz-nav__item[data-nav='3']").click()
+        assert page.url.endswith("?q=3")
+        assert attempt.questions.get(position=1).answer == "片区化"
+        expect(page.locator(".qz-nav__item[data-nav='1']")).to_have_class(re.compile("is-answered"))
+
+    with journey.step("back to question 2, type, and tap question 1 at once"):
+        with page.expect_navigation():
+            page.locator(".qz-nav__item[data-nav='2']").click()
+        page.locator("#q2 textarea").fill("片区党委统筹，村村联动。")
+        with page.expect_navigation():
+            page.locator(".qz-nav__item[data-nav='1']").click()
+        expect(page.locator("#q1 input[type=text]")).to_have_value("片区化")
+        assert attempt.questions.get(position=2).answer == "片区党委统筹，村村联动。"
+
+    with journey.step("type and leave the quiz: the text is sent on the way out"):
+        page.locator("#q1 input[type=text]").fill("片区化发展")
+        page.once("dialog", lambda dialog: dialog.accept())  # "leave the page?" — yes
+        page.goto(journey.url("/assessments/"))
+        for _ in range(40):
+            if attempt.questions.get(position=1).answer == "片区化发展":
+                break
+            page.wait_for_timeout(100)
+        assert attempt.questions.get(position=1).answer == "片区化发展"

@@ -17,7 +17,9 @@
   var answered = {};
   var total = document.querySelectorAll(".qz-nav__item").length || document.querySelectorAll(".qz-q").length;
   var submitting = false;
+  var leaving = false;
   var netBar = document.getElementById("qz-net");
+  var KEEPALIVE_LIMIT = 20000;  // characters; up to 3 bytes each in UTF-8, under the 64 KB cap
 
   function nextSeq() {
     lastSeq = Math.max(Date.now() + offset, lastSeq + 1);
@@ -72,11 +74,16 @@
     if (inFlight[pos] || !pending[pos]) return;
     var item = pending[pos];
     inFlight[pos] = true;
+    var body = JSON.stringify({ position: Number(pos), answer: item.answer, seq: item.seq });
     fetch(cfg.answerUrl, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-      body: JSON.stringify({ position: Number(pos), answer: item.answer, seq: item.seq })
+      // keepalive: a save still in flight when the trainee moves to another question (or
+      // the timer submits) is finished by the browser instead of cancelled. Browsers cap
+      // keepalive bodies at 64 KB; a longer essay goes as a plain request.
+      keepalive: body.length < KEEPALIVE_LIMIT,
+      body: body
     }).then(function (r) {
       return r.json().then(function (body) { return { status: r.status, body: body }; });
     }).then(function (res) {
@@ -108,26 +115,48 @@
   form.addEventListener("input", function (e) {
     var fs = e.target.closest(".qz-q");
     if (!fs || (fs.dataset.type !== "fill_in" && fs.dataset.type !== "essay")) return;
-    clearTimeout(timers[fs.dataset.position]);
-    timers[fs.dataset.position] = setTimeout(function () { queue(fs); }, 700);
+    var pos = fs.dataset.position;
+    clearTimeout(timers[pos]);
+    timers[pos] = setTimeout(function () { timers[pos] = null; queue(fs); }, 700);
   });
   window.addEventListener("online", function () { Object.keys(pending).forEach(send); });
-  window.addEventListener("beforeunload", function (e) {
-    if (!submitting && Object.keys(pending).length) { e.preventDefault(); e.returnValue = ""; }
-  });
-  // Per-question layout: answers are already saved, so the buttons just move.
-  form.addEventListener("submit", function (e) {
-    var btn = e.submitter;
-    if (btn && btn.name === "next_q") {
-      e.preventDefault();
-      flushThen(function () { window.location.search = "?q=" + btn.value; });
-    }
-  });
-  function flushThen(done, waited) {
+  function typing() { return Object.keys(timers).some(function (pos) { return timers[pos]; }); }
+  // Text typed in the last moment is sent now (keepalive carries it past the unload), and
+  // still counts as unsaved for the warning: nothing has confirmed it yet.
+  function queueTyped() {
     document.querySelectorAll(".qz-q").forEach(function (fs) {
       var pos = fs.dataset.position;
       if (timers[pos]) { clearTimeout(timers[pos]); timers[pos] = null; queue(fs); }
     });
+  }
+  window.addEventListener("beforeunload", function (e) {
+    if (submitting || leaving) return;
+    var unsaved = typing() || Object.keys(pending).length;
+    queueTyped();
+    if (unsaved) { e.preventDefault(); e.returnValue = ""; }
+  });
+  // Per-question layout: answers are already saved, so the buttons and the number links
+  // just move, once what was typed on this page has landed.
+  form.addEventListener("submit", function (e) {
+    var btn = e.submitter;
+    if (btn && btn.name === "next_q") {
+      e.preventDefault();
+      flushThen(function () { go("?q=" + btn.value); });
+    }
+  });
+  document.querySelectorAll(".qz-nav__item").forEach(function (link) {
+    link.addEventListener("click", function (e) {
+      if (e.ctrlKey || e.metaKey || e.shiftKey || e.button) return;  // a new tab keeps this one
+      e.preventDefault();
+      flushThen(function () { go(link.getAttribute("href")); });
+    });
+  });
+  function go(search) {
+    leaving = true;  // everything is saved: no "leave page?" prompt for our own move
+    window.location.search = search;
+  }
+  function flushThen(done, waited) {
+    queueTyped();
     if (!Object.keys(pending).length) return done();
     if ((waited || 0) > 8000) { alert(t.waitSave); return; }
     setTimeout(function () { flushThen(done, (waited || 0) + 250); }, 250);
