@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from lms.storage import private_storage
 from training.models import ClassSession, TrainingClass
 
 
@@ -299,7 +300,11 @@ class LeaveRequest(models.Model):
     )
     reason = models.TextField(_("reason"))
     attachment = models.FileField(
-        _("attachment"), upload_to=leave_attachment_path, blank=True, max_length=200
+        _("attachment"),
+        upload_to=leave_attachment_path,
+        storage=private_storage,
+        blank=True,
+        max_length=200,
     )
     half_days = models.PositiveSmallIntegerField(_("half-days"), default=0)
     hours = models.DecimalField(

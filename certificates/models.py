@@ -5,6 +5,7 @@ from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms.storage import private_storage
 from training.models import TrainingClass
 
 DEFAULT_BODY = (
@@ -45,6 +46,7 @@ class CertificateTemplate(models.Model):
     seal = models.FileField(
         _("seal image"),
         upload_to="certificates/seals/",
+        storage=private_storage,
         blank=True,
         validators=[FileExtensionValidator(["png"])],
         help_text=_("A PNG with a transparent background, about 500 × 500 pixels."),
@@ -248,7 +250,11 @@ class Certificate(models.Model):
     number = models.CharField(_("certificate number"), max_length=40, unique=True)
     verification_code = models.CharField(max_length=64, unique=True, editable=False)
     snapshot = models.JSONField(_("what it certifies"), default=dict)
-    pdf = models.FileField(_("PDF"), upload_to="certificates/pdf/%Y/", blank=True)
+    # Private: a certificate number is easy to guess, so the files are handed out only by
+    # views that check who asks (the trainee, or staff of the class).
+    pdf = models.FileField(
+        _("PDF"), upload_to="certificates/pdf/%Y/", storage=private_storage, blank=True
+    )
     render_error = models.TextField(_("render error"), blank=True)
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     issued_by = models.ForeignKey(

@@ -178,7 +178,7 @@ def default_seal_path(provider: str) -> Path:
     upload the PNG of their own seal.
     """
     digest = hashlib.sha1(provider.encode()).hexdigest()[:12]
-    path = Path(settings.MEDIA_ROOT) / "certificates" / "seals" / f"drawn-{digest}.png"
+    path = Path(settings.PRIVATE_MEDIA_ROOT) / "certificates" / "seals" / f"drawn-{digest}.png"
     if path.exists():
         return path
     from PIL import Image, ImageDraw, ImageFont
@@ -216,10 +216,7 @@ def default_seal_path(provider: str) -> Path:
 
 def seal_uri(template, provider: str) -> str:
     if template.seal:
-        try:
-            return Path(template.seal.path).as_uri()
-        except NotImplementedError:  # remote storage: let WeasyPrint fetch it
-            return template.seal.url
+        return Path(template.seal.path).as_uri()
     return default_seal_path(provider).as_uri()
 
 

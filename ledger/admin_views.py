@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,10 +14,11 @@ from people.roles import Role, has_role
 from people.selectors import person_get, person_list
 
 from .forms import OtherStudyForm
+from .models import CreditEvidence
 from .pdf import training_record_pdf
 from .selectors import credit_entry_list, ledger_summary
 from .services import credit_other_record
-from .views import pdf_response
+from .views import evidence_response, pdf_response
 
 
 def _require_organiser(request):
@@ -66,6 +67,14 @@ def entry_add(request, pk: int):
     return TemplateResponse(
         request, "ledger/admin/entry_add.html", {"person": person, "form": form}
     )
+
+
+def evidence(request, pk: int):
+    """Evidence of an entry of a person in the organiser's units; elsewhere a 404."""
+    _require_organiser(request)
+    item = get_object_or_404(CreditEvidence.objects.select_related("entry"), pk=pk)
+    person_get(viewer=request.user, pk=item.entry.person_id)  # 404 outside the scope
+    return evidence_response(item)
 
 
 def record_pdf(request, pk: int):

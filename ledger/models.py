@@ -1,7 +1,12 @@
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.storage import private_storage
 from people.models import User
 
 
@@ -62,6 +67,12 @@ class CreditEntry(models.Model):
         return f"{self.person} {self.hours} {self.title}"
 
 
+def evidence_path(instance, filename: str) -> str:
+    """An unguessable name; the file is served only by a permission-checked view."""
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"ledger/evidence/{timezone.now():%Y}/{uuid.uuid4().hex}{suffix}"
+
+
 class CreditEvidence(models.Model):
     """The proof behind hours an organiser records by hand (a certificate scan, a letter).
 
@@ -75,7 +86,9 @@ class CreditEvidence(models.Model):
         on_delete=models.CASCADE,
         related_name="evidence",
     )
-    file = models.FileField(_("evidence"), upload_to="ledger/evidence/%Y/")
+    file = models.FileField(
+        _("evidence"), upload_to=evidence_path, storage=private_storage, max_length=200
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),

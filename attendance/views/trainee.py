@@ -3,11 +3,10 @@
 import hashlib
 import time
 
-import filetype
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lms.errors import DomainError
+from lms.storage import private_file_response
 from training.models import ClassSession, TrainingClass
 from training.selectors import class_list_for_trainee
 
@@ -230,12 +230,4 @@ def leave_attachment(request, pk: int):
         .exists()
     ):
         raise Http404
-    handle = leave.attachment.open("rb")
-    kind = filetype.guess(handle.read(262))
-    handle.seek(0)
-    # The type comes from the content (checked at upload), never from the stored name.
-    content_type = kind.mime if kind else "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Disposition"] = "inline" if kind else "attachment"
-    return response
+    return private_file_response(leave.attachment)

@@ -9,6 +9,8 @@ Variables (see docs/deploy.md for an example environment file):
   DJANGO_BASE_URL              https://train.example.cn (links in e-mails and the admin)
   DJANGO_DB_CONN_MAX_AGE       seconds a connection is kept (default 60)
   DJANGO_MEDIA_ROOT, DJANGO_MEDIA_URL   uploaded files on disk (default BASE_DIR/media)
+  DJANGO_PRIVATE_MEDIA_ROOT    certificates, attachments, evidence, written work: served
+                               only by permission-checked views (default BASE_DIR/var/private)
   DJANGO_MEDIA_STORAGE, DJANGO_MEDIA_STORAGE_OPTIONS   another storage backend and its
                                OPTIONS as JSON, e.g. an S3-compatible object store
   DJANGO_STATIC_ROOT           where collectstatic writes (default BASE_DIR/static_collected)

@@ -34,6 +34,15 @@ def test_my_certificates_lists_only_mine(world, client, issued):
     assert client.get(reverse("certificates:download", args=[theirs.pk])).status_code == 404
 
 
+def test_certificate_files_are_private(issued, settings):
+    """A number like CERT-2025-00001 is easy to guess: the file must not be reachable by it."""
+    _klass, (cert, _) = issued
+    assert cert.pdf.path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
+    assert not cert.pdf.path.startswith(str(settings.MEDIA_ROOT))
+    with pytest.raises(ValueError, match="private"):
+        cert.pdf.url  # noqa: B018 - no public URL to link to
+
+
 def test_the_verification_page_shows_only_what_the_paper_shows(world, client, issued):
     _klass, (cert, _) = issued
     world.trainee_a.phone = "13912345678"

@@ -1,6 +1,20 @@
 """Every ledger URL: a trainee's own record, and organisers' views of people in their units."""
 
-from tests.permissions.harness import ADMIN_DENIED, DENIED, LOGIN, OK, Rule, everyone_signed_in
+import datetime
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from ledger.services import credit_other_record
+from tests.permissions.harness import (
+    ADMIN_DENIED,
+    DENIED,
+    LOGIN,
+    OK,
+    Rule,
+    everyone_signed_in,
+    only,
+)
 
 
 def k(**names):
@@ -17,6 +31,22 @@ PERSON_A = {
     "organiser": OK,
 }
 
+
+def setup(world):
+    entry = credit_other_record(
+        actor=world.organiser,
+        person=world.trainee_a,
+        channel="self_selected",
+        hours=Decimal("3"),
+        earned_on=datetime.date(2026, 5, 4),
+        title="专题讲座",
+        evidence=SimpleUploadedFile("证明.pdf", b"%PDF-1.4 evidence"),
+    )
+    return {"evidence": entry.evidence}
+
+
+evidence_kw = lambda world, ctx: {"pk": ctx["evidence"].pk}  # noqa: E731
+
 RULES = {
     "ledger:my_ledger": Rule(expect=everyone_signed_in()),
     "ledger:my_record_pdf": Rule(expect=everyone_signed_in()),
@@ -24,4 +54,7 @@ RULES = {
     "ledger_admin:person": Rule(kwargs=k(pk="trainee_a"), expect=PERSON_A),
     "ledger_admin:entry_add": Rule(kwargs=k(pk="trainee_a"), expect=PERSON_A),
     "ledger_admin:record_pdf": Rule(kwargs=k(pk="trainee_a"), expect=PERSON_A),
+    # Evidence: the person's own, and organisers of their units; nobody else.
+    "ledger:my_evidence": Rule(kwargs=evidence_kw, expect=only({"trainee_a": OK})),
+    "ledger_admin:evidence": Rule(kwargs=evidence_kw, expect=PERSON_A),
 }

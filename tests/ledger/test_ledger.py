@@ -3,8 +3,10 @@
 import datetime
 import io
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
@@ -165,3 +167,35 @@ def test_the_record_pdf_embeds_a_cjk_font(world):
         for f in PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values()
     ]
     assert any("CJK" in f for f in fonts)
+
+
+def test_evidence_is_private_and_served_only_to_its_person_and_organisers(world, client):
+    entry = credit_other_record(
+        actor=world.organiser,
+        person=world.trainee_a,
+        channel=SELF,
+        hours=Decimal("6"),
+        earned_on=datetime.date(2026, 5, 4),
+        title="河南省委党校专题讲座",
+        evidence=_pdf_upload("我的证明.pdf"),
+    )
+    stored = entry.evidence.file
+    # Outside the public media folder, under a name nobody can guess from the upload.
+    assert str(settings.PRIVATE_MEDIA_ROOT) in stored.path
+    assert str(settings.MEDIA_ROOT) not in stored.path and "我的证明" not in stored.name
+    client.force_login(world.trainee_a)
+    page = client.get(reverse("ledger:my_ledger")).content.decode()
+    own = reverse("ledger:my_evidence", args=[entry.evidence.pk])
+    assert own in page
+    response = client.get(own)
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(world.trainee_b)
+    assert client.get(own).status_code == 404
+
+
+def test_the_record_pdf_is_named_after_the_person(world, client):
+    client.force_login(world.trainee_a)
+    response = client.get(reverse("ledger:my_record_pdf"))
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert quote("培训档案-学员甲.pdf") in response["Content-Disposition"]

@@ -2,8 +2,8 @@
 
     python manage.py bench_certificates --count 500
 
-Everything happens in a transaction that is rolled back and a scratch media directory
-that is deleted, so the database and the media folder are left as they were.
+Everything happens in a transaction that is rolled back and scratch file folders that
+are deleted, so the database and the stored files are left as they were.
 """
 
 import datetime
@@ -44,7 +44,7 @@ class Command(BaseCommand):
     def handle(self, *args, count, one_by_one, seed, **options):
         media = tempfile.mkdtemp(prefix="bench-certificates-")
         try:
-            with override_settings(MEDIA_ROOT=media):
+            with override_settings(MEDIA_ROOT=media, PRIVATE_MEDIA_ROOT=media):
                 line = self._run(count=count, one_by_one=one_by_one, seed=seed)
         finally:
             shutil.rmtree(media, ignore_errors=True)
