@@ -3,7 +3,7 @@
 import io
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -91,9 +91,25 @@ def questions_import_preview(request, token):
     if request.method == "POST":
         try:
             created = question_import_confirm(token=token, actor=request.user)
+        except ImportInvalid as exc:
+            messages.error(request, exc.message)
+            return render(
+                request,
+                "assessments/admin/questions_import.html",
+                {"form": ImportForm(), "problems": exc.problems},
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("assessments_admin:questions_import")
+        except ValidationError as exc:
+            # The service reports what it knows by row; this is the net under it, so a
+            # rule it does not know yet is a message, not a server error.
+            messages.error(request, ImportInvalid.message)
+            return render(
+                request,
+                "assessments/admin/questions_import.html",
+                {"form": ImportForm(), "problems": [(0, m) for m in exc.messages]},
+            )
         messages.success(request, _("%(n)d questions imported.") % {"n": len(created)})
         return redirect("wagtailsnippets_assessments_question:list")
     type_labels = dict(Question.Type.choices)

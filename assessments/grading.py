@@ -7,6 +7,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from .errors import InvalidAnswer
 
 TWO_PLACES = Decimal("0.01")
+# What the answer box takes (the page's maxlength and the autosave check).
+FILL_IN_MAX_LENGTH = 500
+ESSAY_MAX_LENGTH = 20000
 
 
 def normalise_text(value: str) -> str:
@@ -67,7 +70,7 @@ def answer_clean(data: dict, raw, *, option_keys=None):
     if qtype in ("fill_in", "essay"):
         if not isinstance(raw, str):
             raise InvalidAnswer("text expected")
-        limit = 500 if qtype == "fill_in" else 20000
+        limit = FILL_IN_MAX_LENGTH if qtype == "fill_in" else ESSAY_MAX_LENGTH
         if len(raw) > limit:
             raise InvalidAnswer("too long")
         return raw if raw.strip() else None

@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from ..errors import ImportExpired, ImportInvalid
-from ..grading import normalise_text
+from ..grading import FILL_IN_MAX_LENGTH, normalise_text
 from ..models import PendingImport, Question, QuestionCategory, QuestionOption, QuestionVersion
 
 OPTION_LETTERS = "ABCDEFGH"
@@ -227,12 +228,15 @@ def _parse_row(values: dict) -> tuple[dict, list[str]]:
         problems.append(_("The question text is empty."))
     points = Decimal("1")
     if values["分值"]:
-        try:
-            points = Decimal(values["分值"])
-            if points <= 0 or points > 1000:
-                raise InvalidOperation
-        except InvalidOperation:
-            problems.append(_("Points “%(v)s” is not a positive number.") % {"v": values["分值"]})
+        points = points_parse(values["分值"])
+        if points is None:
+            problems.append(
+                _(
+                    "Points “%(v)s” must be a number from 0.5 to 1000 "
+                    "with at most one decimal place."
+                )
+                % {"v": values["分值"]}
+            )
             points = Decimal("1")
     scoring = Question.Scoring.ALL_OR_NOTHING
     if values["多选计分"] in ("部分得分", "部分", "partial"):
@@ -278,7 +282,59 @@ def _parse_row(values: dict) -> tuple[dict, list[str]]:
         "explanation": values["解析"],
         "tags": tags,
     }
-    return row, problems
+    return row, problems + row_length_problems(row)
+
+
+MAX_POINTS = Decimal("1000")
+
+
+def points_parse(raw: str) -> Decimal | None:
+    """Points as the question model stores them (at least 0.5, one decimal place), or
+    None. "1.50" is 1.5; 1.25 and 0.3 are refused here rather than when saving."""
+    field = Question._meta.get_field("points")
+    try:
+        points = Decimal(str(raw).strip())
+        if not points.is_finite() or points > MAX_POINTS:
+            return None
+        rounded = points.quantize(Decimal(1).scaleb(-field.decimal_places))
+        if rounded != points:
+            return None
+        field.run_validators(rounded)
+    except (InvalidOperation, ValidationError):
+        return None
+    return rounded
+
+
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+def row_length_problems(row: dict) -> list[str]:
+    """Cells longer than their database column (PostgreSQL refuses them on save), or than
+    a trainee can type (an accepted fill-in answer longer than the answer box)."""
+    from taggit.models import Tag
+
+    problems = []
+    limit = _max_length(QuestionCategory, "name")
+    if len(row["category"]) > limit:
+        problems.append(_("The category name is longer than %(n)d characters.") % {"n": limit})
+    limit = _max_length(QuestionOption, "text")
+    for letter, (text, _correct) in zip(OPTION_LETTERS, row["options"], strict=False):
+        if len(text) > limit:
+            problems.append(
+                _("Option %(letter)s is longer than %(n)d characters.")
+                % {"letter": letter, "n": limit}
+            )
+    limit = FILL_IN_MAX_LENGTH
+    if any(len(answer) > limit for answer in row["accepted"]):
+        problems.append(_("An accepted answer is longer than %(n)d characters.") % {"n": limit})
+    limit = _max_length(Tag, "name")
+    for tag in row["tags"]:
+        if len(tag) > limit:
+            problems.append(
+                _("Tag “%(tag)s…” is longer than %(n)d characters.") % {"tag": tag[:10], "n": limit}
+            )
+    return problems
 
 
 def question_import_parse(*, content: bytes, file_name: str) -> tuple[list[dict], list]:
@@ -342,27 +398,30 @@ def question_import_confirm(*, token, actor) -> list[Question]:
         )
         if pending is None:
             raise ImportExpired()
+        # Staged rows are checked again: a file staged before a rule was added, or a
+        # rule of the model the parser does not know, fails here with its row number
+        # and rolls everything back, instead of failing as a server error.
+        problems = [
+            (row.get("row", 0), problem)
+            for row in pending.rows
+            for problem in row_length_problems(row)
+            + ([] if points_parse(row["points"]) else [_("Points are not valid.")])
+        ]
+        if problems:
+            raise ImportInvalid(problems=problems)
         categories = {}
         created = []
         for row in pending.rows:
-            name = row["category"]
-            if name not in categories:
-                categories[name], _new = QuestionCategory.objects.get_or_create(name=name)
-            created.append(
-                question_create(
-                    category=categories[name],
-                    type=row["type"],
-                    stem=row["stem"],
-                    options=[tuple(o) for o in row["options"]],
-                    true_false=row["true_false"],
-                    accepted=row["accepted"],
-                    points=Decimal(row["points"]),
-                    scoring=row["scoring"],
-                    explanation=row["explanation"],
-                    tags=row["tags"],
-                    actor=actor,
-                )
-            )
+            try:
+                created.append(_import_row(row, categories=categories, actor=actor))
+            except ValidationError as exc:
+                raise ImportInvalid(
+                    problems=[(row.get("row", 0), message) for message in exc.messages]
+                ) from exc
+            except ImportInvalid as exc:
+                raise ImportInvalid(
+                    problems=[(row.get("row", 0), message) for _n, message in exc.problems]
+                ) from exc
         pending.confirmed_at = timezone.now()
         pending.save(update_fields=["confirmed_at"])
         log(
@@ -372,6 +431,25 @@ def question_import_confirm(*, token, actor) -> list[Question]:
             data={"file": pending.file_name, "count": len(created)},
         )
     return created
+
+
+def _import_row(row: dict, *, categories: dict, actor) -> Question:
+    name = row["category"]
+    if name not in categories:
+        categories[name], _new = QuestionCategory.objects.get_or_create(name=name)
+    return question_create(
+        category=categories[name],
+        type=row["type"],
+        stem=row["stem"],
+        options=[tuple(o) for o in row["options"]],
+        true_false=row["true_false"],
+        accepted=row["accepted"],
+        points=Decimal(row["points"]),
+        scoring=row["scoring"],
+        explanation=row["explanation"],
+        tags=row["tags"],
+        actor=actor,
+    )
 
 
 # --- export --------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from assessments.errors import ImportExpired, ImportInvalid
-from assessments.models import PendingImport, Question, QuestionVersion
+from assessments.models import PendingImport, Question, QuestionCategory, QuestionVersion
 from assessments.services.questions import (
     HEADERS,
     question_import_confirm,
@@ -168,3 +169,68 @@ def test_admin_import_flow_and_other_user_cannot_confirm(world, client):
         {"file": SimpleUploadedFile("q.xlsx", _xlsx([GOOD[0], _row(题型="单选")]))},
     )
     assert bad.status_code == 200 and "3" in bad.content.decode()
+
+
+def test_points_and_lengths_the_database_would_refuse_are_reported_by_row(world):
+    choice = {"分类": "先导区", "题型": "单选", "选项A": "甲", "选项B": "乙", "正确答案": "A"}
+    bad = [
+        _row(**choice, 题干="一位小数以内", 分值="1.50"),  # fine: stored as 1.5
+        _row(**choice, 题干="两位小数", 分值="1.25"),
+        _row(**choice, 题干="低于半分", 分值="0.3"),
+        _row(**choice, 题干="非数", 分值="NaN"),
+        _row(**{**choice, "分类": "分" * 101}, 题干="分类太长"),
+        _row(**{**choice, "选项B": "乙" * 501}, 题干="选项太长"),
+        _row(分类="先导区", 题型="填空", 题干="答案太长", 正确答案="答" * 501),
+        _row(**choice, 题干="标签太长", 标签="短," + "标" * 101),
+    ]
+    with pytest.raises(ImportInvalid) as exc:
+        question_import_stage(content=_xlsx(bad), file_name="q.xlsx", actor=world.instructor)
+    assert {row for row, _msg in exc.value.problems} == {3, 4, 5, 6, 7, 8, 9}
+    assert not PendingImport.objects.exists() and not QuestionCategory.objects.exists()
+    pending = question_import_stage(
+        content=_xlsx(bad[:1]), file_name="q.xlsx", actor=world.instructor
+    )
+    question_import_confirm(token=pending.token, actor=world.instructor)
+    assert Question.objects.get().points == Decimal("1.5")
+
+
+def _staged(world, **changes):
+    """A file staged as an earlier version of the parser let it through."""
+    pending = question_import_stage(content=_xlsx(GOOD), file_name="q.xlsx", actor=world.instructor)
+    rows = pending.rows
+    rows[1].update(changes)
+    PendingImport.objects.filter(pk=pending.pk).update(rows=rows)
+    return pending
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"points": "1.25"}, {"category": "分" * 101}, {"scoring": "bogus"}],
+    ids=["points", "category-length", "model-rule"],
+)
+def test_confirm_of_a_bad_staged_file_reports_the_row_and_imports_nothing(world, client, changes):
+    pending = _staged(world, **changes)
+    client.force_login(world.instructor)
+    url = reverse("assessments_admin:questions_import_preview", args=[pending.token])
+    response = client.post(url)
+    assert response.status_code == 200
+    assert [row for row, _msg in response.context["problems"]] == [3]
+    assert not Question.objects.exists() and not QuestionCategory.objects.exists()
+    assert PendingImport.objects.get().confirmed_at is None
+
+
+def test_confirm_view_turns_any_validation_error_into_a_message(world, client, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from assessments import admin_views
+
+    pending = question_import_stage(content=_xlsx(GOOD), file_name="q.xlsx", actor=world.instructor)
+
+    def refuse(**kwargs):
+        raise ValidationError("规则")
+
+    monkeypatch.setattr(admin_views, "question_import_confirm", refuse)
+    client.force_login(world.instructor)
+    url = reverse("assessments_admin:questions_import_preview", args=[pending.token])
+    response = client.post(url)
+    assert response.status_code == 200 and "规则" in response.content.decode()
