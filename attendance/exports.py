@@ -130,8 +130,8 @@ def signin_sheet_xlsx(*, session) -> bytes:
     return _save(wb)
 
 
-def signin_sheet_pdf(*, session, base_url: str = "/") -> bytes:
-    from weasyprint import HTML  # heavy import, only when a PDF is asked for
+def signin_sheet_pdf(*, session) -> bytes:
+    from lms.pdf import html_to_pdf  # WeasyPrint is a heavy import: only when asked for
 
     html = render_to_string(
         "attendance/signin_sheet_pdf.html",
@@ -143,7 +143,7 @@ def signin_sheet_pdf(*, session, base_url: str = "/") -> bytes:
             "printed_at": timezone.localtime(),
         },
     )
-    return HTML(string=html, base_url=base_url).write_pdf()
+    return html_to_pdf(html)
 
 
 def class_report_xlsx(*, training_class) -> bytes:

@@ -60,14 +60,12 @@ def _template():
 
 
 def _record_pdf(text: str) -> bytes:
-    from weasyprint import HTML
+    from lms.pdf import html_to_pdf
 
-    return HTML(
-        string=(
-            "<html><body style=\"font-family:'Noto Serif CJK SC',serif;font-size:14pt\">"
-            f"<h2>学习证明</h2><p>{text}</p></body></html>"
-        )
-    ).write_pdf()
+    return html_to_pdf(
+        "<html><body style=\"font-family:'Noto Serif CJK SC',serif;font-size:14pt\">"
+        f"<h2>学习证明</h2><p>{text}</p></body></html>"
+    )
 
 
 def seed(context):

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +88,27 @@ class CertificateTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        from .validation import body_check, css_check, seal_check
+
+        errors = {}
+        for field, check, value in (
+            ("body", body_check, self.body),
+            ("extra_css", css_check, self.extra_css),
+        ):
+            try:
+                check(value)
+            except ValidationError as exc:
+                errors[field] = exc
+        seal = self.seal
+        if seal and not getattr(seal, "_committed", True):  # a new upload
+            try:
+                seal_check(seal.file)
+            except ValidationError as exc:
+                errors["seal"] = exc
+        if errors:
+            raise ValidationError(errors)
 
 
 class CompletionRule(models.Model):

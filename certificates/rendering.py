@@ -29,12 +29,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from .validation import PLACEHOLDERS
+
 logger = logging.getLogger("lms.certificates")
 
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 SEAL_FONT = FONT_DIR / "NotoSerifCJK-Bold.ttc"
 CN_DIGITS = "〇一二三四五六七八九"
-PLACEHOLDERS = ("name", "class", "start", "end", "hours", "provider", "number")
 # A transparent pixel: the QR code's place in a layout that is stamped afterwards.
 BLANK_IMAGE = (
     "data:image/png;base64,"
@@ -178,7 +179,7 @@ def default_seal_path(provider: str) -> Path:
     upload the PNG of their own seal.
     """
     digest = hashlib.sha1(provider.encode()).hexdigest()[:12]
-    path = Path(settings.PRIVATE_MEDIA_ROOT) / "certificates" / "seals" / f"drawn-{digest}.png"
+    path = seals_dir() / f"drawn-{digest}.png"
     if path.exists():
         return path
     from PIL import Image, ImageDraw, ImageFont
@@ -242,11 +243,20 @@ def _html(template, certificates: Iterable, *, blank: bool = False) -> str:
     )
 
 
+def _document(html: str):
+    """The certificate page for WeasyPrint: it may read the seals and nothing else on disk."""
+    from lms.pdf import html_document
+
+    return html_document(html, roots=[seals_dir()])
+
+
+def seals_dir() -> Path:
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "certificates" / "seals"
+
+
 def render_one(certificate) -> bytes:
     """The plain way: one WeasyPrint document, one font subset, per certificate."""
-    from weasyprint import HTML
-
-    return HTML(string=_html(certificate.template, [certificate])).write_pdf()
+    return _document(_html(certificate.template, [certificate])).write_pdf()
 
 
 def render_many(certificates: list) -> list[bytes]:
@@ -317,13 +327,11 @@ def _layout(certificate):
 
 
 def _layout_uncached(certificate):
-    from weasyprint import HTML
-
     from . import stamping
 
     if "{number}" in certificate.snapshot.get("body", ""):
         raise stamping.CannotStamp("the number is part of the body text")
-    document = HTML(string=_html(certificate.template, [certificate], blank=True)).render()
+    document = _document(_html(certificate.template, [certificate], blank=True)).render()
     if len(document.pages) != 1:
         raise stamping.CannotStamp("the layout does not fit on one page")
     layout = stamping.layout_from_document(document, document.write_pdf())
@@ -338,10 +346,8 @@ def render_batch(certificates: list) -> list[bytes]:
     page by page. All certificates must share a template."""
     if not certificates:
         return []
-    from weasyprint import HTML
-
     template = certificates[0].template
-    document = HTML(string=_html(template, certificates)).render()
+    document = _document(_html(template, certificates)).render()
     if len(document.pages) != len(certificates):
         raise ValueError(
             f"{len(document.pages)} pages for {len(certificates)} certificates: "

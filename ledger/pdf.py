@@ -5,12 +5,12 @@ import datetime
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from lms.pdf import html_to_pdf
+
 from .selectors import credit_entry_list, ledger_summary
 
 
 def training_record_pdf(*, person, today: datetime.date | None = None) -> bytes:
-    from weasyprint import HTML
-
     today = today or timezone.localdate()
     html = render_to_string(
         "ledger/record_pdf.html",
@@ -21,4 +21,4 @@ def training_record_pdf(*, person, today: datetime.date | None = None) -> bytes:
             "today": today,
         },
     )
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

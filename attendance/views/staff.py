@@ -232,7 +232,7 @@ def signin_xlsx(request, pk: int):
 @require_GET
 def signin_pdf(request, pk: int):
     session = selectors.runnable_session_get(viewer=request.user, pk=pk)
-    data = exports.signin_sheet_pdf(session=session, base_url=request.build_absolute_uri("/"))
+    data = exports.signin_sheet_pdf(session=session)
     response = _download(data, "application/pdf", f"signin-{session.pk}.pdf")
     response["Content-Disposition"] = f'inline; filename="signin-{session.pk}.pdf"'
     return response
