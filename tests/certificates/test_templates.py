@@ -62,9 +62,7 @@ def test_the_seal_must_really_be_a_png():
 def test_the_editor_shows_the_mistake_in_chinese_and_saves_nothing(world, client):
     template = CertificateTemplate.objects.create(name="信阳市委党校证书", body=DEFAULT_BODY)
     client.force_login(world.admin)
-    url = reverse(
-        "wagtailsnippets_certificates_certificatetemplate:edit", args=[template.pk]
-    )
+    url = reverse("wagtailsnippets_certificates_certificatetemplate:edit", args=[template.pk])
     form = {
         "name": template.name,
         "title": "结业证书",
