@@ -74,6 +74,61 @@ def test_docx_detected_by_content(world):
     assert sub.file.name.endswith(".docx")
 
 
+def _zip(names) -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in names:
+            z.writestr(name, "<x/>" if name.endswith(".xml") else "\xff\xd8" + "0" * 4000)
+    return buffer.getvalue()
+
+
+WORD_PARTS = ["[Content_Types].xml", "_rels/.rels", "word/document.xml"]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        ["docProps/thumbnail.jpeg", "docProps/app.xml", "docProps/core.xml", "customXml/a.xml"],
+        ["customXml/item1.xml", "customXml/itemProps1.xml", "customXml/_rels/item1.xml.rels"],
+    ],
+    ids=["thumbnail-first", "customxml-first"],
+)
+def test_docx_with_other_parts_first_is_accepted(world, first):
+    import filetype
+
+    content = _zip(first + ["docProps/custom.xml", "word/styles.xml"] + WORD_PARTS)
+    assert filetype.guess(content).mime == "application/zip"  # what defeated the check
+    sub = submission_save(
+        assignment=AssignmentFactory(),
+        trainee=world.trainee_a,
+        upload=SimpleUploadedFile("调研报告.docx", content),
+    )
+    assert sub.file.name.endswith(".docx") and sub.file_mime.endswith("document")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        _zip(["notes.txt", "photo.jpeg"]),  # a zip, named .docx
+        _zip(["customXml/item1.xml", "word/document.xml"]),  # no content types
+        _zip(["customXml/item1.xml", "[Content_Types].xml", "xl/workbook.xml"]),
+        _zip([f"customXml/item{i}.xml" for i in range(2001)] + WORD_PARTS),  # too many parts
+        _zip(["customXml/item1.xml"] + WORD_PARTS)[:-30],  # cut short
+    ],
+    ids=["plain-zip", "no-content-types", "not-word", "too-many-entries", "truncated"],
+)
+def test_zip_that_is_not_a_word_file_is_refused(world, content):
+    with pytest.raises(UploadTypeRejected):
+        submission_save(
+            assignment=AssignmentFactory(),
+            trainee=world.trainee_a,
+            upload=SimpleUploadedFile("report.docx", content),
+        )
+    assert not Submission.objects.exists()
+
+
 def test_disguised_and_oversized_uploads_are_refused(world):
     assignment = AssignmentFactory(max_file_mb=1)
     with pytest.raises(UploadTypeRejected):
