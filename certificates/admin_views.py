@@ -213,21 +213,29 @@ def certificate_revoke_view(request, pk: int):
     return TemplateResponse(
         request,
         "certificates/admin/certificate_revoke.html",
-        {"certificate": certificate, "form": form},
+        {"certificate": certificate, "form": form, "reissue": False},
     )
 
 
-@require_POST
 def certificate_reissue_view(request, pk: int):
+    """Ask why, then revoke (if still valid) and issue a new certificate with a new number."""
     certificate = _certificate(request, pk)
-    reason = request.POST.get("reason", "").strip() or _("Reissued")
-    try:
-        new = certificate_reissue(actor=request.user, certificate=certificate, reason=reason)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Reissued as %(number)s.") % {"number": new.number})
-    return redirect("certificates_admin:class_detail", pk=certificate.training_class_id)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = certificate_reissue(
+                actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Reissued as %(number)s.") % {"number": new.number})
+        return redirect("certificates_admin:class_detail", pk=certificate.training_class_id)
+    return TemplateResponse(
+        request,
+        "certificates/admin/certificate_revoke.html",
+        {"certificate": certificate, "form": form, "reissue": True},
+    )
 
 
 class _Sink:

@@ -31,3 +31,11 @@ class ClassAlreadyClosed(DomainError):
 class NotEnrolled(DomainError):
     code = "not_enrolled"
     message = _("This person is not on the class roster.")
+
+
+class CertificateRevoked(DomainError):
+    code = "certificate_revoked"
+    message = _(
+        "This trainee's certificate for the class was revoked. To issue a new one, use "
+        "“Reissue” on the revoked certificate."
+    )

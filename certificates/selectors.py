@@ -92,7 +92,7 @@ def class_completion_outcome(*, training_class: TrainingClass) -> list[Completio
 def certificate_list_for_class(*, training_class: TrainingClass) -> QuerySet[Certificate]:
     return (
         Certificate.objects.filter(training_class=training_class)
-        .select_related("trainee", "replaces")
+        .select_related("trainee", "replaces", "replaced_by")
         .order_by("number")
     )
 

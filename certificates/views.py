@@ -28,7 +28,9 @@ def my_certificates(request):
 @login_required
 def certificate_download(request, pk: int):
     """A trainee's own certificate; anyone else's is a 404, not a hint that it exists."""
-    certificate = get_object_or_404(Certificate, pk=pk, trainee=request.user)
+    certificate = get_object_or_404(
+        Certificate, pk=pk, trainee=request.user, revoked_at__isnull=True
+    )
     if not certificate.pdf:
         raise Http404
     return FileResponse(

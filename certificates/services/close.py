@@ -124,7 +124,7 @@ def class_close(
                 if klass.credit_hours and klass.credit_hours > Decimal("0"):
                     credit_entry_post(
                         person=enrolment.trainee,
-                        channel=CreditEntry.Channel.IN_PERSON,
+                        channel=_credit_channel(klass),
                         hours=klass.credit_hours,
                         earned_on=klass.end_date,
                         title=klass.name,
@@ -149,3 +149,11 @@ def class_close(
         )
         transaction.on_commit(lambda: issue_certificates.enqueue(batch_id=batch.pk))
     return batch
+
+
+def _credit_channel(klass: TrainingClass) -> str:
+    """An online thematic class (网络专题班) earns online hours, not in-person ones: they
+    count towards the 50 学时 online a year, not the 90 学时 in person."""
+    if klass.kind == TrainingClass.Kind.ONLINE:
+        return CreditEntry.Channel.ONLINE
+    return CreditEntry.Channel.IN_PERSON

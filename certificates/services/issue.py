@@ -16,7 +16,13 @@ from training.models import Enrolment, TrainingClass
 from training.selectors import can_manage_class
 
 from .. import rendering
-from ..errors import AlreadyRevoked, ClassNotClosed, NotCompleted, ReasonRequired
+from ..errors import (
+    AlreadyRevoked,
+    CertificateRevoked,
+    ClassNotClosed,
+    NotCompleted,
+    ReasonRequired,
+)
 from ..models import Certificate, CertificateTemplate, IssueBatch, NumberCounter
 from .close import completion_rule_for
 from .templates import certificate_template_default
@@ -74,9 +80,12 @@ def _snapshot(*, klass: TrainingClass, trainee, template: CertificateTemplate, n
     }
 
 
-def _certificate_new(*, klass, trainee, template, number: str, issuer) -> Certificate:
+def _certificate_new(
+    *, klass, trainee, template, number: str, issuer, replaces=None
+) -> Certificate:
     """An unsaved certificate: what it certifies is copied now and never changes."""
     return Certificate(
+        replaces=replaces,
         training_class=klass,
         trainee=trainee,
         template=template,
@@ -94,8 +103,12 @@ def certificate_issue(
     trainee,
     template: CertificateTemplate | None = None,
     on_behalf_of=None,
+    replacing: Certificate | None = None,
 ) -> tuple[Certificate, bool]:
     """The trainee's certificate for the class: made once, returned as it is thereafter.
+
+    A certificate that was revoked stays withdrawn: issuing again is refused unless this
+    is its reissue (`replacing`, from `certificate_reissue`).
 
     The enrolment row is locked, so concurrent calls for one trainee queue up and the
     second finds the first's certificate; the partial unique constraint backs this up.
@@ -121,6 +134,11 @@ def certificate_issue(
         ).first()
         if existing:
             return existing, False
+        if (
+            replacing is None
+            and Certificate.objects.filter(training_class=klass, trainee=trainee).exists()
+        ):
+            raise CertificateRevoked()
         if template is None:
             template = (
                 completion_rule_for(training_class=klass).certificate_template
@@ -131,7 +149,12 @@ def certificate_issue(
             with transaction.atomic():
                 number = certificate_number_next(prefix=template.number_prefix, year=year)
                 certificate = _certificate_new(
-                    klass=klass, trainee=trainee, template=template, number=number, issuer=issuer
+                    klass=klass,
+                    trainee=trainee,
+                    template=template,
+                    number=number,
+                    issuer=issuer,
+                    replaces=replacing,
                 )
                 certificate.full_clean(validate_constraints=False)
                 certificate.save()
@@ -172,10 +195,10 @@ def certificates_issue_for_class(*, training_class: TrainingClass, on_behalf_of=
             .select_related("trainee")
             .order_by("pk")
         )
+        # Anyone with a certificate of this class is skipped: a valid one stands, and a
+        # revoked one was withdrawn on purpose (only `certificate_reissue` issues again).
         holding = set(
-            Certificate.objects.filter(training_class=klass, revoked_at__isnull=True).values_list(
-                "trainee_id", flat=True
-            )
+            Certificate.objects.filter(training_class=klass).values_list("trainee_id", flat=True)
         )
         trainees = [e.trainee for e in completers if e.trainee_id not in holding]
         if not trainees:
@@ -285,7 +308,18 @@ def batch_run(*, batch_id: int) -> IssueBatch:
         batch.status = IssueBatch.Status.RUNNING
         batch.save(update_fields=["status"])
     klass = batch.training_class
-    certificates_issue_for_class(training_class=klass, on_behalf_of=batch.created_by)
+    try:
+        certificates_issue_for_class(training_class=klass, on_behalf_of=batch.created_by)
+    except Exception as exc:
+        # Nothing was issued (one transaction); say so instead of "running" for ever.
+        logger.exception("certificate batch %s could not issue", batch.pk)
+        IssueBatch.objects.filter(pk=batch.pk).update(
+            status=IssueBatch.Status.FINISHED,
+            finished_at=timezone.now(),
+            error=getattr(exc, "message", "") or str(exc)[:500],
+        )
+        batch.refresh_from_db()
+        return batch
     pending = list(
         Certificate.objects.filter(training_class=klass, revoked_at__isnull=True, pdf="")
         .select_related("template")
@@ -361,11 +395,8 @@ def certificate_reissue(*, actor, certificate: Certificate, reason: str) -> Cert
         if hasattr(old, "replaced_by"):
             return old.replaced_by
         new, _created = certificate_issue(
-            actor=actor, training_class=old.training_class, trainee=old.trainee
+            actor=actor, training_class=old.training_class, trainee=old.trainee, replacing=old
         )
-        if new.replaces_id is None:
-            new.replaces = old
-            new.save(update_fields=["replaces"])
         log(new, "certificates.reissue", user=actor, data={"replaces": old.number})
     certificates_render([new])
     new.refresh_from_db()

@@ -97,11 +97,6 @@ RULES = {
     "certificates_admin:batch_progress": Rule(kwargs=k(pk="batch"), expect=admin_screen()),
     "certificates_admin:certificate_pdf": Rule(kwargs=k(pk="cert"), expect=admin_screen()),
     "certificates_admin:certificate_revoke": Rule(kwargs=k(pk="cert"), expect=admin_screen()),
-    "certificates_admin:certificate_reissue": Rule(
-        kwargs=k(pk="cert"),
-        method="post",
-        data=lambda world, ctx: {"reason": "姓名更正"},
-        expect=admin_screen(REDIRECT),
-    ),
+    "certificates_admin:certificate_reissue": Rule(kwargs=k(pk="cert"), expect=admin_screen()),
     "certificates_admin:template_preview": Rule(kwargs=k(pk="template"), expect=ORGANISERS_ONLY),
 }

@@ -80,6 +80,15 @@ def test_closing_marks_completers_posts_hours_and_issues_certificates(
     assert ModelLogEntry.objects.filter(action="certificates.class_close").count() == 1
 
 
+def test_an_online_thematic_class_posts_online_hours(world, klass):
+    """Not in-person ones: they count towards the 50 学时 online, not the 90 in person."""
+    TrainingClass.objects.filter(pk=klass.pk).update(kind=TrainingClass.Kind.ONLINE)
+    klass.refresh_from_db()
+    class_close(actor=world.organiser, training_class=klass)
+    entry = CreditEntry.objects.get(person=world.trainee_a)
+    assert (entry.channel, entry.hours) == (CreditEntry.Channel.ONLINE, Decimal("42.0"))
+
+
 def test_closing_twice_changes_nothing(world, klass, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         class_close(actor=world.organiser, training_class=klass)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from certificates import rendering
-from certificates.errors import AlreadyRevoked, NotCompleted, ReasonRequired
+from certificates.errors import AlreadyRevoked, CertificateRevoked, NotCompleted, ReasonRequired
 from certificates.models import Certificate, IssueBatch
 from certificates.services import (
     batch_retry,
@@ -86,6 +86,56 @@ def test_reissue_gives_a_new_number_and_links_the_old_one(world, no_pdf):
     assert new.number.endswith("-00002")
     # Asking again returns the replacement instead of making a third.
     assert certificate_reissue(actor=world.organiser, certificate=old, reason="x").pk == new.pk
+
+
+def test_a_revoked_certificate_stays_withdrawn_until_it_is_reissued(world, no_pdf):
+    """ "Issue missing certificates" used to hand a revoked trainee a fresh valid one."""
+    klass = closed_class(world, [world.trainee_a])
+    old, _ = certificate_issue(actor=world.organiser, training_class=klass, trainee=world.trainee_a)
+    certificate_revoke(actor=world.organiser, certificate=old, reason="未达结业条件，误发")
+
+    assert certificates_issue_for_class(training_class=klass) == 0
+    with pytest.raises(CertificateRevoked):
+        certificate_issue(actor=world.organiser, training_class=klass, trainee=world.trainee_a)
+    assert not Certificate.objects.filter(revoked_at__isnull=True).exists()
+
+    new = certificate_reissue(actor=world.organiser, certificate=old, reason="复核后确认合格")
+    assert new.is_valid and new.replaces == old
+    old.refresh_from_db()
+    assert old.revoke_reason == "未达结业条件，误发"  # the revocation's own reason stays
+
+
+def test_a_batch_that_cannot_issue_says_so_instead_of_running_for_ever(world, no_pdf, monkeypatch):
+    from certificates.services import issue
+
+    klass = closed_class(world, [world.trainee_a])
+    batch = IssueBatch.objects.create(training_class=klass)
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(issue, "certificates_issue_for_class", broken)
+    batch = batch_run(batch_id=batch.pk)
+    assert batch.status == IssueBatch.Status.FINISHED and "database went away" in batch.error
+    assert not Certificate.objects.exists()
+
+
+def test_reissue_in_the_admin_asks_for_a_reason(world, client, no_pdf):
+    klass = closed_class(world, [world.trainee_a])
+    old, _ = certificate_issue(actor=world.organiser, training_class=klass, trainee=world.trainee_a)
+    client.force_login(world.organiser)
+    url = reverse("certificates_admin:certificate_reissue", args=[old.pk])
+    assert "重新颁发证书" in client.get(url).content.decode()
+
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 200 and Certificate.objects.count() == 1
+
+    done = client.post(url, {"reason": "姓名有误，已更正"})
+    assert done.status_code == 302
+    old.refresh_from_db()
+    assert old.revoke_reason == "姓名有误，已更正" and hasattr(old, "replaced_by")
+    detail = client.get(done["Location"]).content.decode()
+    assert old.replaced_by.number in detail
 
 
 def test_one_failed_render_does_not_stop_the_batch_and_can_be_retried(

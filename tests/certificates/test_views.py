@@ -80,6 +80,13 @@ def test_the_verification_page_is_rate_limited_per_ip(client, issued, settings):
     assert other_ip.status_code == 200
 
 
+def test_a_revoked_certificate_cannot_be_downloaded_by_its_trainee(world, client, issued):
+    _klass, (cert, _) = issued
+    certificate_revoke(actor=world.organiser, certificate=cert, reason="重复发放")
+    client.force_login(world.trainee_a)
+    assert client.get(reverse("certificates:download", args=[cert.pk])).status_code == 404
+
+
 def test_a_revoked_certificate_says_so(world, client, issued):
     _klass, (cert, _) = issued
     certificate_revoke(actor=world.organiser, certificate=cert, reason="重复发放")
