@@ -113,3 +113,41 @@ def certificate_get_by_code(*, code: str) -> Certificate | None:
 
 def batch_latest(*, training_class: TrainingClass) -> IssueBatch | None:
     return IssueBatch.objects.filter(training_class=training_class).order_by("-pk").first()
+
+
+@dataclass(frozen=True)
+class ClassHistoryRow:
+    training_class: TrainingClass
+    status: str  # the enrolment's: enrolled, completed, withdrawn
+    status_label: str
+    certificate: Certificate | None
+    appraisal: str
+
+
+def class_history_for_person(*, person) -> list[ClassHistoryRow]:
+    """一人一档: every class the person was enrolled in, newest first, with the outcome,
+    the valid certificate's number and the 结业鉴定 written at close. Three queries."""
+    enrolments = (
+        Enrolment.objects.filter(trainee=person)
+        .select_related("training_class")
+        .order_by("-training_class__start_date", "-pk")
+    )
+    certificates = {
+        c.training_class_id: c
+        for c in Certificate.objects.filter(trainee=person, revoked_at__isnull=True)
+    }
+    appraisals = dict(
+        CompletionRecord.objects.filter(trainee=person).values_list(
+            "training_class_id", "appraisal"
+        )
+    )
+    return [
+        ClassHistoryRow(
+            training_class=e.training_class,
+            status=e.status,
+            status_label=e.get_status_display(),
+            certificate=certificates.get(e.training_class_id),
+            appraisal=appraisals.get(e.training_class_id) or "",
+        )
+        for e in enrolments
+    ]

@@ -52,3 +52,12 @@ class CertificateTemplateViewSet(SnippetViewSet):
 
 
 register_snippet(CertificateTemplateViewSet)
+
+
+@hooks.register("training_record_sections")
+def training_record_classes(person):
+    """The classes section of the 一人一档 PDF (ledger/pdf.py)."""
+    from .selectors import class_history_for_person
+
+    rows = class_history_for_person(person=person)
+    return {"template": "certificates/pdf/record_classes.html", "rows": rows}

@@ -11,13 +11,20 @@ from .selectors import credit_entry_list, ledger_summary
 
 
 def training_record_pdf(*, person, today: datetime.date | None = None) -> bytes:
+    """The record: requirements, hours by year and entry, and whatever other apps add
+    through the `training_record_sections` hook (certificates: the classes attended, with
+    the result, the certificate number and the 结业鉴定)."""
+    from wagtail import hooks
+
     today = today or timezone.localdate()
+    sections = [s for fn in hooks.get_hooks("training_record_sections") if (s := fn(person))]
     html = render_to_string(
         "ledger/record_pdf.html",
         {
             "person": person,
             "summary": ledger_summary(person=person, today=today),
             "entries": credit_entry_list(person=person),
+            "sections": sections,
             "today": today,
         },
     )

@@ -230,6 +230,10 @@ LOGGING = {
         # 4xx are normal (wrong passwords, bad QR codes); 5xx are errors.
         "django.request": {"level": "ERROR"},
         "django.security": {"level": "WARNING"},
+        # WeasyPrint logs seven "Step n" lines per PDF at INFO (a class's certificates
+        # would flood the log); its warnings (a missing image, a bad CSS rule) stay.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

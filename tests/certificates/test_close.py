@@ -151,3 +151,32 @@ def test_appraisals_are_saved_before_close_and_frozen_after(world, klass):
         completion_appraisal_save(
             actor=world.organiser, training_class=klass, trainee=world.trainee_a, text="改写"
         )
+
+
+def test_the_training_record_pdf_lists_classes_with_certificate_and_appraisal(
+    world, klass, django_capture_on_commit_callbacks
+):
+    import io
+
+    from pypdf import PdfReader
+
+    from ledger.pdf import training_record_pdf
+
+    with django_capture_on_commit_callbacks(execute=True):
+        class_close(
+            actor=world.organiser,
+            training_class=klass,
+            appraisals={world.trainee_a.pk: "学习认真，积极参与研讨。"},
+        )
+    number = Certificate.objects.get(trainee=world.trainee_a).number
+    pdf = training_record_pdf(person=world.trainee_a)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    compact = text.replace("\n", "").replace(" ", "")
+    assert "参加培训班情况" in compact and klass.name.replace(" ", "") in compact
+    assert "结业" in compact and number in compact
+    assert "学习认真，积极参与研讨。" in compact
+    dropout_text = "".join(
+        p.extract_text()
+        for p in PdfReader(io.BytesIO(training_record_pdf(person=world.extra["dropout"]))).pages
+    )
+    assert "退学" in dropout_text and number not in dropout_text

@@ -90,6 +90,20 @@ def test_logs_are_one_json_object_per_line():
     assert "ValueError: boom <b>" in entry["exception"]
 
 
+def test_pdf_progress_lines_stay_out_of_the_production_log():
+    levels = _production_value(
+        "{n: settings.LOGGING['loggers'].get(n, {}).get('level') for n in ('weasyprint', 'lms')}"
+    )
+    assert levels == {"weasyprint": "WARNING", "lms": "INFO"}
+
+
+def test_private_files_have_their_own_folder():
+    root = _production_value(
+        "str(settings.PRIVATE_MEDIA_ROOT)", DJANGO_PRIVATE_MEDIA_ROOT="/srv/lms/private"
+    )
+    assert root == "/srv/lms/private"
+
+
 STATIC_TAG = re.compile(r"""{%\s*static\s+['"]([^'"]+)['"]""")
 
 
