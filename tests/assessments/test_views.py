@@ -173,3 +173,19 @@ def test_per_question_layout_shows_one_question_with_its_saved_answer(world, cli
     # Out of range or not a number: the nearest question, never an error.
     assert "谈谈如何融入" in client.get(take + "?q=99").content.decode()
     assert "先导区培训在哪里举办" in client.get(take + "?q=x").content.decode()
+
+
+def test_submit_without_javascript_saves_the_answers_on_the_page_first(setup):
+    world, quiz, client = setup
+    attempt = attempt_start(quiz=quiz, trainee=world.trainee_a)
+    page = client.get(reverse("assessments:attempt_take", args=[attempt.pk])).content.decode()
+    answers_form = page.split('id="qz-form"', 1)[1].split("</form>", 1)[0]
+    assert 'name="finish"' in answers_form  # Submit posts the answers, not a separate form
+    response = client.post(
+        reverse("assessments:attempt_answer", args=[attempt.pk]),
+        {"q2": "true", "q3": "片区化", "finish": "1"},
+    )
+    assert response.status_code == 302 and response["Location"].endswith("/result/")
+    attempt.refresh_from_db()
+    assert attempt.status == "submitted" and attempt.graded_count == 1
+    assert attempt.score == 3  # true/false 1 + fill-in 2, saved before grading

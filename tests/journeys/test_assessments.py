@@ -418,12 +418,46 @@ def test_trainee_moves_between_questions_one_per_page(journey, world, site):
         expect(page.locator("#q1 input[type=text]")).to_have_value("片区化")
         assert attempt.questions.get(position=2).answer == "片区党委统筹，村村联动。"
 
-    with journey.step("type and leave the quiz: the text is sent on the way out"):
+    with journey.step("type and close the page at once: the text is sent on the way out"):
         page.locator("#q1 input[type=text]").fill("片区化发展")
-        page.once("dialog", lambda dialog: dialog.accept())  # "leave the page?" — yes
-        page.goto(journey.url("/assessments/"))
-        for _ in range(40):
-            if attempt.questions.get(position=1).answer == "片区化发展":
-                break
-            page.wait_for_timeout(100)
+        warned = []
+        page.once("dialog", lambda dialog: (warned.append(dialog.type), dialog.accept()))
+        page.close(run_before_unload=True)
+        page = journey.phone()
+        journey.login(page, world.trainee_a.phone, TEST_PASSWORD)
+        assert warned == ["beforeunload"]  # typing not yet saved counts as unsaved
         assert attempt.questions.get(position=1).answer == "片区化发展"
+
+    with journey.step("submit: asked first, then the result with every answer"):
+        page.goto(journey.url(f"/assessments/attempt/{attempt.pk}/?q=3"))
+        page.locator("#q3 label", has_text="大别山干部学院").click()
+        page.once("dialog", lambda dialog: dialog.accept())  # "submit now?" — yes
+        journey.submit(page, page.locator("#qz-submit-btn"))
+        assert re.search(r"/attempt/\d+/result/", page.url)
+        attempt.refresh_from_db()
+        assert attempt.status == Attempt.Status.SUBMITTED and not attempt.auto_submitted
+        # The single choice's 2 points; "片区化发展" is not an accepted answer; the essay waits.
+        assert attempt.score == Decimal("2.00") and attempt.pending_manual == 1
+        assert attempt.questions.get(position=3).score == Decimal("2.00")
+
+
+def test_trainee_without_javascript_submits_what_is_on_the_page(journey, world, site):
+    """A phone whose browser runs no script: Submit still saves the answers it shows."""
+    klass = _class_taught_by(world)
+    quiz = af.quiz_with([af.single(), af.fill_in()], title="无脚本测验", training_class=klass)
+    page = journey.phone(java_script_enabled=False)
+
+    with journey.step("log in and start the quiz"):
+        journey.login(page, world.trainee_a.phone, TEST_PASSWORD)
+        page.goto(journey.url(f"/assessments/quiz/{quiz.pk}/"))
+        journey.submit(page, page.locator("main form button[type=submit]"))
+        expect(page.locator(".qz-q")).to_have_count(2)
+
+    with journey.step("answer both and submit straight away"):
+        page.locator("#q1 label", has_text="大别山干部学院").click()
+        page.locator("#q2 input[type=text]").fill("片区化")
+        journey.submit(page, page.locator("#qz-submit-btn"))
+        assert re.search(r"/attempt/\d+/result/", page.url)
+        attempt = Attempt.objects.get(quiz=quiz, trainee=world.trainee_a)
+        assert attempt.status == Attempt.Status.SUBMITTED
+        assert attempt.score == Decimal("4.00") == attempt.max_score

@@ -142,7 +142,15 @@
     if (btn && btn.name === "next_q") {
       e.preventDefault();
       flushThen(function () { go("?q=" + btn.value); });
+    } else if (btn && btn.name === "finish") {
+      e.preventDefault();
+      confirmAndSubmit();
     }
+  });
+  // Enter in a fill-in answer would press the form's first button (Submit, on one page):
+  // answers save as they are typed, so Enter does nothing.
+  form.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && e.target.matches("input[type=text]")) e.preventDefault();
   });
   document.querySelectorAll(".qz-nav__item").forEach(function (link) {
     link.addEventListener("click", function (e) {
@@ -162,9 +170,8 @@
     setTimeout(function () { flushThen(done, (waited || 0) + 250); }, 250);
   }
   var submitForm = document.getElementById("qz-submit");
-  submitForm.addEventListener("submit", function (e) {
-    if (submitting) { e.preventDefault(); return; }
-    e.preventDefault();
+  function confirmAndSubmit() {
+    if (submitting) return;
     var n = updateProgress();
     var msg = n < total ? t.confirmUnanswered.replace("%(n)s", total - n) : t.confirm;
     if (!window.confirm(msg)) return;
@@ -173,7 +180,7 @@
       document.getElementById("qz-submit-btn").disabled = true;
       submitForm.submit();
     });
-  });
+  }
   // Timer: from the server's deadline and clock, never the phone's own idea of time.
   var timerEl = document.getElementById("qz-timer");
   if (timerEl && cfg.deadline) {
