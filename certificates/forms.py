@@ -14,7 +14,9 @@ class CompletionRuleForm(forms.ModelForm):
             "quizzes_required",
             "written_work_required",
             "certificate_template",
+            "certificate_issue_date",
         ]
+        widgets = {"certificate_issue_date": forms.DateInput(attrs={"type": "date"})}
 
 
 class RevokeForm(forms.Form):

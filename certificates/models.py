@@ -2,7 +2,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -57,12 +61,6 @@ class CertificateTemplate(models.Model):
         max_length=100,
         blank=True,
         help_text=_("e.g. 大别山干部学院（盖章）"),
-    )
-    issue_date = models.DateField(
-        _("issue date"),
-        null=True,
-        blank=True,
-        help_text=_("Printed on every certificate; the class's end date when empty."),
     )
     extra_css = models.TextField(
         _("extra CSS"), blank=True, help_text=_("Optional adjustments to the layout.")
@@ -125,7 +123,7 @@ class CompletionRule(models.Model):
         max_digits=5,
         decimal_places=4,
         default=Decimal("0.1429"),
-        validators=[MinValueValidator(Decimal("0"))],
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text=_("Leave may not exceed this share of the class's credit hours (1/7 ≈ 0.1429)."),
     )
     absence_limit_days = models.DecimalField(
@@ -148,6 +146,16 @@ class CompletionRule(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # On the class, not the template: a template serves many classes, each with its day.
+    certificate_issue_date = models.DateField(
+        _("certificate issue date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Printed on the class's certificates, and the year of their numbers; "
+            "the class's end date when empty."
+        ),
     )
 
     class Meta:

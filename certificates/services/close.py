@@ -22,6 +22,7 @@ RULE_FIELDS = (
     "quizzes_required",
     "written_work_required",
     "certificate_template",
+    "certificate_issue_date",
 )
 
 

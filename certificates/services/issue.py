@@ -58,8 +58,20 @@ def _hours(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _snapshot(*, klass: TrainingClass, trainee, template: CertificateTemplate, number: str):
-    issue_date: datetime.date = template.issue_date or klass.end_date
+def certificate_issue_date(klass: TrainingClass) -> datetime.date:
+    """The date printed on the class's certificates: the rule's, else the class's last day."""
+    rule = completion_rule_for(training_class=klass)
+    return rule.certificate_issue_date or klass.end_date
+
+
+def _snapshot(
+    *,
+    klass: TrainingClass,
+    trainee,
+    template: CertificateTemplate,
+    number: str,
+    issue_date: datetime.date,
+):
     return {
         "name": trainee.get_full_name(),
         "class_name": klass.name,
@@ -81,7 +93,7 @@ def _snapshot(*, klass: TrainingClass, trainee, template: CertificateTemplate, n
 
 
 def _certificate_new(
-    *, klass, trainee, template, number: str, issuer, replaces=None
+    *, klass, trainee, template, number: str, issue_date, issuer, replaces=None
 ) -> Certificate:
     """An unsaved certificate: what it certifies is copied now and never changes."""
     return Certificate(
@@ -91,7 +103,9 @@ def _certificate_new(
         template=template,
         number=number,
         verification_code=secrets.token_urlsafe(24),
-        snapshot=_snapshot(klass=klass, trainee=trainee, template=template, number=number),
+        snapshot=_snapshot(
+            klass=klass, trainee=trainee, template=template, number=number, issue_date=issue_date
+        ),
         issued_by=issuer,
     )
 
@@ -144,7 +158,8 @@ def certificate_issue(
                 completion_rule_for(training_class=klass).certificate_template
                 or certificate_template_default()
             )
-        year = (template.issue_date or klass.end_date).year
+        issue_date = certificate_issue_date(klass)
+        year = issue_date.year
         try:
             with transaction.atomic():
                 number = certificate_number_next(prefix=template.number_prefix, year=year)
@@ -153,6 +168,7 @@ def certificate_issue(
                     trainee=trainee,
                     template=template,
                     number=number,
+                    issue_date=issue_date,
                     issuer=issuer,
                     replaces=replacing,
                 )
@@ -207,14 +223,20 @@ def certificates_issue_for_class(*, training_class: TrainingClass, on_behalf_of=
             completion_rule_for(training_class=klass).certificate_template
             or certificate_template_default()
         )
-        year = (template.issue_date or klass.end_date).year
+        issue_date = certificate_issue_date(klass)
+        year = issue_date.year
         numbers = certificate_numbers_next(
             prefix=template.number_prefix, year=year, count=len(trainees)
         )
         certificates = []
         for trainee, number in zip(trainees, numbers, strict=True):
             certificate = _certificate_new(
-                klass=klass, trainee=trainee, template=template, number=number, issuer=on_behalf_of
+                klass=klass,
+                trainee=trainee,
+                template=template,
+                number=number,
+                issue_date=issue_date,
+                issuer=on_behalf_of,
             )
             # The related rows were just read (and locked): check the fields themselves
             # without a query per foreign key; the constraints stand behind the insert.

@@ -88,6 +88,26 @@ def test_reissue_gives_a_new_number_and_links_the_old_one(world, no_pdf):
     assert certificate_reissue(actor=world.organiser, certificate=old, reason="x").pk == new.pk
 
 
+def test_the_issue_date_belongs_to_the_class_not_the_template(world, no_pdf):
+    """A template serves many classes: one class's date must not reach the next."""
+    import datetime
+
+    from certificates.services.close import completion_rule_for
+
+    first = closed_class(world, [world.trainee_a])
+    rule = completion_rule_for(training_class=first)
+    rule.certificate_issue_date = datetime.date(2026, 1, 5)
+    rule.save()
+    second = closed_class(world, [world.trainee_a])
+
+    a, _ = certificate_issue(actor=world.organiser, training_class=first, trainee=world.trainee_a)
+    b, _ = certificate_issue(actor=world.organiser, training_class=second, trainee=world.trainee_a)
+
+    assert a.snapshot["issue_date"] == "2026-01-05" and "-2026-" in a.number
+    assert b.snapshot["issue_date"] == second.end_date.isoformat()
+    assert f"-{second.end_date.year}-" in b.number
+
+
 def test_a_revoked_certificate_stays_withdrawn_until_it_is_reissued(world, no_pdf):
     """ "Issue missing certificates" used to hand a revoked trainee a fresh valid one."""
     klass = closed_class(world, [world.trainee_a])
