@@ -6,6 +6,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from training.selectors import class_list_for_staff
 
 from .services.questions import accepted_list, question_problems
+from .services.quizzes import SlotSpec, quiz_draw_problems, quiz_review_problem
 
 
 class QuestionAdminForm(WagtailAdminModelForm):
@@ -45,3 +46,41 @@ class ScopedClassForm(WagtailAdminModelForm):
         if data.get("is_final_exam") and not data.get("training_class"):
             self.add_error("training_class", _("A final exam belongs to a training class."))
         return data
+
+
+class QuizAdminForm(ScopedClassForm):
+    """Settings that would only fail when trainees start the quiz are refused on save."""
+
+    def clean(self):
+        data = super().clean()
+        problem = quiz_review_problem(review=data.get("review"), closes_at=data.get("closes_at"))
+        if problem:
+            self.add_error("review", problem)
+        return data
+
+    def is_valid(self):
+        # The slots are a formset, cleaned by ClusterForm.is_valid after clean() ran.
+        if not super().is_valid():
+            return False
+        slots, forms = [], []
+        formset = self.formsets.get("slots")
+        for form in formset.forms if formset is not None else []:
+            data = getattr(form, "cleaned_data", {}) or {}
+            if not data or data.get("DELETE"):
+                continue
+            question, category = data.get("question"), data.get("category")
+            if question is None and category is None:
+                continue
+            slots.append(
+                SlotSpec(
+                    question_id=question.pk if question else None,
+                    category_id=category.pk if category else None,
+                    draw_count=data.get("draw_count") or 1,
+                )
+            )
+            forms.append(form)
+        problems = quiz_draw_problems(slots=slots)
+        for index, message in problems:
+            forms[index].add_error("draw_count", message)
+            self.add_error(None, message)
+        return not problems

@@ -349,16 +349,19 @@ class Quiz(index.Indexed, ClusterableModel):
                 fields=["training_class"],
                 condition=Q(is_final_exam=True),
                 name="one_final_exam_per_class",
+                violation_error_message=_("This training class already has a final exam."),
             ),
             models.CheckConstraint(
                 condition=Q(is_final_exam=False) | Q(training_class__isnull=False),
                 name="final_exam_needs_class",
+                violation_error_message=_("A final exam belongs to a training class."),
             ),
             models.CheckConstraint(
                 condition=Q(opens_at__isnull=True)
                 | Q(closes_at__isnull=True)
                 | Q(closes_at__gt=models.F("opens_at")),
                 name="quiz_closes_after_opening",
+                violation_error_message=_("The quiz must close after it opens."),
             ),
         ]
 
@@ -419,6 +422,9 @@ class QuizSlot(Orderable):
                 condition=(Q(question__isnull=False) & Q(category__isnull=True))
                 | (Q(question__isnull=True) & Q(category__isnull=False)),
                 name="slot_question_xor_category",
+                violation_error_message=_(
+                    "Each slot takes either one question or a category to draw from."
+                ),
             ),
         ]
 
@@ -603,6 +609,7 @@ class Assignment(index.Indexed, models.Model):
             models.CheckConstraint(
                 condition=Q(accepts_text=True) | Q(accepts_file=True),
                 name="assignment_accepts_something",
+                violation_error_message=_("Accept a text answer, a file upload or both."),
             ),
         ]
 

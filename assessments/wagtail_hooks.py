@@ -18,7 +18,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from . import admin_views
-from .admin_forms import QuestionAdminForm, ScopedClassForm
+from .admin_forms import QuestionAdminForm, QuizAdminForm, ScopedClassForm
 from .models import Assignment, Question, QuestionCategory, Quiz
 from .selectors import assignment_list_for_staff, is_grader, quiz_list_for_staff
 from .services.questions import question_version_ensure
@@ -139,7 +139,7 @@ class QuizViewSet(SnippetViewSet):
     list_filter = ["is_final_exam"]
     search_fields = ["title"]
     add_view_class = OwnedCreateView
-    edit_handler = ObjectList(Quiz.panels, base_form_class=ScopedClassForm)
+    edit_handler = ObjectList(Quiz.panels, base_form_class=QuizAdminForm)
 
     def get_queryset(self, request):
         return quiz_list_for_staff(viewer=request.user).select_related("training_class")
