@@ -48,7 +48,7 @@ def _draw(quiz: Quiz, rng: random.Random) -> list[tuple[int, str, Decimal]]:
     order. Plain rows: the versions' content comes from the grading cache."""
     chosen: list[tuple[int, str, Decimal]] = []
     used_questions: set[int] = set()
-    slots = (
+    slots = list(
         QuizSlot.objects.filter(quiz_id=quiz.pk)
         .order_by("sort_order")
         .values_list(
@@ -62,6 +62,9 @@ def _draw(quiz: Quiz, rng: random.Random) -> list[tuple[int, str, Decimal]]:
             "points",
         )
     )
+    # A draw never takes a question a fixed slot uses, even one placed after the draw:
+    # the attempt would hold it once and have a question fewer than the quiz promises.
+    fixed = {row[1] for row in slots if row[1]}
     for slot_pk, question_id, vid, digest, q_points, category_id, draw_count, points in slots:
         if question_id:
             if question_id in used_questions:
@@ -77,7 +80,7 @@ def _draw(quiz: Quiz, rng: random.Random) -> list[tuple[int, str, Decimal]]:
             for row in Question.objects.filter(category_id=category_id, is_active=True)
             .order_by("pk")  # the model's order within one category: same draw for a seed
             .values_list("pk", "current_version_id", "current_version__content_hash", "points")
-            if row[0] not in used_questions
+            if row[0] not in used_questions and row[0] not in fixed
         ]
         if len(pool) < draw_count:
             raise QuizMisconfigured(f"slot {slot_pk} wants {draw_count}, has {len(pool)}")

@@ -142,6 +142,21 @@ def test_random_draw_is_kept_per_attempt(world):
     assert list(again.questions.values_list("version_id", "option_order")) == drawn
 
 
+def test_random_draw_never_takes_a_question_a_fixed_slot_uses(world):
+    category = CategoryFactory(name="先导区")
+    questions = [single(category=category, stem=f"题{i}") for i in range(3)]
+    quiz = QuizFactory(attempts_allowed=0)
+    # The draw comes first, the fixed question after it: both from the same category.
+    QuizSlot.objects.create(quiz=quiz, category=category, draw_count=2, sort_order=0)
+    QuizSlot.objects.create(quiz=quiz, question=questions[0], sort_order=1)
+    for seed in range(8):
+        attempt = attempt_start(quiz=quiz, trainee=world.trainee_a, seed=seed)
+        versions = list(attempt.questions.order_by("position").values_list("version", flat=True))
+        assert len(versions) == 3 == len(set(versions)), f"seed {seed}"
+        assert versions[2] == questions[0].current_version_id
+        attempt_submit(attempt_id=attempt.pk, trainee=world.trainee_a)
+
+
 def test_draw_larger_than_bank_is_refused_cleanly(world):
     category = CategoryFactory(name="小题库")
     single(category=category)
