@@ -19,6 +19,7 @@ from .models import (
     AttemptQuestion,
     Quiz,
     Submission,
+    answer_cutoff,
 )
 
 ACTIVE_ENROLMENT = [Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED]
@@ -111,7 +112,10 @@ def attempt_review_allowed(*, attempt: Attempt, now=None) -> bool:
     if review == Quiz.Review.AFTER_SUBMIT:
         return True
     if review == Quiz.Review.AFTER_CLOSE:
-        return attempt.quiz.is_closed(now)
+        # Not at closes_at itself: answers saved in the grace after it are still taken,
+        # and a trainee who saw the key in another tab could still change theirs.
+        cutoff = answer_cutoff(attempt.quiz.closes_at)
+        return cutoff is not None and (now or timezone.now()) > cutoff
     return False
 
 

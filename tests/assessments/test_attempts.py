@@ -14,8 +14,8 @@ from assessments.errors import (
     QuizNotAvailable,
     QuizNotOpen,
 )
-from assessments.models import Attempt, AttemptQuestion, Quiz, QuizSlot
-from assessments.selectors import quiz_result_for
+from assessments.models import ANSWER_GRACE_SECONDS, Attempt, AttemptQuestion, Quiz, QuizSlot
+from assessments.selectors import attempt_review_allowed, quiz_result_for
 from assessments.services.attempts import (
     attempt_answer_save,
     attempt_close_if_overdue,
@@ -301,3 +301,24 @@ def test_final_exam_needs_class_and_only_one_per_class(world):
         Quiz(title="x", training_class=klass, is_final_exam=True).full_clean()
     with pytest.raises(ValidationError):
         Quiz(title="y", is_final_exam=True).full_clean()
+
+
+def test_review_after_close_waits_for_the_answer_cutoff(world):
+    """The key is shown only once no attempt of the quiz can take an answer any more."""
+    start = timezone.now()
+    closes = start + datetime.timedelta(minutes=30)
+    quiz = quiz_with([true_false()], closes_at=closes, review=Quiz.Review.AFTER_CLOSE)
+    done = attempt_start(quiz=quiz, trainee=world.trainee_a, now=start)
+    done = attempt_submit(attempt_id=done.pk, trainee=world.trainee_a, now=start)
+    late = attempt_start(quiz=quiz, trainee=world.trainee_b, now=start)
+    in_grace = closes + datetime.timedelta(seconds=ANSWER_GRACE_SECONDS - 1)
+    # A save arriving just after the close is still taken...
+    saved = attempt_answer_save(
+        attempt_id=late.pk, trainee=world.trainee_b, position=1, answer=True, seq=1, now=in_grace
+    )
+    assert saved["saved"]
+    # ...so the key stays hidden until the cutoff has passed.
+    assert not attempt_review_allowed(attempt=done, now=closes)
+    assert not attempt_review_allowed(attempt=done, now=in_grace)
+    after = closes + datetime.timedelta(seconds=ANSWER_GRACE_SECONDS + 1)
+    assert attempt_review_allowed(attempt=done, now=after)
