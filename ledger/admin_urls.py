@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/add/", admin_views.entry_add, name="entry_add"),
     path("<int:pk>/record.pdf", admin_views.record_pdf, name="record_pdf"),
     path("evidence/<int:pk>/", admin_views.evidence, name="evidence"),
+    path("entry/<int:pk>/withdraw/", admin_views.entry_void, name="entry_void"),
 ]

@@ -13,11 +13,11 @@ from lms.errors import DomainError
 from people.roles import Role, has_role
 from people.selectors import person_get, person_list
 
-from .forms import OtherStudyForm
-from .models import CreditEvidence
+from .forms import OtherStudyForm, VoidForm
+from .models import CreditEntry, CreditEvidence
 from .pdf import training_record_pdf
 from .selectors import credit_entry_list, ledger_summary
-from .services import credit_other_record
+from .services import credit_other_record, credit_other_void
 from .views import evidence_response, pdf_response
 
 
@@ -75,6 +75,27 @@ def evidence(request, pk: int):
     item = get_object_or_404(CreditEvidence.objects.select_related("entry"), pk=pk)
     person_get(viewer=request.user, pk=item.entry.person_id)  # 404 outside the scope
     return evidence_response(item)
+
+
+def entry_void(request, pk: int):
+    """Confirm, with a reason, the withdrawal of an entry recorded by hand."""
+    _require_organiser(request)
+    entry = get_object_or_404(CreditEntry.objects.select_related("person"), pk=pk)
+    person = person_get(viewer=request.user, pk=entry.person_id)  # 404 outside the scope
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            credit_other_void(
+                actor=request.user, entry_id=entry.pk, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The entry was withdrawn."))
+        return redirect("ledger_admin:person", pk=person.pk)
+    return TemplateResponse(
+        request, "ledger/admin/entry_void.html", {"person": person, "entry": entry, "form": form}
+    )
 
 
 def record_pdf(request, pk: int):

@@ -21,3 +21,12 @@ class OtherStudyForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autofocus": True}),
+        help_text=_("e.g. hours mistyped, recorded for the wrong person, recorded twice."),
+    )

@@ -66,6 +66,11 @@ class CreditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.person} {self.hours} {self.title}"
 
+    @property
+    def is_recorded_by_hand(self) -> bool:
+        """Recorded by an organiser with evidence, not posted by a class or a course."""
+        return self.source_key.startswith("other:")
+
 
 def evidence_path(instance, filename: str) -> str:
     """An unguessable name; the file is served only by a permission-checked view."""

@@ -24,6 +24,19 @@ class EvidenceInvalid(DomainError):
     message = _("Attach the evidence as a PDF, image or Word file of at most 10 MB.")
 
 
+class NotARecordedEntry(DomainError):
+    code = "not_a_recorded_entry"
+    message = _(
+        "Only hours an organiser recorded by hand can be withdrawn here; hours from "
+        "classes and online courses follow those records."
+    )
+
+
+class VoidReasonRequired(DomainError):
+    code = "void_reason_required"
+    message = _("Say why the entry is withdrawn.")
+
+
 class CreditEntryInvalid(DomainError):
     code = "credit_entry_invalid"
     message = _("The entry is incomplete or its hours are not positive.")
@@ -129,3 +142,48 @@ def credit_other_record(
             data={"person": person.pk, "hours": str(hours), "evidence": proof.file.name},
         )
     return entry
+
+
+def credit_other_void(*, actor, entry_id: int, reason: str) -> bool:
+    """Withdraw a by-hand entry (mistyped hours, the wrong person, a duplicate).
+
+    The entry and its evidence leave the ledger and every total; the audit log keeps what
+    it said, who withdrew it and why. Safe to repeat: an entry already gone returns False.
+    To correct an entry, withdraw it and record it again.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise VoidReasonRequired()
+    with transaction.atomic():
+        entry = (
+            CreditEntry.objects.select_for_update()
+            .select_related("person", "evidence")
+            .filter(pk=entry_id)
+            .first()
+        )
+        if entry is None:
+            return False
+        if not can_record_for(actor, entry.person):
+            raise PermissionDenied()
+        if not entry.source_key.startswith("other:"):
+            raise NotARecordedEntry()
+        evidence = getattr(entry, "evidence", None)
+        log(
+            entry,
+            "ledger.other_void",
+            user=actor,
+            data={
+                "person": entry.person_id,
+                "title": entry.title,
+                "channel": entry.channel,
+                "hours": str(entry.hours),
+                "earned_on": entry.earned_on.isoformat(),
+                "evidence": evidence.file.name if evidence else "",
+                "reason": reason[:200],
+            },
+        )
+        entry.delete()  # the evidence row goes with it; the summary follows (signals)
+        if evidence is not None:
+            name, storage = evidence.file.name, evidence.file.storage
+            transaction.on_commit(lambda: storage.delete(name))
+    return True

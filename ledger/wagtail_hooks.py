@@ -17,6 +17,9 @@ def register_ledger_actions(actions):
     actions.register_action(
         "ledger.other_record", _("Record other study"), _("Other study recorded with evidence")
     )
+    actions.register_action(
+        "ledger.other_void", _("Withdraw recorded study"), _("Recorded study withdrawn")
+    )
 
 
 @hooks.register("register_admin_urls")

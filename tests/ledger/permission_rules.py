@@ -42,7 +42,7 @@ def setup(world):
         title="专题讲座",
         evidence=SimpleUploadedFile("证明.pdf", b"%PDF-1.4 evidence"),
     )
-    return {"evidence": entry.evidence}
+    return {"evidence": entry.evidence, "entry": entry}
 
 
 evidence_kw = lambda world, ctx: {"pk": ctx["evidence"].pk}  # noqa: E731
@@ -57,4 +57,7 @@ RULES = {
     # Evidence: the person's own, and organisers of their units; nobody else.
     "ledger:my_evidence": Rule(kwargs=evidence_kw, expect=only({"trainee_a": OK})),
     "ledger_admin:evidence": Rule(kwargs=evidence_kw, expect=PERSON_A),
+    "ledger_admin:entry_void": Rule(
+        kwargs=lambda world, ctx: {"pk": ctx["entry"].pk}, expect=PERSON_A
+    ),
 }

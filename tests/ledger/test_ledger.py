@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import os
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -15,7 +16,14 @@ from wagtail.models import ModelLogEntry
 from ledger.models import CreditEntry, CreditRequirement
 from ledger.pdf import training_record_pdf
 from ledger.selectors import ledger_summary
-from ledger.services import EvidenceInvalid, credit_entry_post, credit_other_record
+from ledger.services import (
+    EvidenceInvalid,
+    NotARecordedEntry,
+    VoidReasonRequired,
+    credit_entry_post,
+    credit_other_record,
+    credit_other_void,
+)
 from lms.errors import PermissionDenied
 from people.models import User
 
@@ -199,3 +207,69 @@ def test_the_record_pdf_is_named_after_the_person(world, client):
     response = client.get(reverse("ledger:my_record_pdf"))
     assert "filename*=utf-8''" in response["Content-Disposition"]
     assert quote("培训档案-学员甲.pdf") in response["Content-Disposition"]
+
+
+def _recorded(world, hours="6"):
+    return credit_other_record(
+        actor=world.organiser,
+        person=world.trainee_a,
+        channel=SELF,
+        hours=Decimal(hours),
+        earned_on=datetime.date(2026, 5, 4),
+        title="河南省委党校专题讲座",
+        evidence=_pdf_upload(),
+    )
+
+
+def test_a_mistyped_entry_is_withdrawn_with_a_reason_and_leaves_every_total(
+    world, django_capture_on_commit_callbacks
+):
+    from reports.models import CreditYear
+
+    entry = _recorded(world, hours="60")  # meant 6
+    stored = entry.evidence.file.path
+    assert CreditYear.objects.get(person=world.trainee_a, year=2026).self_selected == 60
+    with pytest.raises(VoidReasonRequired):
+        credit_other_void(actor=world.organiser, entry_id=entry.pk, reason=" ")
+    with pytest.raises(PermissionDenied):
+        credit_other_void(actor=world.organiser_other, entry_id=entry.pk, reason="录错")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert credit_other_void(actor=world.organiser, entry_id=entry.pk, reason="学时录错，应为6")
+
+    assert not CreditEntry.objects.filter(person=world.trainee_a).exists()
+    assert not CreditYear.objects.filter(person=world.trainee_a, self_selected__gt=0).exists()
+    assert not os.path.exists(stored)
+    trail = ModelLogEntry.objects.get(action="ledger.other_void")
+    assert trail.user == world.organiser
+    assert trail.data["hours"] == "60.00" and trail.data["reason"] == "学时录错，应为6"
+    # Asking again (a double click, a retried request) changes nothing.
+    assert not credit_other_void(actor=world.organiser, entry_id=entry.pk, reason="再次")
+    assert ModelLogEntry.objects.filter(action="ledger.other_void").count() == 1
+
+
+def test_hours_from_a_class_cannot_be_withdrawn_by_hand(world):
+    entry, _ = credit_entry_post(
+        person=world.trainee_a,
+        channel=IP,
+        hours=Decimal("42"),
+        earned_on=datetime.date(2026, 6, 1),
+        title="培训班",
+        source_key="class:1",
+    )
+    with pytest.raises(NotARecordedEntry):
+        credit_other_void(actor=world.organiser, entry_id=entry.pk, reason="x")
+    assert CreditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_organiser_withdraws_an_entry_in_the_admin(world, client):
+    entry = _recorded(world)
+    client.force_login(world.organiser)
+    page = client.get(reverse("ledger_admin:person", args=[world.trainee_a.pk])).content.decode()
+    url = reverse("ledger_admin:entry_void", args=[entry.pk])
+    assert url in page
+    assert "撤销学时记录" in client.get(url).content.decode()
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 200 and CreditEntry.objects.filter(pk=entry.pk).exists()
+    done = client.post(url, {"reason": "重复录入"})
+    assert done.status_code == 302 and not CreditEntry.objects.filter(pk=entry.pk).exists()
