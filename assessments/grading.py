@@ -12,32 +12,55 @@ FILL_IN_MAX_LENGTH = 500
 ESSAY_MAX_LENGTH = 20000
 
 
+# Punctuation that carries meaning in an answer: percentages, per mille, primes.
+KEPT_PUNCTUATION = frozenset("%‰‱′″")
+MINUS_SIGNS = frozenset("-−")  # hyphen-minus (after NFKC also the full-width one), U+2212
+
+
 def normalise_text(value: str) -> str:
     """Comparable form of a fill-in answer.
 
     NFKC folds full-width letters, digits and punctuation onto their half-width forms;
-    punctuation and spaces become one separator, dropped next to Chinese characters, so
-    「片区化、组团式」, "片区化，组团式" and " 片区化组团式 " compare equal,
-    while 1.5 and 15 differ.
+    punctuation (P*) and spaces (Z*) become one separator, dropped next to Chinese
+    characters and symbols, so 「片区化、组团式」, "片区化，组团式" and " 片区化组团式 "
+    compare equal, while 1.5 and 15 differ. Symbols (math, currency: < > + = $ ¥ °) are
+    kept, and so are %, ‰ and a minus sign before a number: -5, 5 and 50% are three
+    different answers.
     """
     text = unicodedata.normalize("NFKC", value or "").casefold()
     out = []
-    for ch in text:
+    for i, ch in enumerate(text):
         cat = unicodedata.category(ch)
-        if ch.isspace() or cat[0] in "PSZ":
+        if ch in MINUS_SIGNS and _is_sign(text, i):
+            out.append("-")
+        elif ch in KEPT_PUNCTUATION:
+            out.append(ch)
+        elif ch.isspace() or cat[0] in "PZ":
             out.append(" ")
         else:
             out.append(ch)
     words = "".join(out).split()
     result = ""
     for word in words:
-        if result and (not result[-1].isascii() or not word[0].isascii()):
+        if result and (_joins(result[-1]) or _joins(word[0])):
             result += word
         elif result:
             result += " " + word
         else:
             result = word
     return result
+
+
+def _is_sign(text: str, i: int) -> bool:
+    """A minus before a digit that does not follow a letter or digit (5-3 is a dash)."""
+    before = text[i - 1] if i else " "
+    after = text[i + 1] if i + 1 < len(text) else ""
+    return after.isdigit() and not before.isalnum()
+
+
+def _joins(ch: str) -> bool:
+    """Chinese characters and symbols need no space beside them: x>y is x > y."""
+    return not ch.isascii() or not ch.isalnum()
 
 
 def answer_clean(data: dict, raw, *, option_keys=None):
@@ -99,7 +122,11 @@ def fraction_correct(data: dict, answer) -> Decimal | None:
         return Decimal(1) if answer == data["true_false"] else Decimal(0)
     if qtype == "fill_in":
         given = normalise_text(answer)
-        accepted = data.get("accepted_normalised") or [normalise_text(a) for a in data["accepted"]]
+        # From the accepted answers with today's rule, never a stored normalised form:
+        # an older version's would have been made by an older rule.
+        accepted = data.get("accepted_match")
+        if accepted is None:
+            accepted = {normalise_text(a) for a in data["accepted"]}
         return Decimal(1) if given and given in accepted else Decimal(0)
     return Decimal(0)
 

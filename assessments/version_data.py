@@ -15,6 +15,7 @@ true/false key, accepted answers), read-only: enough for `answer_clean` and
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
+from .grading import normalise_text
 from .models import QuestionVersion
 
 # About half a kilobyte each: a few megabytes at most, far more versions than the
@@ -36,7 +37,11 @@ def grading_fields(data: dict) -> Mapping:
             "scoring": data.get("scoring"),
             "true_false": data.get("true_false"),
             "accepted": tuple(data.get("accepted") or ()),
-            "accepted_normalised": tuple(data.get("accepted_normalised") or ()),
+            # Made here with the current rule (once per process and version), not read
+            # from the snapshot's `accepted_normalised`, which an older rule may have made.
+            "accepted_match": frozenset(
+                filter(None, (normalise_text(a) for a in data.get("accepted") or ()))
+            ),
         }
     )
 

@@ -99,6 +99,8 @@ def question_snapshot(question: Question) -> dict:
         "options": options,
         "true_false": question.true_false_answer if question.type == "true_false" else None,
         "accepted": accepted,
+        # For readers of the snapshot; grading normalises `accepted` with the current
+        # rule (version_data), so a version made under an older rule grades the same.
         "accepted_normalised": sorted({normalise_text(a) for a in accepted} - {""}),
         "explanation": question.explanation,
     }

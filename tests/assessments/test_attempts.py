@@ -322,3 +322,27 @@ def test_review_after_close_waits_for_the_answer_cutoff(world):
     assert not attempt_review_allowed(attempt=done, now=in_grace)
     after = closes + datetime.timedelta(seconds=ANSWER_GRACE_SECONDS + 1)
     assert attempt_review_allowed(attempt=done, now=after)
+
+
+def test_fill_in_made_under_the_old_rule_grades_by_the_current_one(world):
+    """A version stored when '-5' normalised to '5' must not accept 5 for -5."""
+    from assessments.models import QuestionVersion
+    from assessments.services.questions import question_create
+    from assessments.version_data import version_cache_clear
+
+    question = question_create(
+        category=CategoryFactory(), type="fill_in", stem="-3 - 2 = ?", accepted=["-5"]
+    )
+    version = question.current_version
+    QuestionVersion.objects.filter(pk=version.pk).update(
+        data={**version.data, "accepted_normalised": ["5"]}
+    )
+    version_cache_clear()
+    quiz = quiz_with([question], attempts_allowed=0)
+    for answer, score in (("5", 0), ("-5", 1)):
+        attempt = attempt_start(quiz=quiz, trainee=world.trainee_a)
+        attempt_answer_save(
+            attempt_id=attempt.pk, trainee=world.trainee_a, position=1, answer=answer, seq=1
+        )
+        attempt = attempt_submit(attempt_id=attempt.pk, trainee=world.trainee_a)
+        assert attempt.score == score, answer

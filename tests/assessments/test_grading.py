@@ -33,6 +33,32 @@ def test_fill_in_full_width_digits_and_letters_match():
     assert score_answer(data, "5", Decimal(1)) == 0
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("-5", "5"), ("50%", "50"), ("x>y", "x<y"), ("+3", "3"), ("$5", "5"), ("5‰", "5")],
+)
+def test_fill_in_keeps_signs_and_symbols(a, b):
+    assert normalise_text(a) != normalise_text(b)
+    data = {"type": "fill_in", "accepted": [a], "options": []}
+    assert score_answer(data, a, Decimal(1)) == 1
+    assert score_answer(data, b, Decimal(1)) == 0
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("-5", "－5"),  # full-width minus
+        ("-5", "−5"),  # U+2212 minus sign
+        ("50%", "５０％"),
+        ("x > y", "x>y"),
+        ("片区化-组团式", "片区化组团式"),  # a dash between words is punctuation
+        ("3-5", "3 5"),
+    ],
+)
+def test_fill_in_still_folds_widths_dashes_and_spaces(a, b):
+    assert normalise_text(a) == normalise_text(b)
+
+
 def test_multiple_all_or_nothing_and_partial():
     strict = _choice("multiple", {"a", "b"})
     partial = _choice("multiple", {"a", "b"}, scoring="partial")
