@@ -138,7 +138,12 @@ def questions_export(request):
     category = request.GET.get("category")
     if category and category.isdigit():
         questions = questions.filter(category_id=int(category))
-    return _xlsx_response(question_workbook(questions), "题库导出.xlsx")
+    try:
+        content = question_workbook(questions)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("assessments_admin:questions_import")
+    return _xlsx_response(content, "题库导出.xlsx")
 
 
 # --- grading -------------------------------------------------------------------------

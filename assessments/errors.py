@@ -82,6 +82,11 @@ class ImportInvalid(DomainError):
         self.problems = problems or []
 
 
+class ExportTooManyOptions(DomainError):
+    code = "export_too_many_options"
+    message = _("A question has more options than the export has columns (A–H).")
+
+
 class ImportExpired(DomainError):
     code = "import_expired"
     message = _("This import was already confirmed or has expired. Please upload the file again.")

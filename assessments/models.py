@@ -28,6 +28,8 @@ from training.models import TrainingClass
 # Answers that arrive this long after the deadline (a slow phone network) are still taken;
 # the overdue job submits only after it, so a save in flight at the deadline is not lost.
 ANSWER_GRACE_SECONDS = 15
+# A choice question's options are lettered A-H, as in the import/export template's columns.
+MAX_OPTIONS = 8
 
 
 def answer_cutoff(deadline):
@@ -156,7 +158,10 @@ class Question(index.Indexed, ClusterableModel):
         FieldRowPanel([FieldPanel("category"), FieldPanel("type"), FieldPanel("points")]),
         FieldPanel("stem"),
         MultiFieldPanel(
-            [FieldPanel("scoring"), InlinePanel("options", label=_("Options"))],
+            [
+                FieldPanel("scoring"),
+                InlinePanel("options", label=_("Options"), max_num=MAX_OPTIONS),
+            ],
             heading=_("Choices (single and multiple choice)"),
         ),
         FieldPanel("true_false_answer"),

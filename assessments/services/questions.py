@@ -14,11 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from ..errors import ImportExpired, ImportInvalid
+from ..errors import ExportTooManyOptions, ImportExpired, ImportInvalid
 from ..grading import FILL_IN_MAX_LENGTH, normalise_text
-from ..models import PendingImport, Question, QuestionCategory, QuestionOption, QuestionVersion
+from ..models import (
+    MAX_OPTIONS,
+    PendingImport,
+    Question,
+    QuestionCategory,
+    QuestionOption,
+    QuestionVersion,
+)
 
-OPTION_LETTERS = "ABCDEFGH"
+OPTION_LETTERS = "ABCDEFGH"[:MAX_OPTIONS]
 HEADERS = (
     ["分类", "题型", "题干"]
     + [f"选项{letter}" for letter in OPTION_LETTERS]
@@ -62,6 +69,10 @@ def question_problems(
         n_correct = sum(1 for _text, correct in options if correct)
         if len(options) < 2:
             problems.append(_("A choice question needs at least two options."))
+        if len(options) > MAX_OPTIONS:
+            problems.append(
+                _("A choice question can have at most %(n)d options (A–H).") % {"n": MAX_OPTIONS}
+            )
         if type == Question.Type.SINGLE and n_correct != 1:
             problems.append(_("A single-choice question needs exactly one correct option."))
         if type == Question.Type.MULTIPLE and n_correct < 1:
@@ -459,6 +470,16 @@ def _import_row(row: dict, *, categories: dict, actor) -> Question:
 
 def question_row(question: Question) -> list:
     options = list(question.options.all()) if question.type in ("single", "multiple") else []
+    if len(options) > len(OPTION_LETTERS):
+        # Saved before the limit: the template has no column (or letter) for option I.
+        raise ExportTooManyOptions(
+            f"question {question.pk}",
+            message=_(
+                "Question “%(question)s” has %(count)d options; the export has columns for "
+                "%(n)d (A–H). Remove options from it, then export again."
+            )
+            % {"question": question, "count": len(options), "n": len(OPTION_LETTERS)},
+        )
     letters = [OPTION_LETTERS[i] for i, o in enumerate(options) if o.is_correct]
     if question.type in ("single", "multiple"):
         key = "".join(letters)
@@ -472,7 +493,7 @@ def question_row(question: Question) -> list:
         key = "|".join(accepted_list(question.accepted_answers))
     else:
         key = ""
-    option_cells = [o.text for o in options[: len(OPTION_LETTERS)]]
+    option_cells = [o.text for o in options]
     option_cells += [""] * (len(OPTION_LETTERS) - len(option_cells))
     return [
         question.category.name,

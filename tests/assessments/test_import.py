@@ -10,6 +10,7 @@ from assessments.errors import ImportExpired, ImportInvalid
 from assessments.models import PendingImport, Question, QuestionCategory, QuestionVersion
 from assessments.services.questions import (
     HEADERS,
+    question_create,
     question_import_confirm,
     question_import_stage,
     question_workbook,
@@ -234,3 +235,41 @@ def test_confirm_view_turns_any_validation_error_into_a_message(world, client, m
     url = reverse("assessments_admin:questions_import_preview", args=[pending.token])
     response = client.post(url)
     assert response.status_code == 200 and "规则" in response.content.decode()
+
+
+def test_a_question_with_more_than_eight_options_is_refused_and_never_breaks_export(world, client):
+    from assessments.models import QuestionOption
+    from assessments.wagtail_hooks import QuestionViewSet
+    from tests.assessments.factories import CategoryFactory, single
+
+    nine = [(f"选项{i}", i == 8) for i in range(9)]
+    with pytest.raises(ImportInvalid):
+        question_create(category=CategoryFactory(), type="single", stem="九个选项", options=nine)
+    # The admin form, with nine options in its inline formset.
+    category = CategoryFactory(name="选项上限")
+    data = {
+        "category": category.pk,
+        "type": "single",
+        "stem": "九个选项",
+        "points": "1",
+        "scoring": "all",
+        "options-TOTAL_FORMS": "9",
+        "options-INITIAL_FORMS": "0",
+        "options-MIN_NUM_FORMS": "0",
+        "options-MAX_NUM_FORMS": "1000",
+    }
+    for i, (text, correct) in enumerate(nine):
+        data.update({f"options-{i}-text": text, f"options-{i}-ORDER": str(i + 1)})
+        if correct:
+            data[f"options-{i}-is_correct"] = "on"
+    form_class = QuestionViewSet.edit_handler.bind_to_model(Question).get_form_class()
+    assert not form_class(data, instance=Question(), for_user=world.instructor).is_valid()
+    # A question saved before the limit: the export says which, instead of a server error.
+    question = single(category, stem="旧题九个选项")
+    QuestionOption.objects.create(question=question, text="第九项", is_correct=True, sort_order=9)
+    for i in range(5):
+        QuestionOption.objects.create(question=question, text=f"补{i}", sort_order=4 + i)
+    client.force_login(world.instructor)
+    response = client.get(reverse("assessments_admin:questions_export"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("assessments_admin:questions_import")
+    assert "旧题九个选项" in response.content.decode()
