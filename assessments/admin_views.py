@@ -282,6 +282,17 @@ def gradebook_course(request, pk):
     )
 
 
+def _quiz_status_zh(result) -> str:
+    if result.pending:
+        return "待评分"
+    if result.passed:
+        return "通过"
+    if result.passed is False:
+        return "未通过"
+    # Nothing graded yet: started and not submitted is not the same as never started.
+    return "作答中" if result.in_progress else "未参加"
+
+
 def gradebook_workbook(book) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -308,11 +319,7 @@ def gradebook_workbook(book) -> bytes:
         for result in row.quiz_results:
             values += [
                 float(result.percent) if result.percent is not None else None,
-                "待评分"
-                if result.pending
-                else "通过"
-                if result.passed
-                else ("未通过" if result.passed is False else "未参加"),
+                _quiz_status_zh(result),
                 result.attempts,
             ]
         for sub in row.submissions:

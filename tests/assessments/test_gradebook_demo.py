@@ -43,6 +43,17 @@ def test_class_gradebook_and_xlsx_export(world, client):
     )
 
 
+def test_xlsx_export_tells_an_attempt_in_progress_from_one_never_started(world, client):
+    klass = class_for_world(world)
+    quiz = quiz_with([single()], training_class=klass, title="随堂测验")
+    attempt_start(quiz=quiz, trainee=world.trainee_a)  # started, not submitted
+    client.force_login(world.adviser)
+    export = client.get(reverse("assessments_admin:gradebook_class_export", args=[klass.pk]))
+    sheet = load_workbook(io.BytesIO(export.content)).worksheets[0]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "作答中" in rows["学员甲"] and "未参加" not in rows["学员甲"]
+
+
 def _snapshot():
     return [
         list(m.objects.order_by("pk").values_list("pk", flat=True))
