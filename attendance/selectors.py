@@ -9,8 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,6 +23,7 @@ from .models import (
     AttendanceStatus,
     CheckinAttempt,
     LeaveRequest,
+    SessionClosure,
 )
 
 S = AttendanceStatus
@@ -269,50 +269,78 @@ class AttendanceSummary:
     sessions_held: int = 0
 
 
+def attendance_taken() -> Exists:
+    """Over a session: someone was checked in by QR or recorded by staff (not on leave).
+
+    Approved leave alone is not attendance taken: a session of an online class, or one
+    whose sign-in was on paper or whose QR display failed, has no such record, and its
+    absentees must not become 旷课 by default.
+    """
+    return Exists(
+        AttendanceRecord.objects.filter(
+            session=OuterRef("pk"),
+            source__in=[AttendanceRecord.Source.QR, AttendanceRecord.Source.ADVISER],
+        ).exclude(status=S.ON_LEAVE)
+    )
+
+
+def closed_by_staff() -> Exists:
+    """Over a session: an adviser or organiser closed it by hand (not the worker)."""
+    return Exists(SessionClosure.objects.filter(session=OuterRef("pk"), closed_by__isnull=False))
+
+
 def class_attendance_summary(
     *, training_class: TrainingClass, now: datetime.datetime | None = None
 ) -> dict[int, AttendanceSummary]:
     """Every enrolled (or formerly enrolled) trainee's summary, keyed by trainee id.
 
-    Four queries whatever the roster size: policy, held sessions, enrolments, and one
-    grouped aggregation over the records. A trainee with no record for an ended session
-    where attendance was taken counts as absent even before `close_sessions` has run, so
-    the flag never lags the worker.
-    Half-days: each session is one half-day slot of the timetable, two make a day.
+    Four queries whatever the roster size: policy, the timetable, enrolments, and the
+    class's records. A session is "held" for 旷课 once it has ended and either attendance
+    was taken in an in-person class (`attendance_taken`) or staff closed it by hand; on a
+    held session a trainee with no record counts as absent even before `close_sessions`
+    has run, so the flag never lags the worker. An absence recorded on a session that is
+    not held (an old automatic close of an online session) does not count, unless staff
+    set it. Half-days: each session is one half-day slot of the timetable, two make a day.
     """
     now = now or timezone.now()
     policy = policy_for(training_class)
-    # Sessions "held" for attendance: ended, and attendance was taken (someone has a
-    # record). A class whose sessions never saw a scan (history, online) flags nobody.
-    held = (
-        ClassSession.objects.filter(training_class=training_class, ends_at__lte=now)
-        .filter(Exists(AttendanceRecord.objects.filter(session=OuterRef("pk"))))
-        .count()
-    )
+    in_person = training_class.kind == TrainingClass.Kind.IN_PERSON
+    sessions = {
+        s["pk"]: s
+        for s in ClassSession.objects.filter(training_class=training_class)
+        .annotate(taken=attendance_taken(), by_hand=closed_by_staff())
+        .values("pk", "ends_at", "credit_hours", "taken", "by_hand")
+    }
+    held = [
+        pk
+        for pk, s in sessions.items()
+        if s["ends_at"] <= now and ((in_person and s["taken"]) or s["by_hand"])
+    ]
     trainee_ids = list(
         Enrolment.objects.filter(training_class=training_class).values_list("trainee_id", flat=True)
     )
-    rows = (
-        AttendanceRecord.objects.filter(session__training_class=training_class)
-        .values("trainee_id")
-        .annotate(
-            **{s.value: Count("pk", filter=Q(status=s)) for s in S},
-            leave_hours=Coalesce(
-                Sum("session__credit_hours", filter=Q(status=S.ON_LEAVE)),
-                Value(ZERO),
-                output_field=DecimalField(max_digits=8, decimal_places=1),
-            ),
-            on_held=Count("pk", filter=Q(session__ends_at__lte=now)),
-        )
-    )
-    by_trainee = {row["trainee_id"]: row for row in rows}
+    records: dict[int, dict[int, tuple[str, str]]] = {}
+    for tid, sid, status, source in AttendanceRecord.objects.filter(
+        session__training_class=training_class
+    ).values_list("trainee_id", "session_id", "status", "source"):
+        records.setdefault(tid, {})[sid] = (status, source)
     credit_hours = training_class.credit_hours or ZERO
     result: dict[int, AttendanceSummary] = {}
-    for tid in {*trainee_ids, *by_trainee}:
-        row = by_trainee.get(tid, {})
-        missing = max(held - row.get("on_held", 0), 0)
-        absent = row.get(S.ABSENT, 0) + missing
-        leave_hours = Decimal(row.get("leave_hours") or ZERO)
+    for tid in {*trainee_ids, *records}:
+        mine = records.get(tid, {})
+        counts = dict.fromkeys(S.values, 0)
+        leave_hours = ZERO
+        for sid, (status, _source) in mine.items():
+            counts[status] += 1
+            if status == S.ON_LEAVE:
+                leave_hours += sessions[sid]["credit_hours"]
+        absent_sessions = {sid for sid in held if sid not in mine or mine[sid][0] == S.ABSENT} | {
+            sid
+            for sid, (status, source) in mine.items()
+            if status == S.ABSENT and source == AttendanceRecord.Source.ADVISER
+        }
+        absent = len(absent_sessions)
+        leave_hours = Decimal(leave_hours)
         share = (leave_hours / credit_hours).quantize(Decimal("0.0001")) if credit_hours else ZERO
         absent_days = Decimal(absent) / 2
         reasons = []
@@ -325,16 +353,16 @@ def class_attendance_summary(
         if absent_days >= policy.absence_limit_days:
             reasons.append("absence_over_limit")
         result[tid] = AttendanceSummary(
-            present=row.get(S.PRESENT, 0),
-            late=row.get(S.LATE, 0),
-            left_early=row.get(S.LEFT_EARLY, 0),
-            on_leave=row.get(S.ON_LEAVE, 0),
+            present=counts[S.PRESENT],
+            late=counts[S.LATE],
+            left_early=counts[S.LEFT_EARLY],
+            on_leave=counts[S.ON_LEAVE],
             absent=absent,
             leave_hours=leave_hours,
             leave_share=share,
             absent_days=absent_days,
             at_risk=bool(reasons),
             reasons=reasons,
-            sessions_held=held,
+            sessions_held=len(held),
         )
     return result

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from lms.audit import log
 from lms.errors import PermissionDenied
-from training.models import ClassSession, Enrolment
+from training.models import ClassSession, Enrolment, TrainingClass
 from training.selectors import can_manage_class, can_run_class
 
 from .. import errors
@@ -18,6 +18,7 @@ from ..models import (
     LeaveRequest,
     SessionClosure,
 )
+from ..selectors import attendance_taken
 from ._locking import record_lock_or_create
 
 S = AttendanceRecord.Status
@@ -90,13 +91,24 @@ def session_close(
 
 
 def sessions_close_ended(*, now: datetime.datetime | None = None, days: int = 14) -> int:
-    """Close every session that ended within `days` and is not closed yet; for the worker."""
+    """Close every session that ended within `days` and is not closed yet; for the worker.
+
+    Only sessions of in-person classes where attendance was taken (someone scanned in or
+    was recorded by staff): an online session, one signed in on paper or one whose QR
+    display failed would otherwise make the whole class 旷课. Staff close those by hand
+    (`session_close` with an actor) once they have entered what they know.
+    """
     now = now or timezone.now()
-    pending = ClassSession.objects.filter(
-        ends_at__lte=now,
-        ends_at__gte=now - datetime.timedelta(days=days),
-        attendance_closure__isnull=True,
-    ).select_related("training_class")
+    pending = (
+        ClassSession.objects.filter(
+            ends_at__lte=now,
+            ends_at__gte=now - datetime.timedelta(days=days),
+            attendance_closure__isnull=True,
+            training_class__kind=TrainingClass.Kind.IN_PERSON,
+        )
+        .filter(attendance_taken())
+        .select_related("training_class")
+    )
     count = 0
     for session in pending:
         session_close(session=session, now=now)

@@ -15,7 +15,8 @@ from attendance.services import record_correct, session_close, sessions_close_en
 from attendance.tasks import close_ended_sessions
 from lms.errors import PermissionDenied
 from tests.factories import trainee as make_trainee
-from tests.training.factories import EnrolmentFactory
+from tests.training.factories import EnrolmentFactory, TrainingClassFactory
+from training.models import TrainingClass
 
 from .factories import AttendanceRecordFactory, LeaveRequestFactory, session_around
 
@@ -88,14 +89,55 @@ def test_only_those_who_run_the_class_close_it(world, ended):
 
 
 def test_worker_task_and_command_close_ended_sessions_once(world, klass, ended, live_session):
+    classmate = make_trainee()
+    EnrolmentFactory(training_class=klass, trainee=classmate)
+    AttendanceRecordFactory(session=ended, trainee=classmate)
+    AttendanceRecordFactory(session=live_session, trainee=classmate)
     assert close_ended_sessions.enqueue().return_value == 1
-    assert statuses(ended) == {world.trainee_a.pk: S.ABSENT}
-    assert not AttendanceRecord.objects.filter(session=live_session).exists()
+    assert statuses(ended) == {world.trainee_a.pk: S.ABSENT, classmate.pk: S.PRESENT}
+    assert not AttendanceRecord.objects.filter(session=live_session, trainee=world.trainee_a)
     out = io.StringIO()
     call_command("close_sessions", stdout=out)
     assert out.getvalue().strip() == "closed 0 sessions"
     assert sessions_close_ended(now=live_session.ends_at) == 1
-    assert AttendanceRecord.objects.count() == 2
+    assert AttendanceRecord.objects.count() == 4
+
+
+def test_sweep_leaves_sessions_where_attendance_was_not_taken(world, klass, ended, roster):
+    """Paper sign-in, a QR outage, leave only, an online class: nobody becomes 旷课."""
+    came, on_leave, *_rest = roster
+    start = ended.starts_at
+    paper = session_around(klass, start=start - datetime.timedelta(days=1))
+    leave_only = session_around(klass, start=start - datetime.timedelta(days=2))
+    LeaveRequestFactory(
+        trainee=on_leave, training_class=klass, status="approved", sessions=[leave_only]
+    )
+    AttendanceRecordFactory(
+        session=leave_only,
+        trainee=on_leave,
+        status=S.ON_LEAVE,
+        source=AttendanceRecord.Source.LEAVE,
+        checked_in_at=None,
+    )
+    online = TrainingClassFactory(organising_unit=world.county_a, kind=TrainingClass.Kind.ONLINE)
+    EnrolmentFactory(training_class=online, trainee=came)
+    EnrolmentFactory(training_class=online, trainee=on_leave)
+    online_session = session_around(online, start=start)
+    AttendanceRecordFactory(session=online_session, trainee=came)
+    AttendanceRecordFactory(session=ended, trainee=came)  # the only session really taken
+
+    out = io.StringIO()
+    call_command("close_sessions", stdout=out)
+
+    assert out.getvalue().strip() == "closed 1 sessions"
+    assert set(SessionClosure.objects.values_list("session", flat=True)) == {ended.pk}
+    assert statuses(paper) == {}
+    assert statuses(leave_only) == {on_leave.pk: S.ON_LEAVE}
+    assert statuses(online_session) == {came.pk: S.PRESENT}
+    assert list(statuses(ended).values()).count(S.ABSENT) == 3
+    # The adviser, who knows the paper sheet, still closes by hand.
+    closure = session_close(session=paper, actor=world.adviser)
+    assert closure.marked_absent == 4 and set(statuses(paper).values()) == {S.ABSENT}
 
 
 def test_correction_needs_a_reason_and_is_kept_in_the_history(world, ended):

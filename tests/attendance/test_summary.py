@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from attendance.models import AttendanceRecord
 from attendance.selectors import AttendanceSummary, class_attendance_summary
-from attendance.services import policy_save
+from attendance.services import policy_save, session_close
 from tests.factories import trainee as make_trainee
-from tests.training.factories import EnrolmentFactory
+from tests.training.factories import EnrolmentFactory, TrainingClassFactory
+from training.models import TrainingClass
 
 from .factories import AttendanceRecordFactory, class_with_roster, session_around
 
@@ -121,3 +122,39 @@ def test_adviser_sees_the_flag_on_the_class_screen(client, world, klass):
     client.force_login(world.trainee_a)
     html = client.get(reverse("attendance:my_attendance")).content.decode()
     assert 'class="risk"' in html
+
+
+def test_leave_alone_or_an_online_class_does_not_make_a_session_held(world, klass):
+    sessions = past_sessions(klass, 3)
+    classmate = make_trainee()
+    EnrolmentFactory(training_class=klass, trainee=classmate)
+    AttendanceRecordFactory(
+        session=sessions[0],
+        trainee=classmate,
+        status=S.ON_LEAVE,
+        source=AttendanceRecord.Source.LEAVE,
+        checked_in_at=None,
+    )
+    # An automatic close by the old sweep of a session nobody scanned: not held either.
+    AttendanceRecordFactory(
+        session=sessions[1],
+        trainee=world.trainee_a,
+        status=S.ABSENT,
+        source=AttendanceRecord.Source.AUTO,
+        checked_in_at=None,
+    )
+    s = class_attendance_summary(training_class=klass)[world.trainee_a.pk]
+    assert (s.sessions_held, s.absent) == (0, 0)
+    assert class_attendance_summary(training_class=klass)[classmate.pk].on_leave == 1
+    # A paper sign-in closed by the adviser by hand is held.
+    session_close(session=sessions[2], actor=world.adviser)
+    s = class_attendance_summary(training_class=klass)[world.trainee_a.pk]
+    assert (s.sessions_held, s.absent) == (1, 1)
+
+    online = TrainingClassFactory(organising_unit=world.county_a, kind=TrainingClass.Kind.ONLINE)
+    EnrolmentFactory(training_class=online, trainee=world.trainee_a)
+    EnrolmentFactory(training_class=online, trainee=classmate)
+    for session in past_sessions(online, 4):
+        AttendanceRecordFactory(session=session, trainee=classmate)
+    s = class_attendance_summary(training_class=online)[world.trainee_a.pk]
+    assert (s.sessions_held, s.absent, s.at_risk) == (0, 0, False)
