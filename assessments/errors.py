@@ -53,6 +53,11 @@ class SubmissionEmpty(DomainError):
     message = _("Write your answer or attach a file before submitting.")
 
 
+class SubmissionTooLong(DomainError):
+    code = "submission_too_long"
+    message = _("Your text is longer than this assignment allows.")
+
+
 class UploadTooLarge(DomainError):
     code = "upload_too_large"
     message = _("The file is larger than this assignment allows.")
@@ -61,6 +66,11 @@ class UploadTooLarge(DomainError):
 class UploadTypeRejected(DomainError):
     code = "upload_type_rejected"
     message = _("Only PDF, Word (DOCX) and image files (JPEG, PNG) are accepted.")
+
+
+class AnswerRequestUnreadable(DomainError):
+    code = "bad_request"
+    message = _("The answer could not be read. Please reload the page and answer again.")
 
 
 class NotGradable(DomainError):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lms.errors import DomainError
 
+from .errors import AnswerRequestUnreadable
 from .forms import SubmissionForm
 from .models import Attempt, Quiz, Submission
 from .presenters import question_view
@@ -196,9 +197,7 @@ def attempt_answer(request, pk):
             position, seq = int(body["position"]), int(body["seq"])
             answer = body.get("answer")
         except (ValueError, KeyError, TypeError):
-            return JsonResponse(
-                {"ok": False, "code": "bad_request", "message": "bad request"}, status=400
-            )
+            return _json_error(AnswerRequestUnreadable(), status=400)
         try:
             result = attempt_services.attempt_answer_save(
                 attempt_id=attempt.pk,

@@ -8,9 +8,16 @@ import filetype
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from ..errors import AssignmentClosed, SubmissionEmpty, UploadTooLarge, UploadTypeRejected
+from ..errors import (
+    AssignmentClosed,
+    SubmissionEmpty,
+    SubmissionTooLong,
+    UploadTooLarge,
+    UploadTypeRejected,
+)
 from ..models import Assignment, Submission
 
 # Detected by the file's bytes (magic numbers), never by its name or the browser's claim.
@@ -76,7 +83,11 @@ def submission_save(
     now = now or timezone.now()
     text = (text or "").strip() if assignment.accepts_text else ""
     if len(text) > MAX_TEXT:
-        raise SubmissionEmpty("text too long", message=UploadTooLarge.message)
+        raise SubmissionTooLong(
+            f"{len(text)} characters",
+            message=_("Your text has %(n)s characters; at most %(max)s are accepted.")
+            % {"n": f"{len(text):,}", "max": f"{MAX_TEXT:,}"},
+        )
     checked = None
     if upload is not None and assignment.accepts_file:
         checked = upload_check(upload=upload, max_mb=assignment.max_file_mb)

@@ -5,7 +5,7 @@ import json
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assessments.models import Attempt, AttemptQuestion, Quiz
 from assessments.services.attempts import attempt_start, attempt_submit
@@ -78,7 +78,12 @@ def test_bad_answers_get_clear_codes_and_change_nothing(setup):
     missing = _post_json(client, url, {"position": 99, "answer": "x", "seq": 1})
     assert missing.status_code == 400 and missing.json()["code"] == "question_not_in_attempt"
     garbage = client.post(url, "{nope", content_type="application/json")
-    assert garbage.status_code == 400
+    assert garbage.status_code == 400 and garbage.json()["code"] == "bad_request"
+    # What the page shows after "Not saved:" is a sentence in the trainee's language.
+    with translation.override("zh-hans"):
+        no_seq = _post_json(client, url, {"position": 1, "answer": "x"}).json()
+    assert no_seq["code"] == "bad_request" and no_seq["message"] != "bad request"
+    assert "刷新页面" in no_seq["message"]
     assert not AttemptQuestion.objects.filter(attempt=attempt, answer__isnull=False).exists()
 
 

@@ -4,7 +4,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments.errors import AssignmentClosed, UploadTooLarge, UploadTypeRejected
+from assessments.errors import (
+    AssignmentClosed,
+    SubmissionTooLong,
+    UploadTooLarge,
+    UploadTypeRejected,
+)
 from assessments.models import Submission
 from assessments.services.marking import submission_grade
 from assessments.services.written import submission_save
@@ -149,6 +154,20 @@ def test_disguised_and_oversized_uploads_are_refused(world):
             trainee=world.trainee_a,
             upload=SimpleUploadedFile("big.pdf", PDF + b"0" * (1024 * 1024 + 1)),
         )
+    assert not Submission.objects.exists()
+
+
+def test_text_over_the_limit_says_so_not_that_a_file_is_too_large(world, client):
+    from assessments.services.written import MAX_TEXT
+
+    assignment = AssignmentFactory(training_class=class_for_world(world))
+    with pytest.raises(SubmissionTooLong) as exc:
+        submission_save(assignment=assignment, trainee=world.trainee_a, text="字" * (MAX_TEXT + 1))
+    assert exc.value.code == "submission_too_long"
+    client.force_login(world.trainee_a)
+    url = reverse("assessments:assignment_detail", args=[assignment.pk])
+    page = client.post(url, {"text": "字" * (MAX_TEXT + 1)}).content.decode()
+    assert "最多可提交 50,000 字" in page and "文件超过" not in page
     assert not Submission.objects.exists()
 
 
