@@ -1,5 +1,8 @@
 """Attendance (考勤): one record per (session, trainee), failed scans, corrections and leave.
 
+Sessions are PROTECTed from here: a session with attendance, scans, a closure or a leave
+request cannot be deleted (training.services.session_delete turns that into a message).
+
 Per-class settings live here (AttendancePolicy), not on TrainingClass, so the training
 app never depends on attendance.
 """
@@ -115,7 +118,7 @@ class AttendanceRecord(models.Model):
     session = models.ForeignKey(
         ClassSession,
         verbose_name=_("session"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="attendance_records",
     )
     trainee = models.ForeignKey(
@@ -174,7 +177,7 @@ class CheckinAttempt(models.Model):
     session = models.ForeignKey(
         ClassSession,
         verbose_name=_("session"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="checkin_attempts",
@@ -245,7 +248,7 @@ class SessionClosure(models.Model):
     session = models.OneToOneField(
         ClassSession,
         verbose_name=_("session"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="attendance_closure",
     )
     closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
@@ -296,7 +299,10 @@ class LeaveRequest(models.Model):
         related_name="leave_requests",
     )
     sessions = models.ManyToManyField(
-        ClassSession, verbose_name=_("sessions"), related_name="leave_requests"
+        ClassSession,
+        verbose_name=_("sessions"),
+        related_name="leave_requests",
+        through="LeaveRequestSession",
     )
     reason = models.TextField(_("reason"))
     attachment = models.FileField(
@@ -346,3 +352,22 @@ class LeaveRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trainee} · {self.training_class} · {self.get_status_display()}"
+
+
+class LeaveRequestSession(models.Model):
+    """One session of a leave request: the table Django made for the plain many-to-many,
+    declared so that deleting a session cannot silently shrink a request (PROTECT)."""
+
+    leave_request = models.ForeignKey(
+        LeaveRequest, on_delete=models.CASCADE, db_column="leaverequest_id"
+    )
+    session = models.ForeignKey(ClassSession, on_delete=models.PROTECT, db_column="classsession_id")
+
+    class Meta:
+        db_table = "attendance_leaverequest_sessions"
+        unique_together = [("leave_request", "session")]
+        verbose_name = _("session of a leave request")
+        verbose_name_plural = _("sessions of leave requests")
+
+    def __str__(self) -> str:
+        return f"{self.leave_request_id} · {self.session_id}"

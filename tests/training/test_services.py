@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from lms.errors import PermissionDenied
@@ -30,8 +31,10 @@ from training.services.groups import LeaderNotInGroup, RoleTaken
 from training.services.roster import enrolment_add, enrolment_withdraw
 from training.services.timetable import (
     TIMETABLE_COLUMNS,
+    SessionInUse,
     SessionOutsideClass,
     SessionOverlaps,
+    session_delete,
     timetable_export,
 )
 from training.spreadsheets import read_rows
@@ -388,3 +391,32 @@ def test_notices_section_counts_unread(world, rf):
     assert section["unread"] == 1 and len(section["notices"]) == 2
     request.user = world.trainee_b
     assert notices_section(request) is None
+
+
+def test_a_session_with_attendance_or_leave_is_not_deleted(world, client):
+    from attendance.models import AttendanceRecord, CheckinAttempt, LeaveRequest
+    from tests.attendance.factories import AttendanceRecordFactory, LeaveRequestFactory
+
+    klass = class_for_world(world)
+    checked, on_leave, scanned, bare = (
+        ClassSessionFactory(training_class=klass, date=datetime.date(2026, 7, day))
+        for day in (2, 3, 4, 5)
+    )
+    AttendanceRecordFactory(session=checked, trainee=world.trainee_a)
+    leave = LeaveRequestFactory(trainee=world.trainee_a, training_class=klass, sessions=[on_leave])
+    CheckinAttempt.objects.create(session=scanned, trainee=world.trainee_a, reason="token_expired")
+    for session in (checked, on_leave, scanned):
+        with pytest.raises(SessionInUse) as exc:
+            session_delete(actor=world.organiser, session=session)
+        assert exc.value.code == "session_in_use"
+    assert AttendanceRecord.objects.filter(session=checked).exists()
+    assert list(LeaveRequest.objects.get(pk=leave.pk).sessions.all()) == [on_leave]
+    assert CheckinAttempt.objects.filter(session=scanned).exists()
+    session_delete(actor=world.organiser, session=bare)
+    assert not ClassSession.objects.filter(pk=bare.pk).exists()
+
+    client.force_login(world.organiser)
+    url = reverse("training_admin:session_delete", args=[klass.pk, checked.pk])
+    html = client.post(url, follow=True).content.decode()
+    assert "已有考勤记录" in html
+    assert ClassSession.objects.filter(pk=checked.pk).exists()

@@ -41,7 +41,10 @@ class SessionOverlaps(DomainError):
 
 class SessionInUse(DomainError):
     code = "session_in_use"
-    message = _("This session already has attendance or evaluations; edit it instead.")
+    message = _(
+        "This session already has attendance records, check-in scans, leave requests or "
+        "ratings, so it cannot be deleted; edit its time or title instead."
+    )
 
 
 DATE, HALF, START, END, TITLE, TEACHER, VENUE, METHOD, HOURS = (
@@ -355,7 +358,12 @@ def session_save(
 
 @transaction.atomic
 def session_delete(*, actor, session: ClassSession) -> None:
-    """Only a session with no attendance or evaluations may go; others are edited instead."""
+    """Only a session nothing refers to may go; others are edited instead.
+
+    Attendance records, failed scans, the closure and leave requests PROTECT the session
+    (declared in the attendance app, which this one does not import), so deleting one
+    that has them raises ProtectedError instead of wiping them.
+    """
     _check_manager(actor, session.training_class)
     if session.evaluations.exists():
         raise SessionInUse(str(session.pk))
