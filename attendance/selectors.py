@@ -297,10 +297,11 @@ def class_attendance_summary(
     Four queries whatever the roster size: policy, the timetable, enrolments, and the
     class's records. A session is "held" for 旷课 once it has ended and either attendance
     was taken in an in-person class (`attendance_taken`) or staff closed it by hand; on a
-    held session a trainee with no record counts as absent even before `close_sessions`
-    has run, so the flag never lags the worker. An absence recorded on a session that is
-    not held (an old automatic close of an online session) does not count, unless staff
-    set it. Half-days: each session is one half-day slot of the timetable, two make a day.
+    held session that began after the trainee was enrolled, no record counts as absent
+    even before `close_sessions` has run, so the flag never lags the worker. An absence
+    recorded on a session that is not held, or that began before the enrolment (an old
+    automatic close), does not count unless staff set it.
+    Half-days: each session is one half-day slot of the timetable, two make a day.
     """
     now = now or timezone.now()
     policy = policy_for(training_class)
@@ -309,15 +310,17 @@ def class_attendance_summary(
         s["pk"]: s
         for s in ClassSession.objects.filter(training_class=training_class)
         .annotate(taken=attendance_taken(), by_hand=closed_by_staff())
-        .values("pk", "ends_at", "credit_hours", "taken", "by_hand")
+        .values("pk", "starts_at", "ends_at", "credit_hours", "taken", "by_hand")
     }
     held = [
-        pk
-        for pk, s in sessions.items()
+        s
+        for s in sessions.values()
         if s["ends_at"] <= now and ((in_person and s["taken"]) or s["by_hand"])
     ]
-    trainee_ids = list(
-        Enrolment.objects.filter(training_class=training_class).values_list("trainee_id", flat=True)
+    enrolled_at = dict(
+        Enrolment.objects.filter(training_class=training_class).values_list(
+            "trainee_id", "enrolled_at"
+        )
     )
     records: dict[int, dict[int, tuple[str, str]]] = {}
     for tid, sid, status, source in AttendanceRecord.objects.filter(
@@ -326,15 +329,18 @@ def class_attendance_summary(
         records.setdefault(tid, {})[sid] = (status, source)
     credit_hours = training_class.credit_hours or ZERO
     result: dict[int, AttendanceSummary] = {}
-    for tid in {*trainee_ids, *records}:
+    for tid in {*enrolled_at, *records}:
         mine = records.get(tid, {})
+        since = enrolled_at.get(tid)
+        # Sessions that began before the trainee was enrolled are not theirs to miss.
+        due = [s["pk"] for s in held if since is None or s["starts_at"] > since]
         counts = dict.fromkeys(S.values, 0)
         leave_hours = ZERO
         for sid, (status, _source) in mine.items():
             counts[status] += 1
             if status == S.ON_LEAVE:
                 leave_hours += sessions[sid]["credit_hours"]
-        absent_sessions = {sid for sid in held if sid not in mine or mine[sid][0] == S.ABSENT} | {
+        absent_sessions = {sid for sid in due if sid not in mine or mine[sid][0] == S.ABSENT} | {
             sid
             for sid, (status, source) in mine.items()
             if status == S.ABSENT and source == AttendanceRecord.Source.ADVISER

@@ -185,6 +185,14 @@ def seed(context):
         Enrolment.objects.get_or_create(
             training_class=demo, trainee=trainee, defaults={"group": group}
         )
+    # The roster was enrolled before the class began, not when the demo was seeded:
+    # attendance expects a trainee only at sessions after their enrolment.
+    enrolled = datetime.datetime.combine(
+        demo.start_date - datetime.timedelta(days=7), datetime.time(9), SHANGHAI
+    )
+    Enrolment.objects.filter(training_class=demo, enrolled_at__gt=enrolled).update(
+        enrolled_at=enrolled
+    )
     # The first trainee of each group leads it; two of them also sit on the committee.
     for i, group in enumerate(groups):
         members = [t for n, t in enumerate(trainees) if n % len(groups) == i]

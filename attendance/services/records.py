@@ -30,8 +30,8 @@ def session_close(
     """Record everyone still without a record as absent, or on leave if leave was approved.
 
     Safe to repeat and to run beside late check-ins: existing records are never touched
-    (bulk insert ignoring conflicts on the unique constraint), so a second run adds only
-    trainees enrolled since. `actor` None means the scheduled worker.
+    (bulk insert ignoring conflicts on the unique constraint). Only trainees enrolled
+    before the session began are expected. `actor` None means the scheduled worker.
     """
     now = now or timezone.now()
     if actor is not None and not can_run_class(actor, session.training_class):
@@ -45,9 +45,12 @@ def session_close(
         except IntegrityError:
             pass
         closure = SessionClosure.objects.select_for_update().get(session=session)
+        # Someone enrolled after the session began was not expected at it.
         roster = set(
             Enrolment.objects.filter(
-                training_class_id=session.training_class_id, status=Enrolment.Status.ENROLLED
+                training_class_id=session.training_class_id,
+                status=Enrolment.Status.ENROLLED,
+                enrolled_at__lt=session.starts_at,
             ).values_list("trainee_id", flat=True)
         )
         have = set(

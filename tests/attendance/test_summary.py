@@ -158,3 +158,25 @@ def test_leave_alone_or_an_online_class_does_not_make_a_session_held(world, klas
         AttendanceRecordFactory(session=session, trainee=classmate)
     s = class_attendance_summary(training_class=online)[world.trainee_a.pk]
     assert (s.sessions_held, s.absent, s.at_risk) == (0, 0, False)
+
+
+def test_a_trainee_enrolled_mid_class_misses_only_later_sessions(world, klass):
+    sessions = past_sessions(klass, 5)
+    for session in sessions:
+        AttendanceRecordFactory(session=session, trainee=world.trainee_a)
+    newcomer = make_trainee()
+    EnrolmentFactory(
+        training_class=klass,
+        trainee=newcomer,
+        enrolled_at=sessions[3].starts_at - datetime.timedelta(hours=1),
+    )
+    for session in sessions:  # the sweep has run over the whole timetable
+        session_close(session=session)
+    absent = AttendanceRecord.objects.filter(trainee=newcomer, status=S.ABSENT)
+    assert list(absent.values_list("session", flat=True)) == [sessions[3].pk, sessions[4].pk]
+    s = class_attendance_summary(training_class=klass)[newcomer.pk]
+    assert (s.absent, s.absent_days, s.at_risk) == (2, Decimal("1"), False)
+    # Before any close ran, the summary already agrees.
+    AttendanceRecord.objects.filter(trainee=newcomer).delete()
+    s = class_attendance_summary(training_class=klass)[newcomer.pk]
+    assert (s.absent, s.at_risk) == (2, False)

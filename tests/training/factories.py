@@ -40,11 +40,24 @@ class TrainingClassFactory(DjangoModelFactory):
             self.advisers.add(*extracted)
 
 
+# Tests put sessions hours or days before "now"; a roster enrolled long before them is
+# what a class normally looks like. Pass enrolled_at to enrol someone mid-class.
+LONG_AGO = datetime.datetime(2020, 1, 1, 9, 0, tzinfo=SHANGHAI)
+
+
 class EnrolmentFactory(DjangoModelFactory):
     class Meta:
         model = Enrolment
 
     training_class = factory.SubFactory(TrainingClassFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, enrolled_at=LONG_AGO, **kwargs):
+        # enrolled_at is auto_now_add, which ignores a value given to create().
+        enrolment = super()._create(model_class, *args, **kwargs)
+        model_class.objects.filter(pk=enrolment.pk).update(enrolled_at=enrolled_at)
+        enrolment.enrolled_at = enrolled_at
+        return enrolment
 
 
 class ClassSessionFactory(DjangoModelFactory):
