@@ -8,7 +8,6 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -23,6 +22,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from lms.storage import private_storage  # migration 0001 names it here too
 from training.models import TrainingClass
 
 # Answers that arrive this long after the deadline (a slow phone network) are still taken;
@@ -49,14 +49,6 @@ class Grade(models.TextChoices):
 
 
 PASSING_GRADES = (Grade.EXCELLENT, Grade.GOOD, Grade.PASS)
-
-
-def private_storage():
-    """Trainee uploads live outside MEDIA_ROOT and are only served through a checked view."""
-    location = getattr(settings, "ASSESSMENTS_UPLOAD_ROOT", None) or (
-        settings.BASE_DIR / "var" / "uploads"
-    )
-    return FileSystemStorage(location=location, base_url=None)
 
 
 class QuestionCategory(models.Model):

@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from lms.audit import log
 from lms.errors import DomainError, PermissionDenied
+from lms.uploads import EXTENSIONS, content_type
 from people.roles import Role, has_role
 from people.selectors import unit_is_managed_by
 
 from .models import CreditEntry, CreditEvidence
 
-EVIDENCE_EXTENSIONS = {"pdf", "png", "jpg", "jpeg", "docx"}
+EVIDENCE_TYPES = set(EXTENSIONS)  # PDF, Word, JPEG, PNG, told by their bytes
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -83,6 +84,17 @@ def credit_entry_post(
     return entry, True
 
 
+def evidence_check(upload) -> None:
+    """A PDF, Word file or image by its content (a renamed .exe is refused), ≤ 10 MB."""
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise EvidenceInvalid(f"{upload.size} bytes")
+    upload.seek(0)
+    mime = content_type(upload.read(EVIDENCE_MAX_BYTES + 1))
+    upload.seek(0)
+    if mime not in EVIDENCE_TYPES:
+        raise EvidenceInvalid(mime)
+
+
 def can_record_for(actor, person) -> bool:
     """Organisers record hours for people inside the units they manage."""
     if actor.is_superuser:
@@ -115,9 +127,7 @@ def credit_other_record(
         raise PermissionDenied()
     if evidence is None:
         raise EvidenceInvalid("missing")
-    ext = evidence.name.rsplit(".", 1)[-1].lower() if "." in evidence.name else ""
-    if ext not in EVIDENCE_EXTENSIONS or evidence.size > EVIDENCE_MAX_BYTES:
-        raise EvidenceInvalid(ext)
+    evidence_check(evidence)
     with transaction.atomic():
         try:
             entry, _created = credit_entry_post(

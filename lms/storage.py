@@ -37,24 +37,26 @@ def private_storage() -> PrivateStorage:
     return PrivateStorage()
 
 
-def move_to_private(app_label: str, model_name: str, field_name: str):
-    """A migration step: move a field's files from MEDIA_ROOT to PRIVATE_MEDIA_ROOT.
+def move_to_private(app_label: str, model_name: str, field_name: str, source=None):
+    """A migration step: move a field's files from `source` (MEDIA_ROOT unless given) to
+    PRIVATE_MEDIA_ROOT.
 
-    For fields that used to be stored in the public media folder. Files already moved, or
-    missing, are left alone, so running it again changes nothing.
+    For fields that used to be stored elsewhere. Files already moved, or missing, are
+    left alone, so running it again changes nothing.
     """
     import shutil
     from pathlib import Path
 
     def forwards(apps, schema_editor):
         model = apps.get_model(app_label, model_name)
-        public, private = Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)
+        public = Path(source if source is not None else settings.MEDIA_ROOT)
+        private = Path(settings.PRIVATE_MEDIA_ROOT)
         names = model.objects.exclude(**{field_name: ""}).values_list(field_name, flat=True)
         for name in names.iterator():
-            source, target = public / name, private / name
-            if source.is_file() and not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.move(source, target)
+            old, new = public / name, private / name
+            if old.is_file() and not new.exists():
+                new.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(old, new)
 
     return forwards
 

@@ -1,15 +1,12 @@
 """Written work: a trainee hands in text and/or a file, revisable until it is graded."""
 
-import io
-import struct
-import zipfile
-
-import filetype
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
+
+from lms.uploads import EXTENSIONS, content_type
 
 from ..errors import (
     AssignmentClosed,
@@ -20,18 +17,9 @@ from ..errors import (
 )
 from ..models import Assignment, Submission
 
-# Detected by the file's bytes (magic numbers), never by its name or the browser's claim.
-ACCEPTED_TYPES = {
-    "application/pdf": "pdf",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "image/jpeg": "jpg",
-    "image/png": "png",
-}
+# Detected by the file's bytes (lms.uploads), never by its name or the browser's claim.
+ACCEPTED_TYPES = dict(EXTENSIONS)
 MAX_TEXT = 50_000
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# A Word file has a few dozen parts; a zip listing thousands is not one, and reading its
-# directory would cost memory for nothing.
-MAX_DOCX_ENTRIES = 2000
 
 
 def upload_check(*, upload, max_mb: int) -> tuple[bytes, str, str]:
@@ -41,38 +29,10 @@ def upload_check(*, upload, max_mb: int) -> tuple[bytes, str, str]:
     content = upload.read(max_mb * 1024 * 1024 + 1)
     if len(content) > max_mb * 1024 * 1024:
         raise UploadTooLarge("stream larger than declared")
-    kind = filetype.guess(content)
-    mime = kind.mime if kind else "unknown"
-    if mime == "application/zip" and _is_docx(content):
-        mime = DOCX
+    mime = content_type(content)
     if mime not in ACCEPTED_TYPES:
         raise UploadTypeRejected(mime)
     return content, mime, ACCEPTED_TYPES[mime]
-
-
-def _zip_entry_count(content: bytes) -> int | None:
-    """Entries the zip's end record declares, read before parsing its directory (None:
-    no end record, or a ZIP64 archive, which no Word file needs)."""
-    at = content.rfind(b"PK\x05\x06", max(0, len(content) - 65_557))
-    if at < 0 or len(content) < at + 22:
-        return None
-    count = struct.unpack_from("<H", content, at + 10)[0]
-    return None if count == 0xFFFF else count
-
-
-def _is_docx(content: bytes) -> bool:
-    """A Word file whose first zip entries are not the ones `filetype` looks at (a
-    thumbnail or customXml first). Only the directory is read, nothing is extracted, so
-    a zip bomb costs nothing."""
-    count = _zip_entry_count(content)
-    if count is None or count > MAX_DOCX_ENTRIES:
-        return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, struct.error, ValueError, OSError):
-        return False
-    return "[Content_Types].xml" in names and "word/document.xml" in names
 
 
 def submission_save(

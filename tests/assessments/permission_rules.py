@@ -18,7 +18,7 @@ from tests.training.factories import ClassSessionFactory, class_for_world
 def setup(world):
     from django.conf import settings
 
-    settings.ASSESSMENTS_UPLOAD_ROOT = settings.BASE_DIR / "var" / "test-uploads"
+    settings.PRIVATE_MEDIA_ROOT = settings.BASE_DIR / "var" / "test-uploads"
     klass = class_for_world(world)
     ClassSessionFactory(training_class=klass, instructor=world.instructor)
     quiz = quiz_with([single(), essay()], training_class=klass, attempts_allowed=0)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def graded_setup(world, settings, tmp_path):
-    settings.ASSESSMENTS_UPLOAD_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
     klass = class_for_world(world)
     ClassSessionFactory(training_class=klass, instructor=world.instructor)  # teaches the class
     quiz = quiz_with([single(), essay()], training_class=klass)

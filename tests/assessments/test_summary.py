@@ -26,7 +26,7 @@ def _take(quiz, who, correct: bool):
 
 
 def test_summary_reports_exam_quizzes_and_written_work(world, settings, tmp_path):
-    settings.ASSESSMENTS_UPLOAD_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
     klass = class_for_world(world)
     other = trainee(full_name="学员丙")
     EnrolmentFactory(training_class=klass, trainee=other)

@@ -28,7 +28,7 @@ PNG = (
 
 @pytest.fixture(autouse=True)
 def _uploads(settings, tmp_path):
-    settings.ASSESSMENTS_UPLOAD_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
 
 
 def docx_bytes() -> bytes:

@@ -133,6 +133,12 @@ def test_other_study_needs_evidence_and_an_organiser_of_the_person(world):
             **kwargs,
         )
     assert exc.value.code == "evidence_invalid"
+    with pytest.raises(EvidenceInvalid):  # a program renamed to look like a PDF
+        credit_other_record(
+            actor=world.organiser,
+            evidence=SimpleUploadedFile("证明.pdf", b"MZ\x90\x00" + b"\x00" * 300),
+            **kwargs,
+        )
     assert not CreditEntry.objects.exists()
 
 
