@@ -177,7 +177,7 @@ def test_trainee_takes_a_timed_quiz_on_a_phone(journey, world, site):
         expect(page.locator("main")).to_contain_text("本测验不公布正确答案")
         expect(page.locator(".qz-review")).to_contain_text("你的选择")
         html = page.content()
-        assert "解析甲乙丙" not in html and "正确答案:" not in html
+        assert "解析甲乙丙" not in html and "正确答案：" not in html
         assert "is-key" not in html and "badge--ok" not in html
         # The choice is marked as the trainee's, not painted red as if it were wrong.
         chosen = page.locator(".qz-review li.is-chosen")
