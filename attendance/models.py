@@ -12,13 +12,17 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from lms.storage import private_storage
 from training.models import ClassSession, TrainingClass
+
+# A code that lives longer than this is a code a photo can still use when it arrives.
+MAX_TOKEN_LIFETIME_SECONDS = 120
 
 
 class AttendancePolicy(models.Model):
@@ -49,9 +53,10 @@ class AttendancePolicy(models.Model):
     token_lifetime_seconds = models.PositiveSmallIntegerField(
         _("QR code valid for (seconds)"),
         default=30,
-        validators=[MinValueValidator(5)],
+        validators=[MinValueValidator(5), MaxValueValidator(MAX_TOKEN_LIFETIME_SECONDS)],
         help_text=_(
-            "How long a code shown on the screen is accepted; a photo forwarded later fails."
+            "How long a code shown on the screen is accepted (at most 120 seconds, and no "
+            "less than the time between changes); a photo forwarded later fails."
         ),
     )
     login_grace_seconds = models.PositiveSmallIntegerField(
@@ -95,6 +100,23 @@ class AttendancePolicy(models.Model):
     def __str__(self) -> str:
         return str(self.training_class)
 
+    def clean(self):
+        # A code that dies before the next one appears leaves the screen showing a dead
+        # code; the display rotates every token_rotate_seconds.
+        if (
+            self.token_lifetime_seconds is not None
+            and self.token_rotate_seconds is not None
+            and self.token_lifetime_seconds < self.token_rotate_seconds
+        ):
+            raise ValidationError(
+                {
+                    "token_lifetime_seconds": _(
+                        "A code must stay valid at least as long as it is shown: no less "
+                        "than the time between changes."
+                    )
+                }
+            )
+
 
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", pgettext_lazy("attendance status", "Present")
@@ -131,6 +153,10 @@ class AttendanceRecord(models.Model):
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    # The phone a QR check-in came from, as the rate limits see the client (see
+    # views.trainee._client): two trainees on one device is a forwarded login.
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
     leave_request = models.ForeignKey(
         "LeaveRequest",
         verbose_name=_("leave request"),

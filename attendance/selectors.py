@@ -145,6 +145,30 @@ class SessionRoster:
     def missing(self) -> list[RosterRow]:
         return [r for r in self.rows if not (r.record and r.record.checked_in_at)]
 
+    @property
+    def shared_devices(self) -> list[dict]:
+        """Check-ins that came from the same address and browser as another trainee's.
+
+        One phone checking in two people is how an absent colleague gets "scanned in"
+        with their login. Phones of one model on the venue's Wi-Fi can look alike, so
+        this is a pattern for the adviser to look at, not a verdict. No query: the
+        records are already here.
+        """
+        groups: dict[tuple, list[RosterRow]] = {}
+        for row in self.rows:
+            record = row.record
+            if record and record.checked_in_at and record.ip_address:
+                groups.setdefault((record.ip_address, record.user_agent), []).append(row)
+        return [
+            {
+                "ip_address": ip,
+                "user_agent": agent,
+                "rows": sorted(rows, key=lambda r: r.record.checked_in_at),
+            }
+            for (ip, agent), rows in groups.items()
+            if len(rows) > 1
+        ]
+
 
 def session_roster(*, session: ClassSession) -> SessionRoster:
     """Everyone on the roster with their record (or none yet): three queries."""

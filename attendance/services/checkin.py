@@ -128,7 +128,9 @@ def checkin_record(
         refuse(R.SESSION_ENDED, errors.SessionEnded())
 
     if checking_in:
-        result = _check_in(session=session, trainee=trainee, now=now, policy=policy)
+        result = _check_in(
+            session=session, trainee=trainee, now=now, policy=policy, client=client or {}
+        )
         if result.already:
             _attempt(
                 session=session,
@@ -152,14 +154,23 @@ def checkin_record(
     return result
 
 
-def _check_in(*, session, trainee, now, policy) -> CheckinResult:
+def _check_in(*, session, trainee, now, policy, client) -> CheckinResult:
     grace_end = session.starts_at + datetime.timedelta(minutes=policy.grace_minutes)
     status = S.PRESENT if now <= grace_end else S.LATE
+    device = {
+        "ip_address": client.get("ip"),
+        "user_agent": (client.get("user_agent") or "")[:200],
+    }
     with transaction.atomic():
         record, created = record_lock_or_create(
             session=session,
             trainee=trainee,
-            defaults={"status": status, "source": AttendanceRecord.Source.QR, "checked_in_at": now},
+            defaults={
+                "status": status,
+                "source": AttendanceRecord.Source.QR,
+                "checked_in_at": now,
+                **device,
+            },
         )
         if not created and record.checked_in_at is not None:
             return CheckinResult(record=record, session=session, mode=CHECKIN, already=True)
@@ -170,7 +181,17 @@ def _check_in(*, session, trainee, now, policy) -> CheckinResult:
             record.status = status
             record.source = AttendanceRecord.Source.QR
             record.checked_in_at = now
-            record.save(update_fields=["status", "source", "checked_in_at", "updated_at"])
+            record.ip_address, record.user_agent = device["ip_address"], device["user_agent"]
+            record.save(
+                update_fields=[
+                    "status",
+                    "source",
+                    "checked_in_at",
+                    "ip_address",
+                    "user_agent",
+                    "updated_at",
+                ]
+            )
         log(
             record,
             "attendance.checkin",

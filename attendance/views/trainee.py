@@ -3,9 +3,12 @@
 import hashlib
 import time
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,9 +33,19 @@ def _token_key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()[:24]
 
 
+def _client_ip(request) -> str | None:
+    """The client's address as the login rate limits see it (allauth's adapter), so one
+    setting (ALLAUTH_TRUSTED_PROXY_COUNT behind nginx) serves both; behind the proxy
+    REMOTE_ADDR is the proxy, the same for every phone."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (DjangoPermissionDenied, ImproperlyConfigured):
+        return None
+
+
 def _client(request) -> dict:
     return {
-        "ip": request.META.get("REMOTE_ADDR"),
+        "ip": _client_ip(request),
         "user_agent": request.META.get("HTTP_USER_AGENT", ""),
     }
 

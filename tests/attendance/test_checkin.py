@@ -290,3 +290,73 @@ def test_a_scan_costs_few_queries(world, live_session):
         assert scan(live_session, world.trainee_a, at=at).already
     assert statements(repeat) == ["SELECT", "INSERT", "SELECT", "INSERT"]
     assert AttendanceRecord.objects.filter(session=live_session).count() == 1
+
+
+def test_code_lifetime_is_capped_and_outlives_its_rotation(client, world, klass):
+    from django.core.exceptions import ValidationError
+
+    from attendance.services import policy_save
+
+    for values in ({"token_lifetime_seconds": 600}, {"token_rotate_seconds": 40}):
+        with pytest.raises(ValidationError) as exc:
+            policy_save(actor=world.organiser, training_class=klass, values=values)
+        assert "token_lifetime_seconds" in exc.value.message_dict
+    policy = policy_save(
+        actor=world.organiser,
+        training_class=klass,
+        values={"token_lifetime_seconds": 120, "token_rotate_seconds": 15},
+    )
+    assert (policy.token_lifetime_seconds, policy.token_rotate_seconds) == (120, 15)
+    client.force_login(world.organiser)
+    url = reverse("attendance_admin:class_policy", args=[klass.pk])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    response = client.post(url, {**data, "token_lifetime_seconds": 300})
+    assert (
+        response.status_code == 200 and "token_lifetime_seconds" in response.context["form"].errors
+    )
+
+
+def _device(ip, agent):
+    return {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": ip, "HTTP_USER_AGENT": agent}
+
+
+IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) MicroMessenger/8.0.49"
+
+
+def test_check_in_keeps_the_device_as_the_rate_limits_see_it(client, settings, world, live_session):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # nginx in front, as in production
+    client.force_login(world.trainee_a)
+    token = token_make(session_id=live_session.pk)
+    response = client.get(_url(live_session, token), **_device("203.0.113.7", IPHONE))
+    assert response.status_code == 200
+    record = AttendanceRecord.objects.get()
+    assert (record.ip_address, record.user_agent) == ("203.0.113.7", IPHONE)
+    client.get(_url(live_session, "junk"), **_device("203.0.113.8", IPHONE))
+    assert CheckinAttempt.objects.get(reason="bad_signature").ip_address == "203.0.113.8"
+
+
+def test_session_page_shows_trainees_checked_in_on_one_device(client, settings, world, klass):
+    from tests.factories import trainee as make_trainee
+    from tests.training.factories import EnrolmentFactory
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    session = running_session(klass)
+    colleague = make_trainee(full_name="代签同事")
+    honest = make_trainee(full_name="自己扫码")
+    for t in (colleague, honest):
+        EnrolmentFactory(training_class=klass, trainee=t)
+    for trainee, ip in ((world.trainee_a, "203.0.113.7"), (colleague, "203.0.113.7")):
+        client.force_login(trainee)
+        client.get(_url(session, token_make(session_id=session.pk)), **_device(ip, IPHONE))
+    client.force_login(honest)
+    client.get(_url(session, token_make(session_id=session.pk)), **_device("203.0.113.9", IPHONE))
+    assert AttendanceRecord.objects.filter(session=session).count() == 3
+
+    client.force_login(world.adviser)
+    html = client.get(reverse("attendance_admin:session", args=[session.pk])).content.decode()
+    assert "同一设备签到" in html
+    assert html.count('data-shared-device="1"') == 2
+    shared = html[html.index('id="shared-devices"') : html.index("data-shared-device") + 2000]
+    assert "代签同事" in shared and world.trainee_a.get_full_name() in shared
+    assert "自己扫码" not in shared
