@@ -101,16 +101,20 @@ def _pdf_upload(name="证明.pdf"):
     return SimpleUploadedFile(name, b"%PDF-1.4 evidence", content_type="application/pdf")
 
 
-def test_organisers_record_other_study_with_evidence_and_an_audit_entry(world):
-    entry = credit_other_record(
+def _recorded(world, hours="6", evidence_name="证明.pdf"):
+    return credit_other_record(
         actor=world.organiser,
         person=world.trainee_a,
         channel=SELF,
-        hours=Decimal("6"),
+        hours=Decimal(hours),
         earned_on=datetime.date(2026, 5, 4),
         title="河南省委党校专题讲座",
-        evidence=_pdf_upload(),
+        evidence=_pdf_upload(evidence_name),
     )
+
+
+def test_organisers_record_other_study_with_evidence_and_an_audit_entry(world):
+    entry = _recorded(world)
     assert entry.recorded_by == world.organiser and entry.evidence.file.name.endswith(".pdf")
     assert entry.source_key.startswith("other:")
     assert ModelLogEntry.objects.filter(action="ledger.other_record").count() == 1
@@ -184,15 +188,7 @@ def test_the_record_pdf_embeds_a_cjk_font(world):
 
 
 def test_evidence_is_private_and_served_only_to_its_person_and_organisers(world, client):
-    entry = credit_other_record(
-        actor=world.organiser,
-        person=world.trainee_a,
-        channel=SELF,
-        hours=Decimal("6"),
-        earned_on=datetime.date(2026, 5, 4),
-        title="河南省委党校专题讲座",
-        evidence=_pdf_upload("我的证明.pdf"),
-    )
+    entry = _recorded(world, evidence_name="我的证明.pdf")
     stored = entry.evidence.file
     # Outside the public media folder, under a name nobody can guess from the upload.
     assert str(settings.PRIVATE_MEDIA_ROOT) in stored.path
@@ -213,18 +209,6 @@ def test_the_record_pdf_is_named_after_the_person(world, client):
     response = client.get(reverse("ledger:my_record_pdf"))
     assert "filename*=utf-8''" in response["Content-Disposition"]
     assert quote("培训档案-学员甲.pdf") in response["Content-Disposition"]
-
-
-def _recorded(world, hours="6"):
-    return credit_other_record(
-        actor=world.organiser,
-        person=world.trainee_a,
-        channel=SELF,
-        hours=Decimal(hours),
-        earned_on=datetime.date(2026, 5, 4),
-        title="河南省委党校专题讲座",
-        evidence=_pdf_upload(),
-    )
 
 
 def test_a_mistyped_entry_is_withdrawn_with_a_reason_and_leaves_every_total(
