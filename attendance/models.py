@@ -61,10 +61,11 @@ class AttendancePolicy(models.Model):
     )
     login_grace_seconds = models.PositiveSmallIntegerField(
         _("extra time to log in (seconds)"),
-        default=180,
+        default=300,
         help_text=_(
-            "A scan that had to log in first is accepted this long after it was opened, "
-            "but only if the code was still valid when it was opened."
+            "A scan that had to log in first (and, for a new account, replace the initial "
+            "password) is accepted this long after it was opened, but only if the code "
+            "was still valid when it was opened."
         ),
     )
     leave_cap_numerator = models.PositiveSmallIntegerField(_("leave cap numerator"), default=1)

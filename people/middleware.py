@@ -3,8 +3,24 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
+
+
+def _before_detour(request) -> None:
+    """Let the view that was asked for note what it must remember across the detour.
+
+    A view opts in with a `before_password_change(request, **kwargs)` attribute; the QR
+    check-in notes when its short-lived code was opened, so the check-in after the
+    password change still counts. This app need not know which views those are.
+    """
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return
+    hook = getattr(match.func, "before_password_change", None)
+    if hook is not None:
+        hook(request, *match.args, **match.kwargs)
 
 
 class ForcePasswordChangeMiddleware:
@@ -22,6 +38,7 @@ class ForcePasswordChangeMiddleware:
             path = request.path_info
             if path not in allowed and not path.startswith((settings.STATIC_URL, "/i18n/")):
                 if request.method == "GET":
+                    _before_detour(request)
                     messages.info(
                         request,
                         _("Welcome! Please replace the initial password with one of your own."),

@@ -2,8 +2,10 @@
 
 Validity of a code (see tokens.py): accepted while younger than the policy's
 `token_lifetime_seconds` (30 s by default). A phone that was not logged in is sent to the
-login page first; the view notes when the code was opened, and if the code was still
-valid then, the check-in after login is accepted up to `login_grace_seconds` (180 s)
+login page first (and a new account to change its initial password: the password
+middleware asks the view to note the scan before that detour); the view notes when the
+code was opened, and if the code was still valid then, the check-in afterwards is
+accepted up to `login_grace_seconds` (300 s: a login plus a password change on a phone)
 after that moment. A code that had already expired when it was opened (a forwarded photo)
 gets no grace, whatever happens next.
 """

@@ -51,10 +51,12 @@ def _client(request) -> dict:
 
 
 def _note_opened(request, token: str) -> None:
-    """Remember, in this browser's session, when a still-valid code was opened logged out.
+    """Remember, in this browser's session, when a still-valid code was opened before a
+    detour: the login, or the forced change of an imported account's first password.
 
-    The login keeps the session's data, so after logging in the check-in can tell a
-    scan that was fresh (and only slowed by the login) from a stale forwarded photo.
+    The login and the password change keep the session's data, so afterwards the
+    check-in can tell a scan that was fresh (and only slowed by the detour) from a
+    stale forwarded photo.
     """
     try:
         data = token_read(token)
@@ -123,6 +125,15 @@ def checkin(request, session_pk: int):
             "checking_in": result.mode == CHECKIN,
         },
     )
+
+
+def _note_before_password_change(request, session_pk: int) -> None:
+    _note_opened(request, request.GET.get("t", ""))
+
+
+# people.middleware.ForcePasswordChangeMiddleware sends a new account to change its
+# password before any view runs; this lets it note the scan first.
+checkin.before_password_change = _note_before_password_change
 
 
 @require_GET

@@ -360,3 +360,36 @@ def test_session_page_shows_trainees_checked_in_on_one_device(client, settings, 
     shared = html[html.index('id="shared-devices"') : html.index("data-shared-device") + 2000]
     assert "代签同事" in shared and world.trainee_a.get_full_name() in shared
     assert "自己扫码" not in shared
+
+
+def test_new_account_scanning_logged_in_is_checked_in_after_changing_its_password(
+    client, world, live_session, monkeypatch
+):
+    """An imported trainee, logged in but still on the initial password, scans at the door:
+    the forced password change comes first, and four minutes later the scan still counts."""
+    from types import SimpleNamespace
+
+    from django.utils import timezone as real_timezone
+
+    from tests.factories import TEST_PASSWORD
+
+    world.trainee_a.must_change_password = True
+    world.trainee_a.save(update_fields=["must_change_password"])
+    client.force_login(world.trainee_a)
+    url = _url(live_session, token_make(session_id=live_session.pk))
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_change_password"))
+    assert not AttendanceRecord.objects.exists()
+
+    later = real_timezone.now() + datetime.timedelta(minutes=4)  # reading, typing twice
+    monkeypatch.setattr("attendance.services.checkin.timezone", SimpleNamespace(now=lambda: later))
+    response = client.post(
+        response["Location"],
+        {"oldpassword": TEST_PASSWORD, "password1": "Xin-mima-2026", "password2": "Xin-mima-2026"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == url
+    assert 'data-code="present"' in response.content.decode()
+    record = AttendanceRecord.objects.get()
+    assert (record.trainee, record.checked_in_at) == (world.trainee_a, later)
