@@ -42,6 +42,19 @@ class SessionEnded(CheckinError):
     message = _("This session has ended; check-in is closed. Please see the class adviser.")
 
 
+class CheckoutNotOpen(CheckinNotOpen):
+    code = "checkout_not_open"
+    message = _(
+        "Check-out has not opened yet: it opens shortly before the end of the session. "
+        "Please stay until then."
+    )
+
+
+class CheckoutClosed(SessionEnded):
+    code = "checkout_closed"
+    message = _("Check-out for this session is closed. Please see the class adviser.")
+
+
 class NotCheckedIn(CheckinError):
     code = "not_checked_in"
     message = _("You have not checked in to this session, so you cannot check out.")

@@ -42,6 +42,14 @@ class AttendancePolicy(models.Model):
     opens_minutes_before = models.PositiveSmallIntegerField(
         _("check-in opens (minutes before start)"), default=30
     )
+    checkout_opens_minutes_before_end = models.PositiveSmallIntegerField(
+        _("check-out opens (minutes before end)"),
+        default=30,
+        help_text=_(
+            "The check-out code is accepted from this long before the end; a check-out "
+            "code shown earlier would mark the whole class as leaving early."
+        ),
+    )
     checkout_closes_minutes_after = models.PositiveSmallIntegerField(
         _("check-out closes (minutes after end)"), default=30
     )
@@ -120,6 +128,10 @@ class AttendancePolicy(models.Model):
 
 
 class AttendanceStatus(models.TextChoices):
+    """One status per record. Lateness comes first: a late trainee who also checks out
+    before the end stays 迟到, and the early check-out shows in `checked_out_at` (the
+    summary counts it as 早退 too); only a trainee who arrived on time becomes 早退."""
+
     PRESENT = "present", pgettext_lazy("attendance status", "Present")
     LATE = "late", pgettext_lazy("attendance status", "Late")
     LEFT_EARLY = "left_early", pgettext_lazy("attendance status", "Left early")

@@ -46,6 +46,22 @@ def policy_for(training_class: TrainingClass) -> AttendancePolicy:
     return policy
 
 
+def scan_window(
+    *, session: ClassSession, policy: AttendancePolicy, checking_in: bool
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """When a check-in (or check-out) code of the session is accepted: (opens, closes).
+
+    Check-out opens only shortly before the end, so a check-out code shown early
+    cannot mark the whole class as leaving early. No query.
+    """
+    if checking_in:
+        opens = session.starts_at - datetime.timedelta(minutes=policy.opens_minutes_before)
+        return opens, session.ends_at
+    opens = session.ends_at - datetime.timedelta(minutes=policy.checkout_opens_minutes_before_end)
+    closes = session.ends_at + datetime.timedelta(minutes=policy.checkout_closes_minutes_after)
+    return max(opens, session.starts_at), closes
+
+
 def runnable_class_list(*, viewer) -> QuerySet[TrainingClass]:
     """Classes whose attendance the viewer runs: as adviser, or as organiser of the unit."""
     if not viewer.is_authenticated:
@@ -347,10 +363,14 @@ def class_attendance_summary(
         )
     )
     records: dict[int, dict[int, tuple[str, str]]] = {}
-    for tid, sid, status, source in AttendanceRecord.objects.filter(
+    left_early_late: dict[int, int] = {}
+    for tid, sid, status, source, out in AttendanceRecord.objects.filter(
         session__training_class=training_class
-    ).values_list("trainee_id", "session_id", "status", "source"):
+    ).values_list("trainee_id", "session_id", "status", "source", "checked_out_at"):
         records.setdefault(tid, {})[sid] = (status, source)
+        if status == S.LATE and out is not None and out < sessions[sid]["ends_at"]:
+            # Late and left early: the status keeps the lateness, the count both.
+            left_early_late[tid] = left_early_late.get(tid, 0) + 1
     credit_hours = training_class.credit_hours or ZERO
     result: dict[int, AttendanceSummary] = {}
     for tid in {*enrolled_at, *records}:
@@ -385,7 +405,7 @@ def class_attendance_summary(
         result[tid] = AttendanceSummary(
             present=counts[S.PRESENT],
             late=counts[S.LATE],
-            left_early=counts[S.LEFT_EARLY],
+            left_early=counts[S.LEFT_EARLY] + left_early_late.get(tid, 0),
             on_leave=counts[S.ON_LEAVE],
             absent=absent,
             leave_hours=leave_hours,

@@ -21,7 +21,7 @@ from training.models import ClassSession
 
 from .. import errors
 from ..models import AttendanceRecord, CheckinAttempt
-from ..selectors import on_roster, policy_for
+from ..selectors import on_roster, policy_for, scan_window
 from ..tokens import CHECKIN, CHECKOUT, BadToken, token_read
 from ._locking import record_lock_or_create
 
@@ -119,15 +119,11 @@ def checkin_record(
         refuse(R.NOT_ON_ROSTER, errors.NotOnRoster())
 
     checking_in = token_data.mode == CHECKIN
-    opens = session.starts_at - datetime.timedelta(minutes=policy.opens_minutes_before)
-    closes = session.ends_at
-    if not checking_in:
-        opens = session.starts_at
-        closes = session.ends_at + datetime.timedelta(minutes=policy.checkout_closes_minutes_after)
+    opens, closes = scan_window(session=session, policy=policy, checking_in=checking_in)
     if now < opens:
-        refuse(R.NOT_OPEN, errors.CheckinNotOpen())
+        refuse(R.NOT_OPEN, errors.CheckinNotOpen() if checking_in else errors.CheckoutNotOpen())
     if now > closes:
-        refuse(R.SESSION_ENDED, errors.SessionEnded())
+        refuse(R.SESSION_ENDED, errors.SessionEnded() if checking_in else errors.CheckoutClosed())
 
     if checking_in:
         result = _check_in(
@@ -216,7 +212,8 @@ def _check_out(*, session, trainee, now) -> CheckinResult | None:
             return CheckinResult(record=record, session=session, mode=CHECKOUT, already=True)
         old_status = record.status
         record.checked_out_at = now
-        if now < session.ends_at and record.status in (S.PRESENT, S.LATE):
+        # 迟到 is kept: the early check-out of a late trainee shows in checked_out_at.
+        if now < session.ends_at and record.status == S.PRESENT:
             record.status = S.LEFT_EARLY
         record.save(update_fields=["status", "checked_out_at", "updated_at"])
         log(

@@ -169,6 +169,7 @@ def record_correct(
 POLICY_FIELDS = [
     "grace_minutes",
     "opens_minutes_before",
+    "checkout_opens_minutes_before_end",
     "checkout_closes_minutes_after",
     "token_rotate_seconds",
     "token_lifetime_seconds",

@@ -40,13 +40,19 @@ def feed_payload(request, session, mode: str) -> dict:
     policy = selectors.policy_for(session.training_class)
     url = checkin_url(request, session, mode)
     now = timezone.now()
+    opens, closes = selectors.scan_window(
+        session=session, policy=policy, checking_in=mode == CHECKIN
+    )
     return {
         "url": url,
         "svg": qr_svg(url),
         "rotate_seconds": policy.token_rotate_seconds,
         "lifetime_seconds": policy.token_lifetime_seconds,
         "server_time": time_format(timezone.localtime(now), "H:i:s"),
-        "ended": now > session.ends_at,
+        # Per mode: check-out stays open after the end, and opens only near it.
+        "ended": now > closes,
+        "not_open": now < opens,
+        "opens_at": time_format(timezone.localtime(opens), "H:i"),
         "counts": roster.counts,
         "checked_in": [
             {

@@ -81,6 +81,8 @@ STATUS_CODES = {
     "not_on_roster": 403,
     "session_ended": 409,
     "checkin_not_open": 409,
+    "checkout_not_open": 409,
+    "checkout_closed": 409,
     "not_checked_in": 409,
 }
 

@@ -11,6 +11,7 @@ import time
 
 import pytest
 from django.urls import reverse
+from django.utils.timezone import now as timezone_now
 from wagtail.models import ModelLogEntry
 
 from attendance import errors
@@ -146,7 +147,7 @@ def test_too_early_is_refused(world, live_session):
 
 def test_check_out_before_the_end_is_left_early(world, live_session):
     scan(live_session, world.trainee_a, at=live_session.starts_at)
-    out_at = live_session.ends_at - datetime.timedelta(minutes=40)
+    out_at = live_session.ends_at - datetime.timedelta(minutes=20)
     result = scan(live_session, world.trainee_a, at=out_at, mode=CHECKOUT)
     assert (result.record.status, result.record.checked_out_at) == (S.LEFT_EARLY, out_at)
     again = scan(live_session, world.trainee_a, at=out_at, mode=CHECKOUT)
@@ -159,9 +160,47 @@ def test_check_out_after_the_end_keeps_the_status(world, live_session):
     assert scan(live_session, world.trainee_a, at=out_at, mode=CHECKOUT).record.status == S.LATE
 
 
+def test_check_out_opens_only_shortly_before_the_end(world, klass, live_session):
+    from attendance.services import policy_save
+
+    scan(live_session, world.trainee_a, at=live_session.starts_at)
+    early = live_session.ends_at - datetime.timedelta(minutes=31)
+    with pytest.raises(errors.CheckoutNotOpen) as exc:
+        scan(live_session, world.trainee_a, at=early, mode=CHECKOUT)
+    assert exc.value.code == "checkout_not_open"
+    assert attempts(world.trainee_a) == ["checkin_not_open"]
+    record = AttendanceRecord.objects.get()
+    assert (record.status, record.checked_out_at) == (S.PRESENT, None)
+    policy_save(
+        actor=world.organiser,
+        training_class=klass,
+        values={"checkout_opens_minutes_before_end": 45},
+    )
+    klass.refresh_from_db()
+    live_session.training_class = klass
+    assert scan(live_session, world.trainee_a, at=early, mode=CHECKOUT).record.status == (
+        S.LEFT_EARLY
+    )
+    too_late = live_session.ends_at + datetime.timedelta(minutes=31)
+    with pytest.raises(errors.CheckoutClosed):
+        scan(live_session, world.trainee_a, at=too_late, mode=CHECKOUT)
+
+
+def test_late_trainee_who_leaves_early_stays_late_and_counts_as_both(world, klass):
+    from attendance.selectors import class_attendance_summary
+
+    session = session_around(klass, start=timezone_now() - datetime.timedelta(hours=3, minutes=10))
+    scan(session, world.trainee_a, at=session.starts_at + datetime.timedelta(minutes=25))
+    out_at = session.ends_at - datetime.timedelta(minutes=15)
+    result = scan(session, world.trainee_a, at=out_at, mode=CHECKOUT)
+    assert (result.record.status, result.record.checked_out_at) == (S.LATE, out_at)
+    s = class_attendance_summary(training_class=klass)[world.trainee_a.pk]
+    assert (s.present, s.late, s.left_early, s.absent) == (0, 1, 1, 0)
+
+
 def test_check_out_without_check_in_is_refused(world, live_session):
     with pytest.raises(errors.NotCheckedIn):
-        scan(live_session, world.trainee_a, at=live_session.starts_at, mode=CHECKOUT)
+        scan(live_session, world.trainee_a, at=live_session.ends_at, mode=CHECKOUT)
     assert not AttendanceRecord.objects.exists()
 
 

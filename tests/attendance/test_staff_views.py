@@ -36,6 +36,29 @@ def test_display_shows_a_fresh_signed_code_and_the_lists(client, world, live_ses
     assert token_read(out.json()["url"].split("?t=")[1]).mode == "o"
 
 
+def test_check_out_display_says_when_it_opens_and_closes_by_its_own_times(client, world, klass):
+    client.force_login(world.adviser)
+
+    def display(session, mode=""):
+        url = reverse("attendance:display", args=[session.pk]) + ("?mode=out" if mode else "")
+        return client.get(url).context["feed"], client.get(url).content.decode()
+
+    now = timezone.now()
+    running = session_around(klass, start=now - datetime.timedelta(minutes=5))
+    feed, html = display(running, "out")
+    assert feed["not_open"] and not feed["ended"]
+    assert "签退将于" in html
+    just_ended = session_around(klass, start=now - datetime.timedelta(hours=3, minutes=10))
+    feed, html = display(just_ended)
+    assert feed["ended"] and "本课次已结束，签到已关闭" in html
+    feed, html = display(just_ended, "out")
+    assert not feed["ended"] and not feed["not_open"]
+    long_ended = session_around(klass, start=now - datetime.timedelta(hours=5))
+    feed, html = display(long_ended, "out")
+    assert feed["ended"] and "本课次签退已关闭" in html
+    assert "签到已关闭" not in html
+
+
 def test_display_is_only_for_those_who_run_the_class(client, world, live_session):
     for outsider in (world.adviser_other, world.organiser_other, world.trainee_a):
         client.force_login(outsider)
@@ -90,6 +113,7 @@ def test_policy_form_for_organisers_only(client, world, klass):
     data = {
         "grace_minutes": 5,
         "opens_minutes_before": 30,
+        "checkout_opens_minutes_before_end": 30,
         "checkout_closes_minutes_after": 30,
         "token_rotate_seconds": 8,
         "token_lifetime_seconds": 25,

@@ -13,6 +13,7 @@
   var qr = document.getElementById("qr");
   var statusEl = document.getElementById("status");
   var endedEl = document.getElementById("ended");
+  var notOpenEl = document.getElementById("not-open");
   var timer = document.getElementById("timer");
   var lastOk = Date.now();
   var remaining = config.rotate;
@@ -53,6 +54,7 @@
     listItems(document.getElementById("checked-list"), data.checked_in, true);
     listItems(document.getElementById("missing-list"), data.missing, false);
     endedEl.hidden = !data.ended;
+    notOpenEl.hidden = !data.not_open;
     config.rotate = data.rotate_seconds;
     config.lifetime = data.lifetime_seconds;
     timer.max = config.rotate;
