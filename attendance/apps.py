@@ -8,7 +8,10 @@ class AttendanceConfig(AppConfig):
 
     def ready(self):
         from portal.selectors import register_home_section
+        from training.selectors import register_evaluation_bar
 
         from .home import home_section
+        from .selectors import sessions_missed
 
         register_home_section(35, home_section)
+        register_evaluation_bar(sessions_missed)

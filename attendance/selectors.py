@@ -62,6 +62,32 @@ def scan_window(
     return max(opens, session.starts_at), closes
 
 
+def sessions_missed(*, trainee, session_ids) -> set[int]:
+    """The sessions the trainee was 旷课 or 请假 for, so may not rate (registered with
+    training in AttendanceConfig.ready). 旷课 includes, as in the summary, no record at
+    an in-person session where attendance was taken and that began after the enrolment,
+    before the sweep has written the absence. One query."""
+    mine = AttendanceRecord.objects.filter(session=OuterRef("pk"), trainee=trainee)
+    expected = Enrolment.objects.filter(
+        training_class=OuterRef("training_class"),
+        trainee=trainee,
+        enrolled_at__lt=OuterRef("starts_at"),
+    )
+    return set(
+        ClassSession.objects.filter(pk__in=session_ids)
+        .filter(
+            Exists(mine.filter(status__in=[S.ABSENT, S.ON_LEAVE]))
+            | (
+                Q(training_class__kind=TrainingClass.Kind.IN_PERSON)
+                & Exists(expected)
+                & attendance_taken()
+                & ~Exists(mine)
+            )
+        )
+        .values_list("pk", flat=True)
+    )
+
+
 def runnable_class_list(*, viewer) -> QuerySet[TrainingClass]:
     """Classes whose attendance the viewer runs: as adviser, or as organiser of the unit."""
     if not viewer.is_authenticated:

@@ -20,9 +20,11 @@ def today_section(request):
             "session_id", flat=True
         )
     )
+    ended = [s.pk for s in sessions if s.ends_at <= now]
+    not_to_rate = selectors.sessions_not_to_rate(trainee=user, session_ids=ended)
     for s in sessions:
         s.state = "done" if s.ends_at <= now else ("now" if s.starts_at <= now else "next")
-        s.can_evaluate = s.state == "done" and s.pk not in evaluated
+        s.can_evaluate = s.state == "done" and s.pk not in evaluated | not_to_rate
     return {"template": "training/home_today.html", "sessions": sessions, "today": today}
 
 

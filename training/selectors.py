@@ -1,5 +1,7 @@
 """Who may see and run which class. Every app asks these, never the roles directly."""
 
+from collections.abc import Callable
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -149,6 +151,27 @@ def notice_readers(*, notice) -> list[tuple[Enrolment, object]]:
         .order_by("group__sort_order", "trainee__full_name")
     )
     return [(e, read.get(e.trainee_id)) for e in roster]
+
+
+# Apps that know who attended (attendance) register here who may not rate a session,
+# in AppConfig.ready(), so this app depends on none of them. A rule takes the trainee
+# and session ids and returns the ids the trainee may not rate.
+_EVALUATION_BARS: list[Callable] = []
+
+
+def register_evaluation_bar(rule: Callable) -> None:
+    if rule not in _EVALUATION_BARS:
+        _EVALUATION_BARS.append(rule)
+
+
+def sessions_not_to_rate(*, trainee, session_ids) -> set[int]:
+    """Sessions the trainee may not rate (e.g. absent or on leave): one query per rule."""
+    ids = list(session_ids)
+    barred: set[int] = set()
+    if ids:
+        for rule in _EVALUATION_BARS:
+            barred |= set(rule(trainee=trainee, session_ids=ids))
+    return barred
 
 
 def evaluation_averages(sessions: QuerySet[ClassSession]) -> QuerySet[ClassSession]:

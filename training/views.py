@@ -54,6 +54,12 @@ def class_detail(request, pk):
             trainee=request.user, session__training_class=klass
         ).values_list("session_id", flat=True)
     )
+    ended = [s.pk for s in sessions if s.ends_at <= timezone.now()]
+    not_to_rate = (
+        selectors.sessions_not_to_rate(trainee=request.user, session_ids=ended)
+        if enrolment
+        else set()
+    )
     group_members = []
     if enrolment and enrolment.group_id:
         group_members = (
@@ -82,6 +88,7 @@ def class_detail(request, pk):
             "now": timezone.now(),
             "today": timezone.localdate(),
             "evaluated": evaluated,
+            "not_to_rate": not_to_rate,
             "group_members": group_members,
             "notices": notices,
             "advisers": klass.advisers.all(),
@@ -172,7 +179,10 @@ def session_evaluate(request, pk):
         else:
             from django.utils.translation import gettext
 
-            messages.success(request, gettext("Thank you. Your rating was recorded anonymously."))
+            messages.success(
+                request,
+                gettext("Thank you. Your rating was saved; the instructor will not see your name."),
+            )
             return redirect("training:class_detail", klass.pk)
     return render(
         request,
@@ -183,5 +193,7 @@ def session_evaluate(request, pk):
             "form": form,
             "existing": existing,
             "is_open": session.ends_at <= timezone.now(),
+            "not_attended": session.pk
+            in selectors.sessions_not_to_rate(trainee=request.user, session_ids=[session.pk]),
         },
     )

@@ -420,3 +420,45 @@ def test_a_session_with_attendance_or_leave_is_not_deleted(world, client):
     html = client.post(url, follow=True).content.decode()
     assert "已有考勤记录" in html
     assert ClassSession.objects.filter(pk=checked.pk).exists()
+
+
+def test_only_trainees_who_attended_rate_a_session(world, client):
+    from attendance.models import AttendanceRecord
+    from tests.attendance.factories import AttendanceRecordFactory
+    from tests.factories import trainee as make_trainee
+    from training.services import NotAttended
+
+    klass = class_for_world(world)
+    absent, on_leave, no_record, came = (make_trainee() for _ in range(4))
+    for t in (absent, on_leave, no_record, came):
+        EnrolmentFactory(training_class=klass, trainee=t)
+    session = ClassSessionFactory(training_class=klass, instructor=world.instructor)
+    S_ = AttendanceRecord.Status
+    AttendanceRecordFactory(session=session, trainee=absent, status=S_.ABSENT, source="auto")
+    AttendanceRecordFactory(session=session, trainee=on_leave, status=S_.ON_LEAVE, source="leave")
+    AttendanceRecordFactory(session=session, trainee=came, status=S_.LATE)
+    scores = {"content": 5, "teaching": 4, "usefulness": 5}
+    for trainee in (absent, on_leave, no_record):  # no record, scans taken: 旷课 too
+        with pytest.raises(NotAttended) as exc:
+            evaluation_submit(trainee=trainee, session=session, **scores)
+        assert exc.value.code == "evaluation_not_attended"
+    evaluation_submit(trainee=came, session=session, **scores)
+    assert list(SessionEvaluation.objects.values_list("trainee", flat=True)) == [came.pk]
+
+    url = reverse("training:session_evaluate", args=[session.pk])
+    client.force_login(on_leave)
+    html = client.get(url).content.decode()
+    assert "只有出勤的学员才能评教" in html and "eval-form" not in html
+    html = client.get(reverse("training:class_detail", args=[klass.pk])).content.decode()
+    assert url not in html
+
+
+def test_thank_you_after_rating_says_the_instructor_will_not_see_the_name(world, client):
+    klass = class_for_world(world)
+    session = ClassSessionFactory(training_class=klass)
+    client.force_login(world.trainee_a)
+    url = reverse("training:session_evaluate", args=[session.pk])
+    data = {"content": "5", "teaching": "4", "usefulness": "5"}
+    html = client.post(url, data, follow=True).content.decode()
+    assert "授课教师不会看到您的姓名" in html
+    assert "匿名" not in html

@@ -6,6 +6,7 @@ Import from here: `from training.services import roster_import_confirm`.
 from .class_life import (
     AlreadyEvaluated,
     EvaluationNotOpen,
+    NotAttended,
     calendar_feed_get_or_create,
     calendar_feed_renew,
     evaluation_submit,
@@ -45,6 +46,7 @@ __all__ = [
     "EvaluationNotOpen",
     "ImportBatchUsed",
     "ImportInvalid",
+    "NotAttended",
     "calendar_feed_get_or_create",
     "calendar_feed_renew",
     "class_create",

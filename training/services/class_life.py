@@ -16,7 +16,7 @@ from ..models import (
     SessionEvaluation,
     TrainingClass,
 )
-from ..selectors import can_run_class
+from ..selectors import can_run_class, sessions_not_to_rate
 
 
 class NotYourClass(PermissionDenied):
@@ -37,6 +37,11 @@ class EvaluationNotOpen(DomainError):
 class AlreadyEvaluated(DomainError):
     code = "already_evaluated"
     message = _("You have already rated this session.")
+
+
+class NotAttended(DomainError):
+    code = "evaluation_not_attended"
+    message = _("Only trainees who attended a session can rate it; you were absent or on leave.")
 
 
 class BadScore(DomainError):
@@ -90,12 +95,15 @@ def evaluation_submit(
     comment: str = "",
     now=None,
 ) -> SessionEvaluation:
-    """One rating per trainee and session, only after it ended; a repeat is refused."""
+    """One rating per trainee and session, only after it ended and only by someone who
+    attended (not 旷课 or 请假, as registered rules say); a repeat is refused."""
     now = now or timezone.now()
     if not _on_roster(trainee, session.training_class_id):
         raise NotOnRoster(str(session.pk))
     if session.ends_at > now:
         raise EvaluationNotOpen(str(session.pk))
+    if session.pk in sessions_not_to_rate(trainee=trainee, session_ids=[session.pk]):
+        raise NotAttended(str(session.pk))
     scores = (content, teaching, usefulness)
     if not all(isinstance(s, int) and 1 <= s <= 5 for s in scores):
         raise BadScore(str(scores))
