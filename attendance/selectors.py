@@ -165,6 +165,15 @@ def on_roster(trainee) -> Exists:
     )
 
 
+def session_for_checkin_page(*, viewer, pk: int, code_valid: bool) -> ClassSession | None:
+    """The session a failed scan's page may name: when the scanned code was a real code of
+    it (the phone saw its screen), or when the viewer is on its roster; else None."""
+    sessions = ClassSession.objects.select_related("training_class").filter(pk=pk)
+    if not code_valid:
+        sessions = sessions.filter(on_roster(viewer))
+    return sessions.first()
+
+
 @dataclass
 class RosterRow:
     trainee: object

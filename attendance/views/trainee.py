@@ -111,10 +111,15 @@ def checkin(request, session_pk: int):
             client=_client(request),
         )
     except errors.CheckinError as exc:
+        # A junk or foreign code must not reveal what the session in the URL is.
+        code_valid = not isinstance(exc, errors.TokenInvalid | errors.WrongSession)
+        session = selectors.session_for_checkin_page(
+            viewer=request.user, pk=session_pk, code_valid=code_valid
+        )
         return render(
             request,
             "attendance/checkin_result.html",
-            {"error": exc, "session": ClassSession.objects.filter(pk=session_pk).first()},
+            {"error": exc, "session": session},
             status=STATUS_CODES.get(exc.code, 400),
         )
     return render(

@@ -432,3 +432,19 @@ def test_new_account_scanning_logged_in_is_checked_in_after_changing_its_passwor
     assert 'data-code="present"' in response.content.decode()
     record = AttendanceRecord.objects.get()
     assert (record.trainee, record.checked_in_at) == (world.trainee_a, later)
+
+
+def test_failed_scan_page_names_the_session_only_to_those_who_may_know_it(client, world, klass):
+    session = running_session(klass, title="内部专题：干部监督工作")
+    client.force_login(world.trainee_b)  # another class, with a junk code
+    html = client.get(_url(session, "junk")).content.decode()
+    assert 'data-code="bad_signature"' in html
+    assert session.title not in html and klass.name not in html
+    other = token_make(session_id=session.pk + 1000)
+    assert session.title not in client.get(_url(session, other)).content.decode()
+    # A real code of the session, even refused, was read off its screen.
+    html = client.get(_url(session, token_make(session_id=session.pk))).content.decode()
+    assert 'data-code="not_on_roster"' in html and session.title in html
+    client.force_login(world.trainee_a)  # on the roster: a junk scan still names it
+    html = client.get(_url(session, "junk")).content.decode()
+    assert 'data-code="bad_signature"' in html and session.title in html
