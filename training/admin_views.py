@@ -400,7 +400,10 @@ def roster_template(request, pk):
 
 def roster_export(request, pk):
     klass = _class(request, pk, RUN)
-    return _xlsx(roster_services.roster_export(training_class=klass), f"{klass.code}-花名册.xlsx")
+    data = roster_services.roster_export(
+        training_class=klass, include_withdrawn=request.GET.get("withdrawn") == "1"
+    )
+    return _xlsx(data, f"{klass.code}-花名册.xlsx")
 
 
 # --- Groups --------------------------------------------------------------------------------

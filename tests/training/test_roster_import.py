@@ -302,3 +302,38 @@ def test_unconfirmed_uploads_are_purged_after_a_day(world, klass):
     )
     fresh, _ = preview(world, klass, good_rows(world))
     assert list(ImportBatch.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_export_leaves_out_the_withdrawn_and_import_skips_rows_marked_withdrawn(world, klass):
+    import io
+
+    from django.utils import translation
+
+    from training.services import enrolment_withdraw
+    from training.services.roster import IMPORT_COLUMNS
+
+    batch, _ = preview(world, klass, good_rows(world))
+    roster_import_confirm(actor=world.organiser, batch=batch)
+    left = Enrolment.objects.get(training_class=klass, trainee__phone="13800001002")
+    enrolment_withdraw(actor=world.organiser, enrolment=left, reason="工作调动")
+
+    default = read_rows(io.BytesIO(roster_export(training_class=klass)), IMPORT_COLUMNS)
+    assert "13800001002" not in {r["手机号"] for _n, r in default}
+    with translation.override("zh-hans"):
+        full = roster_export(training_class=klass, include_withdrawn=True)
+    rows = read_rows(io.BytesIO(full), IMPORT_COLUMNS)
+    assert {r["手机号"]: r["状态"] for _n, r in rows}["13800001002"] == "退学"
+
+    # The full file starts next year's class: the withdrawn row is skipped, and says why.
+    nxt = TrainingClassFactory(organising_unit=world.county_a)
+    batch, check = roster_import_preview(
+        actor=world.organiser, training_class=nxt, upload=io.BytesIO(full), filename="x.xlsx"
+    )
+    skipped = [r for r in check.rows if r.raw["手机号"] == "13800001002"]
+    assert [r.problems for r in skipped] == [["withdrawn_in_file"]]
+    assert check.is_valid and check.n_skip == 1
+    with translation.override("zh-hans"):
+        assert "退学" in str(skipped[0].messages[0][1])
+    result = roster_import_confirm(actor=world.organiser, batch=batch)
+    assert (result.enrolled, result.skipped) == (2, 1)
+    assert not Enrolment.objects.filter(training_class=nxt, trainee__phone="13800001002")

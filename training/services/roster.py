@@ -82,6 +82,11 @@ ROSTER_COLUMNS = [
     Column(RANK, 10),
     Column(GROUP, 8, aliases=("小组", "分组")),
 ]
+# The export's 状态 column, read back: a row marked 退学 (in either language the export
+# may have been made in) is skipped, so an old roster does not re-enrol the withdrawn.
+STATUS = "状态"
+IMPORT_COLUMNS = [*ROSTER_COLUMNS, Column(STATUS, 8, aliases=("学籍状态",))]
+WITHDRAWN_LABELS = {"退学", "已退学", "Withdrawn", "withdrawn"}
 GENDERS = {"男": User.Gender.MALE, "女": User.Gender.FEMALE, "": ""}
 RANKS = {
     "厅局级": User.Rank.BUREAU,
@@ -121,8 +126,9 @@ PROBLEMS = {
     "over_capacity": _("The class would exceed its capacity."),
     "already_enrolled": _("Already on the roster; the row will be skipped."),
     "withdrawn": _("Withdrew from this class earlier; re-enrol by hand if meant."),
+    "withdrawn_in_file": _("Marked 退学 in the file's 状态 column; the row will be skipped."),
 }
-WARNINGS = {"already_enrolled", "withdrawn"}
+WARNINGS = {"already_enrolled", "withdrawn", "withdrawn_in_file"}
 
 
 def _position_from_title(title: str) -> str:
@@ -204,6 +210,11 @@ def roster_check(*, actor, training_class: TrainingClass, raw_rows: list) -> Ros
     phones: dict[str, int] = {}
     for r in rows:
         raw = r.raw
+        if raw.get(STATUS, "") in WITHDRAWN_LABELS:
+            # Nothing of it is written, so nothing of it can be wrong.
+            r.problems.append("withdrawn_in_file")
+            r.action = "skip"
+            continue
         if not raw.get(NAME):
             r.problems.append("missing_name")
         if not raw.get(PHONE):
@@ -245,6 +256,8 @@ def roster_check(*, actor, training_class: TrainingClass, raw_rows: list) -> Ros
         taken = training_class.enrolments.filter(status=Enrolment.Status.ENROLLED).count()
         seats_left = training_class.capacity - taken
     for r in rows:
+        if "withdrawn_in_file" in r.problems:
+            continue
         person = people.get(r.phone) if "duplicate_row" not in r.problems else None
         if person is not None:
             r.person = person
@@ -280,7 +293,7 @@ def raw_name(r: RosterRow) -> str:
 def roster_import_preview(*, actor, training_class: TrainingClass, upload, filename: str = ""):
     """Parse and keep the upload; returns (batch, check). Only the batch is written."""
     _check_manager(actor, training_class)
-    raw_rows = read_rows(upload, ROSTER_COLUMNS)
+    raw_rows = read_rows(upload, IMPORT_COLUMNS)
     import_batches_purge()
     batch = ImportBatch.objects.create(
         kind=ImportBatch.Kind.ROSTER,
@@ -444,6 +457,7 @@ def roster_template() -> bytes:
         ["职级填写：县处级、乡科级、科级以下、无。性别填写：男、女。"],
         ["组别可空；填写后自动建立学习小组。"],
         ["已在本班名单中的学员会被跳过，同一文件重复导入不会重复报名。"],
+        ["从花名册导出的文件可直接导入；“状态”为“退学”的行会被跳过。"],
     ]
     return write_book(
         [
@@ -453,18 +467,24 @@ def roster_template() -> bytes:
     )
 
 
-def roster_export(*, training_class: TrainingClass) -> bytes:
-    """The roster in the import format, plus status and committee role."""
+def roster_export(*, training_class: TrainingClass, include_withdrawn: bool = False) -> bytes:
+    """The roster in the import format, plus committee role and status.
+
+    Withdrawn trainees only when asked for: the file is often the start of the next
+    class's roster. If they are in it, their 状态 says 退学 and an import skips them.
+    """
     columns = [
         Column("序号", 6),
         *ROSTER_COLUMNS,
         Column("班委", 10),
-        Column("状态", 8),
+        Column(STATUS, 8),
     ]
     rows = []
     enrolments = training_class.enrolments.select_related("trainee__org_unit", "group").order_by(
         "group__sort_order", "group__name", "trainee__full_name"
     )
+    if not include_withdrawn:
+        enrolments = enrolments.exclude(status=Enrolment.Status.WITHDRAWN)
     for n, e in enumerate(enrolments, start=1):
         t = e.trainee
         rows.append(
