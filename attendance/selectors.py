@@ -344,6 +344,20 @@ class AttendanceSummary:
     sessions_held: int = 0
 
 
+HALF_DAY = Decimal("0.5")
+
+
+def absence_days(dates) -> Decimal:
+    """Days of 旷课 from the dates of the missed sessions: each missed session (上午, 下午
+    or 晚上) is half a day, and one date counts at most one day, so missing a whole day of
+    three sessions is one day, not one and a half."""
+    per_date: dict = {}
+    for date in dates:
+        per_date[date] = per_date.get(date, 0) + 1
+    days = sum((min(HALF_DAY * n, Decimal(1)) for n in per_date.values()), Decimal(0))
+    return days.quantize(Decimal("0.1"))
+
+
 def attendance_taken() -> Exists:
     """Over a session: someone was checked in by QR or recorded by staff (not on leave).
 
@@ -376,7 +390,7 @@ def class_attendance_summary(
     even before `close_sessions` has run, so the flag never lags the worker. An absence
     recorded on a session that is not held, or that began before the enrolment (an old
     automatic close), does not count unless staff set it.
-    Half-days: each session is one half-day slot of the timetable, two make a day.
+    Days of 旷课: see `absence_days`.
     """
     now = now or timezone.now()
     policy = policy_for(training_class)
@@ -385,7 +399,7 @@ def class_attendance_summary(
         s["pk"]: s
         for s in ClassSession.objects.filter(training_class=training_class)
         .annotate(taken=attendance_taken(), by_hand=closed_by_staff())
-        .values("pk", "starts_at", "ends_at", "credit_hours", "taken", "by_hand")
+        .values("pk", "date", "starts_at", "ends_at", "credit_hours", "taken", "by_hand")
     }
     held = [
         s
@@ -427,7 +441,7 @@ def class_attendance_summary(
         absent = len(absent_sessions)
         leave_hours = Decimal(leave_hours)
         share = (leave_hours / credit_hours).quantize(Decimal("0.0001")) if credit_hours else ZERO
-        absent_days = Decimal(absent) / 2
+        absent_days = absence_days(sessions[sid]["date"] for sid in absent_sessions)
         reasons = []
         if (
             credit_hours

@@ -180,3 +180,29 @@ def test_a_trainee_enrolled_mid_class_misses_only_later_sessions(world, klass):
     AttendanceRecord.objects.filter(trainee=newcomer).delete()
     s = class_attendance_summary(training_class=klass)[newcomer.pk]
     assert (s.absent, s.at_risk) == (2, False)
+
+
+def test_absent_days_count_per_date_at_most_one_day_each(world, klass):
+    """上午、下午、晚上 of one day missed is one day of 旷课, not one and a half."""
+    from tests.training.factories import ClassSessionFactory
+    from training.models import ClassSession
+
+    H = ClassSession.HalfDay
+    slots = [
+        (datetime.date(2026, 7, 2), H.MORNING),
+        (datetime.date(2026, 7, 2), H.AFTERNOON),
+        (datetime.date(2026, 7, 2), H.EVENING),
+        (datetime.date(2026, 7, 3), H.MORNING),
+    ]
+    classmate = make_trainee()
+    EnrolmentFactory(training_class=klass, trainee=classmate)
+    for date, half in slots:
+        session = ClassSessionFactory(training_class=klass, date=date, half_day=half)
+        AttendanceRecordFactory(session=session, trainee=classmate)
+    now = datetime.datetime(2026, 7, 4, tzinfo=datetime.UTC)
+    s = class_attendance_summary(training_class=klass, now=now)[world.trainee_a.pk]
+    assert (s.absent, s.absent_days, s.at_risk) == (4, Decimal("1.5"), False)
+    afternoon = ClassSessionFactory(training_class=klass, date=slots[3][0], half_day=H.AFTERNOON)
+    AttendanceRecordFactory(session=afternoon, trainee=classmate)
+    s = class_attendance_summary(training_class=klass, now=now)[world.trainee_a.pk]
+    assert (s.absent, s.absent_days, s.reasons) == (5, Decimal("2"), ["absence_over_limit"])
