@@ -52,12 +52,14 @@ messages: $(VENV)/.installed
 	  $(foreach app,$(APPS),-i '$(app)/*') -i '.venv/*' -i 'tests/*'
 
 # Fails when code has strings without a Chinese translation: regenerates the
-# catalogues from the code, then lists untranslated or fuzzy entries.
+# catalogues from the code, then lists untranslated or fuzzy entries, and msgids that
+# two catalogues translate differently (Django lets the first app's win everywhere).
 check-messages: messages
 	@$(PY) scripts/po_fill.py --todo $$(find . -path ./.venv -prune -o \
 	  -path '*/locale/zh_Hans/LC_MESSAGES/django.po' -print) > var-po-todo.txt; \
 	if [ -s var-po-todo.txt ]; then echo "untranslated strings (run 'make messages' and translate):"; \
 	  cat var-po-todo.txt; rm -f var-po-todo.txt; exit 1; fi; rm -f var-po-todo.txt; \
+	$(PY) scripts/po_conflicts.py || { echo "give these msgids a context (pgettext)"; exit 1; }; \
 	echo "catalogues complete"
 
 migrate: $(VENV)/.installed

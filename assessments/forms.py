@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Grade
 
@@ -35,7 +36,9 @@ class AnswerGradeForm(forms.Form):
     score = forms.DecimalField(label=_("Score"), min_value=0, decimal_places=2, required=False)
     grade = forms.ChoiceField(label=_("Grade"), choices=[("", "—"), *Grade.choices], required=False)
     comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=pgettext_lazy("grading", "Comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
     def clean(self):
@@ -55,5 +58,7 @@ class SubmissionGradeForm(forms.Form):
         required=False,
     )
     comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=pgettext_lazy("grading", "Comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )

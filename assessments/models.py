@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -122,7 +123,7 @@ class Question(index.Indexed, ClusterableModel):
             "characters, surrounding spaces and punctuation are ignored when comparing."
         ),
     )
-    explanation = models.TextField(_("explanation"), blank=True)
+    explanation = models.TextField(pgettext_lazy("question", "explanation"), blank=True)
     tags = ClusterTaggableManager(through=QuestionTag, blank=True, verbose_name=_("tags"))
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive questions are not drawn at random.")
@@ -430,8 +431,8 @@ class Attempt(models.Model):
     """One trainee's go at a quiz. Its questions and draw are fixed when it starts."""
 
     class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", _("In progress")
-        SUBMITTED = "submitted", _("Submitted")
+        IN_PROGRESS = "in_progress", pgettext_lazy("attempt", "In progress")
+        SUBMITTED = "submitted", pgettext_lazy("attempt", "Submitted")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
     trainee = models.ForeignKey(
@@ -443,7 +444,9 @@ class Attempt(models.Model):
     )
     started_at = models.DateTimeField(_("started at"))
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        pgettext_lazy("attempt", "submitted at"), null=True, blank=True
+    )
     auto_submitted = models.BooleanField(_("submitted at the deadline"), default=False)
     score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, null=True, blank=True)
     max_score = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("0"))
@@ -513,7 +516,7 @@ class AttemptQuestion(models.Model):
     score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     needs_grading = models.BooleanField(default=False)
     grade = models.CharField(_("grade"), max_length=16, choices=Grade.choices, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(pgettext_lazy("grading", "comment"), blank=True)
     graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -643,7 +646,7 @@ class Submission(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
     )
-    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_at = models.DateTimeField(pgettext_lazy("attempt", "submitted at"))
     is_late = models.BooleanField(_("late"), default=False)
     grade = models.CharField(_("grade"), max_length=16, choices=Grade.choices, blank=True)
     score = models.DecimalField(
@@ -654,7 +657,7 @@ class Submission(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(pgettext_lazy("grading", "comment"), blank=True)
     graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

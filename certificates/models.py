@@ -9,6 +9,7 @@ from django.core.validators import (
 )
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lms.storage import private_storage
 from training.models import TrainingClass
@@ -184,7 +185,9 @@ class CompletionRecord(models.Model):
     appraisal = models.TextField(_("completion appraisal"), blank=True)
     completed = models.BooleanField(_("completed"), null=True, blank=True)
     missing = models.JSONField(_("what was missing"), default=list, blank=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(
+        pgettext_lazy("completion", "decided at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("completion record")

@@ -8,6 +8,7 @@ place that lists what a lesson may contain: adding the quiz block is one line th
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
@@ -34,7 +35,7 @@ class RichTextBlock(blocks.StructBlock):
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("heading"), max_length=120)
     level = blocks.ChoiceBlock(
-        label=_("level"),
+        label=pgettext_lazy("case study", "level"),
         choices=[("h2", _("Section heading")), ("h3", _("Subheading"))],
         default="h2",
     )
@@ -105,7 +106,9 @@ class DocumentBlock(blocks.StructBlock):
 
 class KeyPointBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("title"), max_length=100, default="要点")
-    points = blocks.ListBlock(blocks.CharBlock(max_length=300), label=_("points"))
+    points = blocks.ListBlock(
+        blocks.CharBlock(max_length=300), label=pgettext_lazy("case study", "points")
+    )
 
     class Meta:
         icon = "tick-inverse"

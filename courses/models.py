@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -312,7 +313,9 @@ class CaseStudyPage(LoginRequiredPageMixin, Page):
         blank=True,
         help_text=_("When the source names the place loosely or anonymises it, e.g. 某区."),
     )
-    period = models.CharField(_("period"), max_length=60, help_text=_("e.g. 2023年以来"))
+    period = models.CharField(
+        pgettext_lazy("case study", "period"), max_length=60, help_text=_("e.g. 2023年以来")
+    )
     approach = models.ForeignKey(
         CaseApproach,
         verbose_name=_("approach"),

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from lms.errors import DomainError
@@ -219,4 +219,4 @@ def person_reset_password_view(request, pk):
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("people_admin:edit", person.pk)
-    return _password_response(request, person, password, _("Password reset"))
+    return _password_response(request, person, password, pgettext("account", "Password reset"))

@@ -1,5 +1,6 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -7,7 +8,9 @@ from wagtail.admin.menu import MenuItem
 @hooks.register("register_log_actions")
 def register_people_actions(actions):
     actions.register_action("people.person_create", _("Create person"), _("Person created"))
-    actions.register_action("people.password_reset", _("Reset password"), _("Password reset"))
+    actions.register_action(
+        "people.password_reset", _("Reset password"), pgettext_lazy("account", "Password reset")
+    )
     actions.register_action("people.person_update", _("Edit person"), _("Person edited"))
 
 

@@ -1,6 +1,6 @@
 """Column layouts and row generators shared by the report pages and their exports."""
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from people.models import OrgUnit, User
@@ -128,7 +128,7 @@ def people_table(queryset, kind):
     positions = {k: str(v) for k, v in User.Position.choices}
     ranks = {k: str(v) for k, v in User.Rank.choices}
     columns = [
-        Column(gettext("Name"), 12),
+        Column(pgettext("person", "Name"), 12),
         Column(gettext("Mobile phone"), 14),
         Column(gettext("City"), 10),
         Column(gettext("County / district"), 12),
@@ -249,7 +249,7 @@ def class_list_table(queryset):
 
 def class_table(report):
     columns = [
-        Column(gettext("Name"), 12),
+        Column(pgettext("person", "Name"), 12),
         Column(gettext("Unit"), 16),
         Column(gettext("Position"), 16),
         Column(gettext("Enrolment"), 10),

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.widgets import AdminDateInput, AdminPageChooser, AdminTimeInput
 
 from people.models import User
@@ -191,7 +192,10 @@ SCORES = [(i, str(i)) for i in range(5, 0, -1)]
 
 class EvaluationForm(forms.Form):
     content = forms.TypedChoiceField(
-        label=_("Content"), choices=SCORES, coerce=int, widget=forms.RadioSelect
+        label=pgettext_lazy("evaluation", "Content"),
+        choices=SCORES,
+        coerce=int,
+        widget=forms.RadioSelect,
     )
     teaching = forms.TypedChoiceField(
         label=_("Teaching"), choices=SCORES, coerce=int, widget=forms.RadioSelect

@@ -4,6 +4,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from people.models import OrgUnit
 
@@ -323,10 +324,10 @@ class SessionEvaluation(models.Model):
         on_delete=models.CASCADE,
         related_name="session_evaluations",
     )
-    content = models.PositiveSmallIntegerField(_("content"))
+    content = models.PositiveSmallIntegerField(pgettext_lazy("evaluation", "content"))
     teaching = models.PositiveSmallIntegerField(_("teaching"))
     usefulness = models.PositiveSmallIntegerField(_("usefulness"))
-    comment = models.TextField(_("comment"), blank=True, max_length=1000)
+    comment = models.TextField(pgettext_lazy("evaluation", "comment"), blank=True, max_length=1000)
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
 
     class Meta:

@@ -258,6 +258,8 @@ def test_the_organiser_withdraws_an_entry_in_the_admin(world, client):
     page = client.get(reverse("ledger_admin:person", args=[world.trainee_a.pk])).content.decode()
     url = reverse("ledger_admin:entry_void", args=[entry.pk])
     assert url in page
+    # The button says 撤销, not training's 退学 for the same English word.
+    assert f'href="{url}">撤销</a>' in page
     assert "撤销学时记录" in client.get(url).content.decode()
     refused = client.post(url, {"reason": ""})
     assert refused.status_code == 200 and CreditEntry.objects.filter(pk=entry.pk).exists()

@@ -71,3 +71,41 @@ def test_translation_is_used_for_model_labels():
 def test_a_browser_set_to_english_still_gets_chinese_until_the_person_switches(client):
     page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "手机号或用户名" in page
+
+
+def test_no_two_catalogues_translate_one_msgid_differently():
+    """Django merges the apps' catalogues and the first app wins: a shared msgid with two
+    meanings shows one app's word in the other's screens (ledger's 撤销 read 退学)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("po_conflicts", ROOT / "scripts/po_conflicts.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.conflicts("zh_Hans") == []
+
+
+@pytest.mark.parametrize(
+    ("context", "msgid", "expected"),
+    [
+        ("quiz", "Start", "开始作答"),
+        ("learning", "Continue", "继续学习"),
+        ("question", "Next", "下一题"),
+        ("pagination", "Next", "下一页"),
+        ("ledger entry", "Withdraw", "撤销"),
+        ("enrolment", "Withdraw", "退学"),
+        ("course assignment", "Withdraw", "取消分配"),
+        ("training class", "Name", "名称"),
+        ("person", "Name", "姓名"),
+    ],
+)
+def test_words_with_two_meanings_read_right_in_each_place(context, msgid, expected):
+    with translation.override("zh-hans"):
+        assert translation.pgettext(context, msgid) == expected
+
+
+def test_our_catalogues_leave_wagtails_own_words_alone():
+    with translation.override("zh-hans"):
+        # Wagtail's page editor tab and page status, not a training evaluation's 课程内容.
+        assert translation.gettext("Content") == "内容"
+        assert translation.gettext("Published") == "已发布"
+        assert translation.gettext("Type") == "类型"
