@@ -66,7 +66,7 @@ def test_my_work_leaves_an_attempt_with_time_left_open(started):
     page = client.get(reverse("assessments:my_work")).content.decode()
 
     attempt.refresh_from_db()
-    assert attempt.status == Attempt.Status.IN_PROGRESS and "进行中" in page
+    assert attempt.status == Attempt.Status.IN_PROGRESS and "作答中" in page
 
 
 def test_timer_submission_at_the_deadline_is_recorded_as_time_up(started):
