@@ -84,29 +84,33 @@ def _entries(path: Path) -> dict[tuple[str | None, str], str]:
     return result
 
 
+def _describe(key: tuple[str | None, str], by_text: dict[str, list[str]]) -> tuple[str, str]:
+    ctxt, msgid = key
+    label = f"{msgid!r}" + (f" (context {ctxt!r})" if ctxt else "")
+    where = "; ".join(f"{', '.join(apps)}: {text!r}" for text, apps in by_text.items())
+    return label, where
+
+
 def conflicts(lang: str) -> list[str]:
     ours: dict[tuple[str | None, str], dict[str, list[str]]] = {}
     for path in _project_catalogues(lang):
         name = str(path.relative_to(ROOT)).split("/locale/")[0] or "."
         for key, msgstr in _entries(path).items():
             ours.setdefault(key, {}).setdefault(msgstr, []).append(name)
-    lines = []
-    for (ctxt, msgid), by_text in sorted(ours.items(), key=lambda kv: (kv[0][1], kv[0][0] or "")):
-        if len(by_text) > 1:
-            label = f"{msgid!r}" + (f" (context {ctxt!r})" if ctxt else "")
-            where = "; ".join(f"{', '.join(apps)}: {text!r}" for text, apps in by_text.items())
-            lines.append(f"{lang}: {label} is translated differently: {where}")
     theirs: dict[tuple[str | None, str], str] = {}
     for path in _third_party_catalogues(lang):
         for key, msgstr in _entries(path).items():
             theirs.setdefault(key, msgstr)
+    between_apps, over_framework = [], []
     for key, by_text in sorted(ours.items(), key=lambda kv: (kv[0][1], kv[0][0] or "")):
+        label, where = _describe(key, by_text)
+        if len(by_text) > 1:
+            between_apps.append(f"{lang}: {label} is translated differently: {where}")
         if key in theirs and theirs[key] not in by_text and key[1] not in SAME_MEANING:
-            ctxt, msgid = key
-            label = f"{msgid!r}" + (f" (context {ctxt!r})" if ctxt else "")
-            where = "; ".join(f"{', '.join(apps)}: {text!r}" for text, apps in by_text.items())
-            lines.append(f"{lang}: {label} overrides the framework's {theirs[key]!r} with {where}")
-    return lines
+            over_framework.append(
+                f"{lang}: {label} overrides the framework's {theirs[key]!r} with {where}"
+            )
+    return between_apps + over_framework
 
 
 def main(argv: list[str]) -> int:
