@@ -120,6 +120,7 @@ def heartbeat_record(
 
     - the gap is measured by the server between beats it received, across every tab of
       the trainee (the clock row is locked), so two tabs cannot double the time;
+    - whole seconds are credited and the fraction carries to the next beat;
     - a gap longer than the cap is a break (hidden tab, idle, closed lid): nothing credited;
     - a beat whose sequence number is not above the view's last one is a replay: ignored;
     - a beat the page marks `resumed` (first after the tab was hidden or the reader idle)
@@ -143,12 +144,17 @@ def heartbeat_record(
             references.append(view.opened_at)
         reference = max((r for r in references if r is not None), default=None)
         gap = (now - reference).total_seconds() if reference else 0
-        credit = int(gap) if 0 < gap <= heartbeat_cap_seconds() and not resumed else 0
+        studying = reference is not None and 0 <= gap <= heartbeat_cap_seconds() and not resumed
+        credit = int(gap) if studying else 0
+        # Whole seconds are credited; the fraction left over stays on the clock for the next
+        # beat (it moves on by what was credited), so beats that arrive a little under a
+        # second apart, or jitter around the interval, lose nothing. A break restarts it.
+        clock_at = reference + datetime.timedelta(seconds=credit) if studying else now
 
         StudyView.objects.filter(pk=view.pk).update(
             last_seq=seq, last_beat_at=now, seconds_credited=F("seconds_credited") + credit
         )
-        StudyClock.objects.filter(pk=clock.pk).update(last_beat_at=now)
+        StudyClock.objects.filter(pk=clock.pk).update(last_beat_at=clock_at)
         if not credit:
             return HeartbeatResult(0, False, 0, False, False)
 

@@ -46,6 +46,14 @@ def test_credits_the_gaps_between_received_beats(world, course):
     assert CourseProgress.objects.get(trainee=world.trainee_a, course=course).seconds_studied == 50
 
 
+def test_fractions_of_a_second_carry_to_the_next_beat(world, course):
+    """Beats jitter around the interval; what one beat leaves over, the next one gets."""
+    view = open_view(world.trainee_a, course)
+    credits = [beat(world.trainee_a, view, n, 0.9 * n).credited for n in range(1, 11)]
+    assert credits == [0, 1, 1, 1, 1, 1, 1, 1, 1, 1]  # without the carry: all 0
+    assert lesson_seconds(world.trainee_a, view.lesson) == 9  # 9 s passed, 9 s credited
+
+
 def test_a_gap_longer_than_the_cap_is_a_break_not_study(world, course):
     view = open_view(world.trainee_a, course)
     beat(world.trainee_a, view, 1, 15)

@@ -12,7 +12,8 @@
 Every step saves `test-artifacts/journeys/<journey>/NN-<step>.png` when it ends (the
 screen the step produced). A failing step saves `NN-<step>-FAILED.png` and the test fails
 with "step NN '<step>' failed: …". Pages carry the production content security policy
-(see `production_csp`) and a journey fails on any CSP violation or uncaught JS error.
+(see `production_csp`) and a journey fails on any CSP violation, uncaught JS error or
+server error (5xx) behind the page.
 """
 
 import contextlib
@@ -109,6 +110,7 @@ class Journey:
         page = context.new_page()
         page.on("console", self._on_console)
         page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
+        page.on("response", self._on_response)
         self._current_page = page
         return page
 
@@ -126,6 +128,14 @@ class Journey:
         headers = {**response.headers, "content-security-policy": self.csp}
         route.fulfill(response=response, headers=headers)
 
+    def _on_response(self, response):
+        # A page's background requests (heartbeats, autosaves, polls) fail silently in the
+        # browser; a server error there is a defect the journey must name.
+        if response.status >= 500:
+            self.problems.append(
+                f"server error {response.status}: {response.request.method} {response.url}"
+            )
+
     def _on_console(self, message):
         text = message.text
         if "Content Security Policy" in text or "Content-Security-Policy" in text:
@@ -142,8 +152,9 @@ class Journey:
             yield
         except Exception as exc:
             self._shot(page, f"{stem}-FAILED")
+            reported = "".join(f"\n  the page reported {problem}" for problem in self.problems)
             raise StepFailed(
-                f"journey {self.name!r} step {number:02d} {title!r} failed: {exc}\n"
+                f"journey {self.name!r} step {number:02d} {title!r} failed: {exc}{reported}\n"
                 f"screenshots: {self.dir}"
             ) from exc
         self._shot(page, stem)

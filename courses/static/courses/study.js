@@ -28,6 +28,7 @@
   var idle = false;
   var resumed = false; // the next beat follows a pause: the server credits nothing for it
   var stopped = false;
+  var inFlight = false; // one beat at a time: on a slow line they would queue and arrive late
   var timer = null;
 
   function csrfToken() {
@@ -63,7 +64,7 @@
   }
 
   function beat() {
-    if (stopped || idle || document.visibilityState !== "visible") return;
+    if (stopped || idle || inFlight || document.visibilityState !== "visible") return;
     if (Date.now() - lastActivity > idleLimit) {
       showPrompt();
       return;
@@ -72,11 +73,15 @@
     var body = new URLSearchParams({ token: token, seq: String(seq) });
     if (resumed) body.append("resumed", "1");
     resumed = false;
+    inFlight = true;
+    var controller = window.AbortController ? new AbortController() : null;
+    var abort = controller && window.setTimeout(function () { controller.abort(); }, 20000);
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch" },
       body: body,
+      signal: controller ? controller.signal : undefined,
     })
       .then(function (response) {
         return response.json().then(function (data) {
@@ -100,6 +105,10 @@
       })
       .catch(function () {
         /* Offline for a moment: the next beat simply starts a new interval. */
+      })
+      .then(function () {
+        inFlight = false;
+        if (abort) window.clearTimeout(abort);
       });
   }
 
