@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -301,6 +302,8 @@ def gradebook_workbook(book) -> bytes:
     sheet = workbook.active
     sheet.title = "成绩册"
     header = ["姓名", "手机号", "单位"]
+    if book.lesson_count is not None:
+        header += [f"完成课时（共{book.lesson_count}）", "学习分钟", "课程完成时间"]
     for quiz in book.quizzes:
         header += [
             f"{quiz.title}（得分%）",
@@ -316,6 +319,13 @@ def gradebook_workbook(book) -> bytes:
     for row in book.rows:
         t = row.trainee
         values = [t.full_name or t.username, t.phone, t.org_unit.name if t.org_unit else ""]
+        if book.lesson_count is not None:
+            done = row.course_completed_at
+            values += [
+                row.lessons_completed,
+                row.minutes_studied,
+                timezone.localtime(done).replace(tzinfo=None) if done else None,
+            ]
         for result in row.quiz_results:
             values += [
                 float(result.percent) if result.percent is not None else None,

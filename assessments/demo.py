@@ -265,6 +265,7 @@ def seed(context):
         for i, q in enumerate(q for q in questions[:8] if q.type != E):
             QuizSlot.objects.create(quiz=lesson_quiz, question=q, sort_order=i)
     context["lesson_quiz"] = lesson_quiz
+    _place_in_last_lesson(context, lesson_quiz)
 
     if klass is not None:
         closes = datetime.datetime.combine(klass.end_date, datetime.time(17, 0), SHANGHAI)
@@ -312,6 +313,21 @@ def seed(context):
             },
         )
         _demo_work(context, klass, exam, reflection)
+
+
+def _place_in_last_lesson(context, quiz):
+    """The lesson quiz closes the demo course: a `quiz` block at the end of its last lesson,
+    published as a new revision (once; a second seed finds it there)."""
+    from courses.services import lesson_quiz_ids
+
+    lessons = context.get("courses", {}).get("lessons") or []
+    if not lessons:
+        return
+    lesson = type(lessons[-1]).objects.get(pk=lessons[-1].pk)
+    if quiz.pk in lesson_quiz_ids(lesson):
+        return
+    lesson.body.append(("quiz", {"quiz": quiz, "heading": "随堂测验：检验一下本课程所学"}))
+    lesson.save_revision().publish()
 
 
 def _demo_work(context, klass, exam, reflection):

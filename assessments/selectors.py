@@ -402,6 +402,19 @@ class GradebookRow:
     trainee: object
     quiz_results: list  # QuizResult per column
     submissions: list  # Submission | None per column
+    progress: object = None  # the trainee's CourseProgress, on a course's gradebook
+
+    @property
+    def lessons_completed(self) -> int:
+        return self.progress.lessons_completed if self.progress else 0
+
+    @property
+    def minutes_studied(self) -> int:
+        return self.progress.seconds_studied // 60 if self.progress else 0
+
+    @property
+    def course_completed_at(self):
+        return self.progress.completed_at if self.progress else None
 
 
 @dataclass
@@ -410,6 +423,8 @@ class Gradebook:
     quizzes: list
     assignments: list
     rows: list = field(default_factory=list)
+    # A course's gradebook also shows study: its number of lessons (None on a class's).
+    lesson_count: int | None = None
 
 
 def _gradebook(title, quizzes, assignments, trainees) -> Gradebook:
@@ -451,8 +466,16 @@ def gradebook_for_class(*, viewer, pk: int) -> Gradebook:
 
 
 def gradebook_for_course(*, viewer, page_id: int) -> Gradebook:
+    """The course's quizzes and written work, with how far each trainee has studied it.
+
+    Rows: everyone whose work on it the viewer may grade, and the course's roster as the
+    organisers' progress screen scopes it (the course's own instructors see all of it),
+    so that a trainee who never opened a quiz shows as such instead of being left out.
+    """
     from wagtail.models import Page
 
+    from courses.models import CoursePage, CourseProgress
+    from courses.selectors_assignment import course_roster
     from people.models import User
 
     if not is_grader(viewer):
@@ -460,34 +483,73 @@ def gradebook_for_course(*, viewer, page_id: int) -> Gradebook:
     page = Page.objects.filter(pk=page_id).first()
     if page is None:
         raise Http404
-    quizzes = list(quiz_list_for_staff(viewer=viewer).filter(course_page=page).order_by("title"))
+    quizzes = list(course_quiz_list(viewer=viewer, page=page).order_by("title"))
     assignments = list(
         assignment_list_for_staff(viewer=viewer).filter(course_page=page).order_by("title")
     )
+    course = CoursePage.objects.filter(pk=page.pk).first()
+    roster = course_roster(viewer=viewer, course=course) if course else None
+    on_roster = [row.trainee.pk for row in roster.rows] if roster else []
     trainees = list(
         User.objects.filter(
-            Q(quiz_attempts__quiz__in=quizzes) | Q(submissions__assignment__in=assignments)
+            Q(pk__in=on_roster)
+            | Q(pk__in=Attempt.objects.filter(quiz__in=quizzes).values("trainee_id"))
+            | Q(pk__in=Submission.objects.filter(assignment__in=assignments).values("trainee_id"))
         )
-        .distinct()
         .select_related("org_unit")
         .order_by("full_name", "pk")
     )
-    return _gradebook(page.title, quizzes, assignments, trainees)
+    book = _gradebook(page.title, quizzes, assignments, trainees)
+    if roster is not None:
+        book.lesson_count = roster.lesson_count
+        progress = {
+            p.trainee_id: p
+            for p in CourseProgress.objects.filter(course=course, trainee__in=trainees)
+        }
+        for row in book.rows:
+            row.progress = progress.get(row.trainee.pk)
+    return book
+
+
+def course_quiz_list(*, viewer, page) -> QuerySet[Quiz]:
+    """A course's quizzes: those placed in its live lessons (the `quiz` block) and those
+    whose "course" field names it, as far as the viewer may see them."""
+    from courses.models import LessonPage
+    from courses.services import lesson_quiz_ids
+
+    placed = {
+        pk for lesson in LessonPage.objects.child_of(page).live() for pk in lesson_quiz_ids(lesson)
+    }
+    return quiz_list_for_staff(viewer=viewer).filter(Q(course_page=page) | Q(pk__in=placed))
 
 
 def course_pages_with_assessments(*, viewer):
-    from wagtail.models import Page
+    """Courses with a gradebook for the viewer: a quiz placed in one of their lessons
+    (found through Wagtail's reference index, kept up to date as pages are published), or
+    a quiz or assignment whose "course" field names them."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import BigIntegerField, CharField
+    from django.db.models.functions import Cast
+    from wagtail.models import Page, ReferenceIndex
 
+    from courses.models import LessonPage
+
+    quizzes = quiz_list_for_staff(viewer=viewer)
     ids = set(
-        quiz_list_for_staff(viewer=viewer)
-        .filter(course_page__isnull=False)
-        .values_list("course_page_id", flat=True)
+        quizzes.filter(course_page__isnull=False).values_list("course_page_id", flat=True)
     ) | set(
         assignment_list_for_staff(viewer=viewer)
         .filter(course_page__isnull=False)
         .values_list("course_page_id", flat=True)
     )
-    return Page.objects.filter(pk__in=ids).order_by("title")
+    placing = ReferenceIndex.objects.filter(
+        content_type=ContentType.objects.get_for_model(LessonPage),
+        to_content_type=ContentType.objects.get_for_model(Quiz),
+        to_object_id__in=quizzes.annotate(key=Cast("pk", CharField())).values("key"),
+    ).annotate(page_id=Cast("object_id", BigIntegerField()))
+    lesson_paths = LessonPage.objects.live().filter(pk__in=placing.values("page_id"))
+    parents = {path[: -Page.steplen] for path in lesson_paths.values_list("path", flat=True)}
+    return Page.objects.filter(Q(pk__in=ids) | Q(path__in=parents)).order_by("title")
 
 
 def now():

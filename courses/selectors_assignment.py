@@ -105,6 +105,10 @@ def course_list_for_manager(*, viewer) -> QuerySet[CoursePage]:
     ).order_by("-live", "path")
 
 
+def course_is_taught_by(course: CoursePage, viewer) -> bool:
+    return viewer.is_superuser or course.instructors.filter(pk=viewer.pk).exists()
+
+
 def course_get_for_manager(*, viewer, pk: int) -> CoursePage:
     if not is_assignment_manager(viewer):
         raise Http404
@@ -162,20 +166,22 @@ def course_roster(*, viewer, course: CoursePage, training_class=None) -> CourseR
     """Who has the course (directly or through a class) and how far each has got.
 
     Without a class: the direct enrolments of trainees in the viewer's units plus the
-    rosters of the viewer's classes that have the course. With a class: its roster only
+    rosters of the viewer's classes that have the course; the course's own instructors
+    teach it across the province and see all of them. With a class: its roster only
     (the caller has checked the viewer may see that class).
     """
     rows: dict[int, TraineeProgressRow] = {}
     if training_class is None:
+        everyone = course_is_taught_by(course, viewer)
         direct = (
             CourseEnrolment.objects.filter(course=course)
-            .filter(within_units_q(viewer, field="trainee__org_unit"))
+            .filter(Q() if everyone else within_units_q(viewer, field="trainee__org_unit"))
             .select_related("trainee__org_unit")
         )
         for enrolment in direct:
             rows[enrolment.trainee_id] = TraineeProgressRow(trainee=enrolment.trainee, direct=True)
         class_enrolments = Enrolment.objects.filter(
-            within_units_q(viewer, field="training_class__organising_unit"),
+            Q() if everyone else within_units_q(viewer, field="training_class__organising_unit"),
             training_class__course_links__course=course,
         )
     else:
