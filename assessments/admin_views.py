@@ -320,7 +320,7 @@ def gradebook_workbook(book) -> bytes:
         t = row.trainee
         values = [t.full_name or t.username, t.phone, t.org_unit.name if t.org_unit else ""]
         if book.lesson_count is not None:
-            done = row.course_completed_at
+            done = row.completed_at
             values += [
                 row.lessons_completed,
                 row.minutes_studied,

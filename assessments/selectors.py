@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from courses.selectors_assignment import ProgressFigures
 from people.roles import Role, has_role
 from training.models import Enrolment, TrainingClass
 from training.selectors import class_list_for_staff
@@ -398,23 +399,11 @@ def submission_get_for_viewer(*, viewer, pk: int) -> Submission:
 
 
 @dataclass
-class GradebookRow:
+class GradebookRow(ProgressFigures):
     trainee: object
     quiz_results: list  # QuizResult per column
     submissions: list  # Submission | None per column
     progress: object = None  # the trainee's CourseProgress, on a course's gradebook
-
-    @property
-    def lessons_completed(self) -> int:
-        return self.progress.lessons_completed if self.progress else 0
-
-    @property
-    def minutes_studied(self) -> int:
-        return self.progress.seconds_studied // 60 if self.progress else 0
-
-    @property
-    def course_completed_at(self):
-        return self.progress.completed_at if self.progress else None
 
 
 @dataclass

@@ -118,12 +118,10 @@ def course_get_for_manager(*, viewer, pk: int) -> CoursePage:
     return course
 
 
-@dataclass
-class TraineeProgressRow:
-    trainee: object
-    direct: bool = False
-    classes: list = field(default_factory=list)
-    progress: CourseProgress | None = None
+class ProgressFigures:
+    """What a row shows of a trainee's progress in one course (`progress` may be None)."""
+
+    progress: CourseProgress | None
 
     @property
     def lessons_completed(self) -> int:
@@ -144,6 +142,14 @@ class TraineeProgressRow:
     @property
     def last_studied_at(self):
         return self.progress.last_studied_at if self.progress else None
+
+
+@dataclass
+class TraineeProgressRow(ProgressFigures):
+    trainee: object
+    direct: bool = False
+    classes: list = field(default_factory=list)
+    progress: CourseProgress | None = None
 
 
 @dataclass
