@@ -193,3 +193,26 @@ class Journey:
         for context in self._contexts:
             with contextlib.suppress(Exception):
                 context.close()
+        _wait_for_requests_to_finish()
+
+
+def _wait_for_requests_to_finish(timeout: float = 10.0) -> None:
+    """Let the live server finish requests a page had in flight when its browser closed.
+
+    The test database is SQLite in memory, shared with the server's threads; the flush
+    after a test fails with "database table is locked" while a request still reads it
+    (a page's background fetch, say), and the next test then starts on unflushed rows.
+    """
+    import threading
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        busy = [
+            t
+            for t in threading.enumerate()
+            if "process_request_thread" in t.name and t is not threading.current_thread()
+        ]
+        if not busy:
+            return
+        time.sleep(0.05)
