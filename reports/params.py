@@ -3,14 +3,27 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from people.models import OrgUnit
 from people.selectors import managed_unit_paths, unit_is_managed_by
 
 from .errors import BadPage, BadPeriod, BadUnit, BadYear, UnitNotInScope
 
-DEFAULT_PERIOD = (datetime.date(2021, 1, 1), datetime.date(2025, 12, 31))
+
+def current_cycle(today: datetime.date | None = None) -> "Period":
+    """The five-year training cycle that holds today (this year included).
+
+    Cycles run in steps of `LMS_TRAINING_CYCLE_YEARS` from `LMS_TRAINING_CYCLE_FIRST_YEAR`
+    (Henan's plan ran 2021-2025, so 2026 falls in 2026-2030).
+    """
+    today = today or timezone.localdate()
+    first = settings.LMS_TRAINING_CYCLE_FIRST_YEAR
+    length = settings.LMS_TRAINING_CYCLE_YEARS
+    start = first + (today.year - first) // length * length
+    return Period(datetime.date(start, 1, 1), datetime.date(start + length - 1, 12, 31))
 
 
 @dataclass(frozen=True)
@@ -30,9 +43,10 @@ def _date(raw: str) -> datetime.date:
 
 
 def period_parse(*, start: str | None, end: str | None) -> Period:
-    """The coverage period, 2021-01-01 … 2025-12-31 unless the URL says otherwise."""
-    first = _date(start) if start else DEFAULT_PERIOD[0]
-    last = _date(end) if end else DEFAULT_PERIOD[1]
+    """The coverage period: the current training cycle unless the URL says otherwise."""
+    cycle = current_cycle()
+    first = _date(start) if start else cycle.start
+    last = _date(end) if end else cycle.end
     if last < first or first.year < 2000 or last.year > 2100:
         raise BadPeriod(f"{first}..{last}")
     return Period(first, last)

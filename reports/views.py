@@ -1,7 +1,6 @@
 """Report screens in the Wagtail admin. Each view parses the URL, calls one selector and
 renders (or exports) what it returns; every query is scoped to the viewer's units."""
 
-import datetime
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
@@ -513,13 +512,13 @@ class PersonView(ReportView):
             .order_by("-earned_on__year")
         )
         from .coverage import annotate_status
-        from .params import Period
+        from .params import current_cycle
         from .requirements import requirements_get
 
         status = (
             annotate_status(
                 User.objects.filter(pk=person.pk),
-                period=Period(datetime.date(2021, 1, 1), datetime.date(2025, 12, 31)),
+                period=current_cycle(),
                 year=self.year,
                 reqs=requirements_get(),
                 select=True,

@@ -189,3 +189,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# Training cycles for coverage reports: five calendar years at a time, counted from the
+# first year of Henan's 2021-2025 plan (so 2026 falls in 2026-2030).
+LMS_TRAINING_CYCLE_FIRST_YEAR = int(os.environ.get("LMS_TRAINING_CYCLE_FIRST_YEAR", "2021"))
+LMS_TRAINING_CYCLE_YEARS = 5

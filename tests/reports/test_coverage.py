@@ -178,3 +178,33 @@ def test_queries_do_not_grow_with_the_data(world):
         run()
     # requirements, units, the one counting statement, and its savepoint pair
     assert len(large.captured_queries) == len(small.captured_queries) <= 6
+
+
+@pytest.mark.parametrize(
+    ("today", "first", "last"),
+    [
+        (datetime.date(2025, 12, 31), datetime.date(2021, 1, 1), datetime.date(2025, 12, 31)),
+        (datetime.date(2026, 1, 1), datetime.date(2026, 1, 1), datetime.date(2030, 12, 31)),
+        (datetime.date(2026, 12, 4), datetime.date(2026, 1, 1), datetime.date(2030, 12, 31)),
+        (datetime.date(2031, 6, 1), datetime.date(2031, 1, 1), datetime.date(2035, 12, 31)),
+    ],
+)
+def test_coverage_defaults_to_the_cycle_that_holds_this_year(today, first, last):
+    from reports.params import current_cycle
+
+    assert current_cycle(today) == Period(first, last)
+
+
+def test_coverage_page_without_dates_counts_this_years_class(client, world):
+    """A class closed this year counts in the default view (it read 未训 under 2021-2025)."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    klass = city_class(world, start_date=today - datetime.timedelta(days=2), end_date=today)
+    enrol(klass, world.trainee_a)
+    client.force_login(world.city_organiser)
+    response = client.get(reverse("reports_admin:coverage"))
+    assert response.status_code == 200
+    rows = {r["label"]: r["row"] for r in response.context["rows"]}
+    assert (rows["罗山县"].village_total, rows["罗山县"].village_trained) == (1, 1)
