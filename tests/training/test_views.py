@@ -236,3 +236,20 @@ def test_apps_add_their_tabs_to_the_class_screens(client, world):
     # courses registers a tab through the training_class_admin_tabs hook.
     assert reverse("courses_admin:class_courses", args=[klass.pk]) in page
     assert "网络课程" in page
+
+
+def test_class_and_session_forms_load_their_widgets_scripts(client, world):
+    """The date and time pickers and the lesson chooser need their scripts on the page
+    (without them the console reads `initDateChooser is not defined`)."""
+    klass = class_for_world(world)
+    client.force_login(world.organiser)
+    pages = [
+        reverse("training_admin:class_create"),
+        reverse("training_admin:class_edit", args=[klass.pk]),
+        reverse("training_admin:session_create", args=[klass.pk]),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "wagtailadmin/js/date-time-chooser.js" in html, url
+    html = client.get(pages[2]).content.decode()
+    assert "wagtailadmin/js/page-chooser.js" in html
