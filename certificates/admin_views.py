@@ -38,7 +38,7 @@ from .services import (
     completion_appraisal_save,
     completion_rule_update,
 )
-from .services.close import completion_rule_for
+from .services.close import class_closing_check, completion_rule_for
 
 
 def _class(request, pk: int) -> TrainingClass:
@@ -84,6 +84,7 @@ def class_detail(request, pk: int):
         rows = class_completion_review(training_class=klass)
         context["rows"] = rows
         context["complete_count"] = sum(1 for r in rows if r.result.complete)
+        context["closing"] = class_closing_check(training_class=klass)
     return TemplateResponse(request, "certificates/admin/class_detail.html", context)
 
 
@@ -140,7 +141,10 @@ def class_close_view(request, pk: int):
         return redirect("certificates_admin:class_detail", pk=klass.pk)
     try:
         batch = class_close(
-            actor=request.user, training_class=klass, appraisals=_appraisals(request)
+            actor=request.user,
+            training_class=klass,
+            appraisals=_appraisals(request),
+            early_reason=request.POST.get("early_reason", "")[:500],
         )
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -39,3 +39,26 @@ class CertificateRevoked(DomainError):
         "This trainee's certificate for the class was revoked. To issue a new one, use "
         "“Reissue” on the revoked certificate."
     )
+
+
+class ClassNotOver(DomainError):
+    """Closing before the end date or with sessions still to come needs a reason."""
+
+    code = "class_not_over"
+    message = _(
+        "The class has not ended yet. To close it early, give a reason; only the sessions "
+        "already held will then count."
+    )
+
+    @staticmethod
+    def explain(*, end_date, not_held: int):
+        from django.utils.formats import date_format
+        from django.utils.translation import ngettext
+
+        return ngettext(
+            "The class runs until %(end)s and %(count)d session has not been held yet. To "
+            "close it early, give a reason; only the sessions already held will then count.",
+            "The class runs until %(end)s and %(count)d sessions have not been held yet. To "
+            "close it early, give a reason; only the sessions already held will then count.",
+            not_held,
+        ) % {"end": date_format(end_date, "Y-m-d"), "count": not_held}

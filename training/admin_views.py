@@ -118,7 +118,13 @@ def class_list(request):
         .annotate(
             trainee_count=Count(
                 "enrolments", filter=Q(enrolments__status=Enrolment.Status.ENROLLED), distinct=True
-            )
+            ),
+            completed_count=Count(
+                "enrolments", filter=Q(enrolments__status=Enrolment.Status.COMPLETED), distinct=True
+            ),
+            withdrawn_count=Count(
+                "enrolments", filter=Q(enrolments__status=Enrolment.Status.WITHDRAWN), distinct=True
+            ),
         )
         .order_by("-start_date", "name")
     )

@@ -3,6 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -16,6 +17,8 @@ class TrainingClass(models.Model):
         PLANNING = "planning", _("In preparation")
         ENROLLING = "enrolling", _("Enrolling")
         RUNNING = "running", _("In progress")
+        # Past its last session; the organiser reviews completion and closes it (结班).
+        ENDED = "ended", _("Ended, awaiting close")
         CLOSED = "closed", _("Closed")
 
     class Kind(models.TextChoices):
@@ -61,6 +64,16 @@ class TrainingClass(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
+    # The 学时 posted at close: the class's hours, or only the sessions held if closed early.
+    awarded_hours = models.DecimalField(
+        _("credit hours awarded"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("training class")
@@ -75,6 +88,33 @@ class TrainingClass(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_over(self) -> bool:
+        """Past its end date: ended or closed, whether or not the sweep has run yet."""
+        return self.status in (self.Status.ENDED, self.Status.CLOSED) or (
+            self.end_date < timezone.localdate()
+        )
+
+    @property
+    def phase(self) -> str:
+        """The status as people should read it today: a class past its end date that the
+        sweep has not reached yet already reads 已结束, never 进行中."""
+        if self.status in (self.Status.ENDED, self.Status.CLOSED):
+            return self.status
+        return self.Status.ENDED if self.is_over else self.status
+
+    def get_phase_display(self) -> str:
+        return str(self.Status(self.phase).label)
+
+    @property
+    def hours_awarded(self):
+        return self.credit_hours if self.awarded_hours is None else self.awarded_hours
+
+    @property
+    def last_day(self):
+        """The day it really ended: its end date, or the day it was closed if earlier."""
+        return min(self.end_date, self.closed_on) if self.closed_on else self.end_date
 
 
 class CommitteeRole(models.TextChoices):

@@ -34,8 +34,8 @@ def my_classes(request):
         .order_by("-start_date")
     )
     today = timezone.localdate()
-    current = [c for c in classes if c.end_date >= today]
-    past = [c for c in classes if c.end_date < today]
+    current = [c for c in classes if c.end_date >= today and not c.is_over]
+    past = [c for c in classes if c.end_date < today or c.is_over]
     return render(
         request,
         "training/my_classes.html",

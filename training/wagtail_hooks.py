@@ -51,6 +51,7 @@ def register_training_actions(actions):
         ("training.class_create", _("Create class"), _("Class created")),
         ("training.class_update", _("Edit class"), _("Class edited")),
         ("training.class_status", _("Change class status"), _("Class status changed")),
+        ("training.class_ended", _("Class ended"), _("Class ended, awaiting close")),
         ("training.roster_import", _("Import roster"), _("Roster imported")),
         ("training.enrolment_add", _("Enrol trainee"), _("Trainee enrolled")),
         ("training.enrolment_withdraw", _("Withdraw trainee"), _("Trainee withdrawn")),

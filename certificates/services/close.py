@@ -1,5 +1,6 @@
 """结班: decide who completed, post their hours, and queue their certificates."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -12,7 +13,7 @@ from lms.errors import PermissionDenied
 from training.models import Enrolment, TrainingClass
 from training.selectors import can_manage_class
 
-from ..errors import ClassAlreadyClosed, NotEnrolled
+from ..errors import ClassAlreadyClosed, ClassNotOver, NotEnrolled
 from ..models import CompletionRecord, CompletionRule, IssueBatch
 
 RULE_FIELDS = (
@@ -81,14 +82,53 @@ def completion_appraisal_save(
     return record
 
 
+@dataclass(frozen=True)
+class ClosingCheck:
+    """Whether the class is over, and what closing it now would leave out."""
+
+    before_end_date: bool
+    sessions_not_held: list  # ClassSession rows that have not ended yet
+    hours_held: Decimal  # credit hours of the sessions that have ended
+
+    @property
+    def early(self) -> bool:
+        return self.before_end_date or bool(self.sessions_not_held)
+
+
+def class_closing_check(*, training_class: TrainingClass, now=None) -> ClosingCheck:
+    now = now or timezone.now()
+    sessions = list(training_class.sessions.order_by("starts_at"))
+    held = [s for s in sessions if s.ends_at <= now]
+    return ClosingCheck(
+        before_end_date=timezone.localdate(now) < training_class.end_date,
+        sessions_not_held=[s for s in sessions if s.ends_at > now],
+        hours_held=sum((s.credit_hours for s in held), Decimal("0")),
+    )
+
+
+def _class_hours(klass: TrainingClass, check: ClosingCheck) -> Decimal:
+    """The class's 学时; closed early, only the sessions actually held count."""
+    hours = klass.credit_hours or Decimal("0")
+    if check.early and klass.sessions.exists():
+        return min(hours, check.hours_held)
+    return hours
+
+
 def class_close(
-    *, actor, training_class: TrainingClass, appraisals: dict[int, str] | None = None
+    *,
+    actor,
+    training_class: TrainingClass,
+    appraisals: dict[int, str] | None = None,
+    early_reason: str = "",
 ) -> IssueBatch | None:
     """Close the class: completers → completed with hours posted, others → withdrawn.
 
     One transaction under a row lock on the class; a second call (a double click, a retry,
     a second organiser) finds the class closed and changes nothing, returning None.
     Certificates are issued by a background task queued once the transaction commits.
+
+    Before the end date, or with sessions not yet held, closing is refused unless the
+    organiser gives `early_reason` (audited); then only the sessions held earn 学时.
     """
     from ..selectors import class_completion_review
     from ..tasks import issue_certificates
@@ -96,10 +136,20 @@ def class_close(
     if not can_manage_class(actor, training_class):
         raise PermissionDenied()
     now = timezone.now()
+    early_reason = (early_reason or "").strip()
     with transaction.atomic():
         klass = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
         if klass.status == TrainingClass.Status.CLOSED:
             return None
+        check = class_closing_check(training_class=klass, now=now)
+        if check.early and not early_reason:
+            raise ClassNotOver(
+                f"{klass.end_date}:{len(check.sessions_not_held)}",
+                message=ClassNotOver.explain(
+                    end_date=klass.end_date, not_held=len(check.sessions_not_held)
+                ),
+            )
+        hours = _class_hours(klass, check)
         for trainee_id, text in (appraisals or {}).items():
             record, _ = CompletionRecord.objects.get_or_create(
                 training_class=klass, trainee_id=trainee_id
@@ -122,19 +172,21 @@ def class_close(
             record.save(update_fields=["completed", "missing", "decided_at"])
             if done:
                 completers.append(enrolment.trainee)
-                if klass.credit_hours and klass.credit_hours > Decimal("0"):
+                if hours > Decimal("0"):
                     credit_entry_post(
                         person=enrolment.trainee,
                         channel=_credit_channel(klass),
-                        hours=klass.credit_hours,
-                        earned_on=klass.end_date,
+                        hours=hours,
+                        earned_on=min(klass.end_date, timezone.localdate(now)),
                         title=klass.name,
                         source_key=f"class:{klass.pk}",
                         recorded_by=actor,
                     )
         klass.status = TrainingClass.Status.CLOSED
+        klass.closed_on = timezone.localdate(now)
+        klass.awarded_hours = hours
         klass.full_clean()
-        klass.save(update_fields=["status"])
+        klass.save(update_fields=["status", "closed_on", "awarded_hours"])
         batch = IssueBatch.objects.create(
             training_class=klass, total=len(completers), created_by=actor
         )
@@ -146,6 +198,16 @@ def class_close(
                 "completed": len(completers),
                 "not_completed": len(rows) - len(completers),
                 "batch": batch.pk,
+                "hours": str(hours),
+                **(
+                    {
+                        "early": True,
+                        "reason": early_reason,
+                        "sessions_not_held": [s.pk for s in check.sessions_not_held],
+                    }
+                    if check.early
+                    else {}
+                ),
             },
         )
         transaction.on_commit(lambda: issue_certificates.enqueue(batch_id=batch.pk))

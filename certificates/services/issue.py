@@ -59,9 +59,10 @@ def _hours(value: Decimal) -> str:
 
 
 def certificate_issue_date(klass: TrainingClass) -> datetime.date:
-    """The date printed on the class's certificates: the rule's, else the class's last day."""
+    """The date printed on the class's certificates: the rule's, else the day the class was
+    really closed (never a planned date in the future)."""
     rule = completion_rule_for(training_class=klass)
-    return rule.certificate_issue_date or klass.end_date
+    return rule.certificate_issue_date or klass.closed_on or klass.end_date
 
 
 def _snapshot(
@@ -79,10 +80,10 @@ def _snapshot(
         "provider": template.provider_name or klass.provider,
         "organising_unit": klass.organising_unit.name,
         "start": klass.start_date.isoformat(),
-        "end": klass.end_date.isoformat(),
+        "end": klass.last_day.isoformat(),
         "start_cn": rendering.chinese_date(klass.start_date),
-        "end_cn": rendering.chinese_date(klass.end_date),
-        "hours": _hours(klass.credit_hours),
+        "end_cn": rendering.chinese_date(klass.last_day),
+        "hours": _hours(klass.hours_awarded),
         "number": number,
         "title": template.title,
         "body": template.body,

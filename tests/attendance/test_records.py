@@ -98,7 +98,7 @@ def test_worker_task_and_command_close_ended_sessions_once(world, klass, ended, 
     assert not AttendanceRecord.objects.filter(session=live_session, trainee=world.trainee_a)
     out = io.StringIO()
     call_command("close_sessions", stdout=out)
-    assert out.getvalue().strip() == "closed 0 sessions"
+    assert out.getvalue().strip() == "closed 0 sessions, ended 0 classes"
     assert sessions_close_ended(now=live_session.ends_at) == 1
     assert AttendanceRecord.objects.count() == 4
 
@@ -129,7 +129,7 @@ def test_sweep_leaves_sessions_where_attendance_was_not_taken(world, klass, ende
     out = io.StringIO()
     call_command("close_sessions", stdout=out)
 
-    assert out.getvalue().strip() == "closed 1 sessions"
+    assert out.getvalue().strip().startswith("closed 1 sessions, ended ")
     assert set(SessionClosure.objects.values_list("session", flat=True)) == {ended.pk}
     assert statuses(paper) == {}
     assert statuses(leave_only) == {on_leave.pk: S.ON_LEAVE}

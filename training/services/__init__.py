@@ -19,6 +19,7 @@ from .classes import (
     class_create,
     class_status_change,
     class_update,
+    classes_end_past,
     status_change_allowed,
 )
 from .groups import committee_role_set, enrolment_group_set, group_save
@@ -51,6 +52,7 @@ __all__ = [
     "calendar_feed_renew",
     "class_create",
     "class_status_change",
+    "classes_end_past",
     "class_update",
     "committee_role_set",
     "enrolment_add",

@@ -1,13 +1,17 @@
-"""A class's own record and its life cycle 筹备 → 报名 → 进行中 → 已结班."""
+"""A class's own record and its life cycle 筹备 → 报名 → 进行中 → 已结束待结班 → 已结班."""
+
+import datetime
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lms.audit import log
 from lms.errors import DomainError, PermissionDenied
 from people.selectors import unit_is_managed_by
 
-from ..models import TrainingClass
+from ..models import ClassSession, TrainingClass
 from ..selectors import can_manage_class
 
 S = TrainingClass.Status
@@ -18,7 +22,9 @@ S = TrainingClass.Status
 TRANSITIONS: dict[str, set[str]] = {
     S.PLANNING: {S.ENROLLING},
     S.ENROLLING: {S.PLANNING, S.RUNNING},
-    S.RUNNING: {S.ENROLLING, S.CLOSED},
+    S.RUNNING: {S.ENROLLING, S.ENDED, S.CLOSED},
+    # Reopened when its dates were moved on; the sweep ends it again once they pass.
+    S.ENDED: {S.RUNNING, S.CLOSED},
     S.CLOSED: set(),
 }
 
@@ -128,3 +134,31 @@ def class_status_change(*, actor, training_class: TrainingClass, status: str) ->
     klass.save(update_fields=["status"])
     log(klass, "training.class_status", user=actor, data={"from": before, "to": status})
     return klass
+
+
+def classes_end_past(*, now: datetime.datetime | None = None) -> int:
+    """The calendar sweep: a class past its end date whose sessions have all ended moves
+    to 已结束待结班 (ended, awaiting close). Safe to repeat and to run in several workers
+    at once (each class is locked and checked again); audited. Returns how many moved."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    pending_session = ClassSession.objects.filter(training_class=OuterRef("pk"), ends_at__gt=now)
+    candidates = TrainingClass.objects.filter(
+        status__in=[S.ENROLLING, S.RUNNING], end_date__lt=today
+    ).exclude(Exists(pending_session))
+    moved = 0
+    for pk in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            klass = TrainingClass.objects.select_for_update().get(pk=pk)
+            if klass.status not in (S.ENROLLING, S.RUNNING) or klass.end_date >= today:
+                continue
+            before = klass.status
+            klass.status = S.ENDED
+            klass.save(update_fields=["status"])
+            log(
+                klass,
+                "training.class_ended",
+                data={"from": before, "end_date": str(klass.end_date)},
+            )
+            moved += 1
+    return moved

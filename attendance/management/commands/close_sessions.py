@@ -1,4 +1,5 @@
-"""Close the attendance of every session that has ended: missing trainees become absent.
+"""Close the attendance of every session that has ended: missing trainees become absent;
+then classes past their last session become 已结束待结班 (ended, awaiting close).
 
 Idempotent; run it from cron every few minutes, or enqueue the task with `--enqueue` for
 the database worker.
@@ -8,6 +9,7 @@ from django.core.management.base import BaseCommand
 
 from attendance.services import sessions_close_ended
 from attendance.tasks import close_ended_sessions
+from training.services import classes_end_past
 
 
 class Command(BaseCommand):
@@ -23,4 +25,5 @@ class Command(BaseCommand):
             self.stdout.write(f"queued {result.id}")
             return
         count = sessions_close_ended(days=days)
-        self.stdout.write(f"closed {count} sessions")
+        ended = classes_end_past()
+        self.stdout.write(f"closed {count} sessions, ended {ended} classes")
