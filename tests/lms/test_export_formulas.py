@@ -167,3 +167,19 @@ def test_no_export_carries_a_formula(client, world, url_name, fmt):
     texts = _xlsx_texts(content) if fmt == "xlsx" else _csv_texts(content)
     if url_name not in NO_DATA:
         assert any(h in text for text in texts for h in HOSTILE), texts
+
+
+@pytest.mark.django_db
+def test_initial_password_sheets_carry_no_formula(world):
+    """The two sheets built inside a page (base64) rather than served at a URL."""
+    from people.admin_views import _password_sheet
+    from training.services.roster import passwords_sheet
+
+    person = world.trainee_a
+    person.full_name = HOSTILE[0]
+    for content in (
+        _password_sheet(person, "Pw-123456"),
+        passwords_sheet([(person, "-Pw123456")]),
+    ):
+        texts = _xlsx_texts(content)
+        assert HOSTILE[0] in texts
