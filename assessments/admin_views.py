@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lms.errors import DomainError
+from lms.spreadsheets import XLSX_MIME, append_row
+from lms.uploads import UploadRefused
 from training.selectors import class_list_for_staff
 
 from .errors import ImportInvalid
@@ -37,7 +39,7 @@ from .services.questions import (
     question_workbook,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_MIME
 
 
 def _require_grader(request):
@@ -72,6 +74,8 @@ def questions_import(request):
             except ImportInvalid as exc:
                 problems = exc.problems
                 messages.error(request, exc.message)
+            except UploadRefused as exc:
+                form.add_error("file", exc.message)
             else:
                 return redirect("assessments_admin:questions_import_preview", token=pending.token)
     return render(
@@ -312,7 +316,7 @@ def gradebook_workbook(book) -> bytes:
         ]
     for assignment in book.assignments:
         header += [f"{assignment.title}（等级）", f"{assignment.title}（分数）"]
-    sheet.append(header)
+    append_row(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     grade_zh = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
@@ -342,7 +346,7 @@ def gradebook_workbook(book) -> bytes:
                 ]
             else:
                 values += ["待评分", None]
-        sheet.append(values)
+        append_row(sheet, values)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from lms.spreadsheets import spreadsheet_size
+
 from .models import Grade
 
 
@@ -29,7 +31,7 @@ class SubmissionForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Question file (.xlsx or .csv)"))
+    file = forms.FileField(label=_("Question file (.xlsx or .csv)"), validators=[spreadsheet_size])
 
 
 class AnswerGradeForm(forms.Form):

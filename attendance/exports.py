@@ -10,12 +10,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from lms.spreadsheets import XLSX_MIME, set_cell
 from people.selectors import unit_full_names
 
 from . import selectors
 from .models import AttendanceStatus
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_MIME
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="F2DCDB")
@@ -49,14 +50,14 @@ def signin_rows(*, session) -> list[dict]:
 def _sheet(ws, *, title: str, subtitle: str, headers: list[tuple[str, int]], rows: list[list]):
     last = get_column_letter(len(headers))
     ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = title
+    set_cell(ws, 1, 1, title)
     ws["A1"].font = Font(size=14, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center")
     ws.merge_cells(f"A2:{last}2")
-    ws["A2"] = subtitle
+    set_cell(ws, 2, 1, subtitle)
     ws["A2"].alignment = Alignment(horizontal="center")
     for col, (label, width) in enumerate(headers, start=1):
-        cell = ws.cell(row=3, column=col, value=label)
+        cell = set_cell(ws, 3, col, label)
         cell.font = Font(bold=True)
         cell.fill = HEAD_FILL
         cell.border = BORDER
@@ -64,7 +65,7 @@ def _sheet(ws, *, title: str, subtitle: str, headers: list[tuple[str, int]], row
         ws.column_dimensions[get_column_letter(col)].width = width
     for r, values in enumerate(rows, start=4):
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=col, value=value)
+            cell = set_cell(ws, r, col, value)
             cell.border = BORDER
             cell.alignment = Alignment(vertical="center", wrap_text=True)
         ws.row_dimensions[r].height = 24

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from lms.errors import DomainError
+from lms.spreadsheets import XLSX_MIME, append_row
 from people.selectors import person_list
 from training.models import TrainingClass
 from training.selectors import (
@@ -33,8 +34,6 @@ from . import selectors_assignment as sel
 from . import services_assignment as services
 from .models import CourseEnrolment, CoursePage
 from .selectors import is_staff_reader
-
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_staff(request) -> None:
@@ -316,7 +315,8 @@ def roster_workbook(roster) -> bytes:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("学习进度")
-    sheet.append(
+    append_row(
+        sheet,
         [
             "姓名",
             "手机号",
@@ -327,7 +327,7 @@ def roster_workbook(roster) -> bytes:
             "获得学时",
             "完成时间",
             "最近学习",
-        ]
+        ],
     )
     tz = timezone.get_current_timezone()
 
@@ -336,7 +336,8 @@ def roster_workbook(roster) -> bytes:
 
     for row in roster.rows:
         sources = (["直接分配"] if row.direct else []) + [c.name for c in row.classes]
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row.trainee.full_name,
                 row.trainee.phone,
@@ -347,7 +348,7 @@ def roster_workbook(roster) -> bytes:
                 float(row.credit_hours) if row.credit_hours is not None else None,
                 local(row.completed_at),
                 local(row.last_studied_at),
-            ]
+            ],
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

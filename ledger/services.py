@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lms.audit import log
 from lms.errors import DomainError, PermissionDenied
-from lms.uploads import EXTENSIONS, content_type
+from lms.uploads import DOCX, EXTENSIONS, archive_check, content_type
 from people.roles import Role, has_role
 from people.selectors import unit_is_managed_by
 
@@ -89,10 +89,13 @@ def evidence_check(upload) -> None:
     if upload.size > EVIDENCE_MAX_BYTES:
         raise EvidenceInvalid(f"{upload.size} bytes")
     upload.seek(0)
-    mime = content_type(upload.read(EVIDENCE_MAX_BYTES + 1))
+    content = upload.read(EVIDENCE_MAX_BYTES + 1)
     upload.seek(0)
+    mime = content_type(content)
     if mime not in EVIDENCE_TYPES:
         raise EvidenceInvalid(mime)
+    if mime == DOCX:
+        archive_check(content)  # a zip bomb is refused before anyone opens it
 
 
 def can_record_for(actor, person) -> bool:

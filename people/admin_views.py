@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from lms.errors import DomainError
+from lms.spreadsheets import XLSX_MIME, append_row
 
 from .models import User
 from .phones import InvalidPhone, normalize_phone
@@ -141,9 +142,6 @@ def _password_response(request, person, password, title):
     return response
 
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def _password_sheet(person, password) -> bytes:
     """A one-row 初始密码 sheet built in memory for this response; never saved."""
     import io
@@ -154,8 +152,8 @@ def _password_sheet(person, password) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "初始密码"
-    ws.append(["姓名", "手机号（登录名）", "初始密码"])
-    ws.append([person.full_name, person.phone, password])
+    append_row(ws, ["姓名", "手机号（登录名）", "初始密码"])
+    append_row(ws, [person.full_name, person.phone, password])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABC", (12, 18, 16), strict=True):

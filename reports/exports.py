@@ -1,4 +1,7 @@
-"""Streamed exports: CSV row by row, XLSX through openpyxl's write-only mode.
+"""Streamed exports: CSV row by row, XLSX through `reports.xlsx`.
+
+Text that a spreadsheet would run as a formula goes out as text (`lms.spreadsheets`): in
+CSV with a leading apostrophe; in XLSX every string is an inline string, never a formula.
 
 Neither holds the rows in memory: CSV lines go to the client as they are produced; the
 XLSX workbook is written row by row to a temporary file (`reports.xlsx` writes the sheet
@@ -18,11 +21,12 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from lms.spreadsheets import CSV_MIME, XLSX_MIME, csv_field, csv_row
+
 from .errors import BadFormat
 from .xlsx import write_sheet
 
 FORMATS = ("xlsx", "csv")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ def export_response(fmt: str, *, filename: str, title: str, columns: list[Column
 def _csv_value(value):
     kind = type(value)
     if kind is str:
-        return value
+        return csv_field(value)
     if value is None:
         return ""
     if kind is bool:
@@ -73,7 +77,7 @@ def csv_response(filename: str, columns: list[Column], rows: Iterable) -> Stream
     writer = csv.writer(buffer)
 
     def chunks():
-        writer.writerow([str(c.header) for c in columns])
+        writer.writerow(csv_row(str(c.header) for c in columns))
         yield ("\ufeff" + buffer.getvalue()).encode()
         buffer.seek(0)
         buffer.truncate()
@@ -89,7 +93,7 @@ def csv_response(filename: str, columns: list[Column], rows: Iterable) -> Stream
                 n = 0
         yield buffer.getvalue().encode()
 
-    response = StreamingHttpResponse(chunks(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(chunks(), content_type=CSV_MIME)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
@@ -115,4 +119,4 @@ def xlsx_response(filename: str, title: str, columns: list[Column], rows: Iterab
     finally:
         # Unlinked at once: the open handle keeps the data until the response is sent.
         os.unlink(path)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_MIME)

@@ -8,7 +8,11 @@ text straight into the zip member, a thousand rows per write: memory stays flat 
 50,000 rows take a couple of seconds. openpyxl, Excel, WPS and LibreOffice open the
 result (the tests read it back with openpyxl).
 
-Strings are inline (`t="inlineStr"`): no shared-string table to hold in memory.
+Strings are inline (`t="inlineStr"`): no shared-string table to hold in memory, and no
+string is ever a formula (there is no `<f>` element here), so a name like
+`=HYPERLINK(…)` stays text, as `lms.spreadsheets` requires of every export. Measured
+again on 4 Dec 2026 (20,000 rows of 13 columns, this machine): 0.32 s here against
+2.52 s for openpyxl's write-only mode, same process peak (~130 MB); the writer stays.
 """
 
 import datetime
@@ -171,7 +175,12 @@ def write_sheet(
 ) -> int:
     """Write a one-sheet workbook to `path`: values may be str, int, float, Decimal, bool,
     date, datetime or None (an empty cell). Returns the number of data rows."""
-    name = escape(_ILLEGAL.sub("", title).translate(str.maketrans("", "", "[]:*?/\\"))[:31])
+    # An attribute value (and dc:title): quotes escaped too, or a person named `"…"`
+    # makes the workbook unreadable.
+    name = escape(
+        _ILLEGAL.sub("", title).translate(str.maketrans("", "", "[]:*?/\\"))[:31],
+        {'"': "&quot;"},
+    )
     letters = [get_column_letter(i) for i in range(1, len(headers) + 1)]
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     count = 0

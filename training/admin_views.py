@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 
 from lms.errors import DomainError
+from lms.spreadsheets import XLSX_MIME
 from people.phones import InvalidPhone, normalize_phone
 from people.roles import Role, has_role
 from people.selectors import person_list
@@ -38,7 +39,6 @@ from .models import ClassSession, Enrolment, ImportBatch, Notice, StudyGroup, Tr
 from .services import classes as class_services
 from .services import roster as roster_services
 from .services import timetable as timetable_services
-from .spreadsheets import XLSX_MIME
 
 VIEW, RUN, MANAGE = "view", "run", "manage"
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.widgets import AdminDateInput, AdminPageChooser, AdminTimeInput
 
+from lms.spreadsheets import XLSX_MIME, spreadsheet_size
 from people.models import User
 from people.roles import Role
 from people.selectors import org_unit_list
@@ -142,11 +143,8 @@ class SessionForm(forms.Form):
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("XLSX file"),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
+        validators=[spreadsheet_size],
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_MIME}"}),
     )
 
 

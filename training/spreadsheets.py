@@ -9,14 +9,18 @@ import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from lms.errors import DomainError
+from lms.spreadsheets import append_row, open_workbook, sheet_rows
+from lms.uploads import NotAnArchive, UploadRefused
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 2000
+# Rows read, blank ones included, before a sheet is refused: room for a sheet formatted
+# far below its data, none for millions of empty rows.
+MAX_SHEET_ROWS = 10 * MAX_ROWS
 
 
 class UnreadableFile(DomainError):
@@ -59,11 +63,15 @@ def clean(value) -> str:
 def read_rows(upload, columns: list[Column]) -> list[tuple[int, dict[str, str]]]:
     """[(row number as Excel shows it, {header: text})], skipping blank rows."""
     try:
-        wb = load_workbook(upload, read_only=True, data_only=True)
+        wb = open_workbook(upload)
+    except NotAnArchive as exc:
+        raise UnreadableFile(str(exc)) from exc
+    except UploadRefused:  # too large, a zip bomb: refused with its own code
+        raise
     except Exception as exc:  # openpyxl raises many types for a bad file
         raise UnreadableFile(str(exc)) from exc
     ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+    rows = sheet_rows(ws, max_rows=MAX_SHEET_ROWS)
     header_row = next(rows, None) or ()
     headers = [clean(h) for h in header_row]
     index: dict[str, int] = {}
@@ -98,13 +106,13 @@ def write_book(sheets: list[tuple[str, list[Column], list[list]]]) -> bytes:
     wb.remove(wb.active)
     for title, columns, rows in sheets:
         ws = wb.create_sheet(title=title[:31])
-        ws.append([c.header for c in columns])
+        append_row(ws, [c.header for c in columns])
         for cell in ws[1]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="F2DCDB")
             cell.alignment = Alignment(horizontal="center", vertical="center")
         for row in rows:
-            ws.append(row)
+            append_row(ws, row)
         for i, col in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = col.width
         ws.freeze_panes = "A2"

@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from lms.spreadsheets import append_row, open_workbook, sheet_rows
+from lms.uploads import NotAnArchive, UploadRefused
+
 from ..errors import ExportTooManyOptions, ImportExpired, ImportInvalid
 from ..grading import FILL_IN_MAX_LENGTH, normalise_text
 from ..models import (
@@ -54,6 +57,9 @@ TRUE_WORDS = {"正确", "对", "是", "√", "T", "TRUE", "Y"}
 FALSE_WORDS = {"错误", "错", "否", "×", "X", "F", "FALSE", "N"}
 MAX_IMPORT_ROWS = 2000
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+# Rows read from a sheet, blank ones included, before it is refused (lms.spreadsheets).
+MAX_SHEET_ROWS = 10 * MAX_IMPORT_ROWS
+MAX_COLUMNS = 100
 PENDING_IMPORT_TTL = timedelta(hours=24)
 
 
@@ -212,16 +218,22 @@ def _read_table(*, content: bytes, file_name: str) -> list[list[str]]:
             raise ImportInvalid(problems=[(0, _("The CSV file is not UTF-8 or GBK text."))])
         return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
     if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
+        unreadable = ImportInvalid(
+            problems=[(0, _("The file is not a readable Excel (.xlsx) workbook."))]
+        )
         try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            workbook = open_workbook(content)
+        except NotAnArchive as exc:
+            raise unreadable from exc
+        except UploadRefused:  # too large, a zip bomb: refused with its own code
+            raise
         except Exception as exc:  # openpyxl raises many types for a broken file
-            raise ImportInvalid(
-                problems=[(0, _("The file is not a readable Excel (.xlsx) workbook."))]
-            ) from exc
+            raise unreadable from exc
         sheet = workbook.worksheets[0]
-        rows = [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+        rows = [
+            [_cell(c) for c in row]
+            for row in sheet_rows(sheet, max_rows=MAX_SHEET_ROWS, max_columns=MAX_COLUMNS)
+        ]
         workbook.close()
         return rows
     raise ImportInvalid(problems=[(0, _("Upload an .xlsx or .csv file made from the template."))])
@@ -516,11 +528,12 @@ def question_workbook(questions=None) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "题库"
-    sheet.append(HEADERS)
+    append_row(sheet, HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     if questions is None:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 "先导区",
                 "单选",
@@ -538,11 +551,11 @@ def question_workbook(questions=None) -> bytes:
                 "",
                 "解析写在这里",
                 "示例",
-            ]
+            ],
         )
     else:
         for question in questions:
-            sheet.append(question_row(question))
+            append_row(sheet, question_row(question))
     sheet.column_dimensions["C"].width = 50
     notes = workbook.create_sheet("说明")
     for line in (
@@ -552,7 +565,7 @@ def question_workbook(questions=None) -> bytes:
         "多选计分：全对得分（默认）或 部分得分（选对几个得几份，选错不得分）。",
         "分值默认 1 分。标签用逗号分隔。第一行表头不要修改。",
     ):
-        notes.append([line])
+        append_row(notes, [line])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

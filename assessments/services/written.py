@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from lms.uploads import EXTENSIONS, content_type
+from lms.uploads import DOCX, EXTENSIONS, archive_check, content_type
 
 from ..errors import (
     AssignmentClosed,
@@ -32,6 +32,9 @@ def upload_check(*, upload, max_mb: int) -> tuple[bytes, str, str]:
     mime = content_type(content)
     if mime not in ACCEPTED_TYPES:
         raise UploadTypeRejected(mime)
+    if mime == DOCX:
+        # Graders open it in Word or WPS: a zip bomb is refused here, not on their desk.
+        archive_check(content)
     return content, mime, ACCEPTED_TYPES[mime]
 
 

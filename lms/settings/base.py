@@ -161,7 +161,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Upload limits, largest first. nginx's client_max_body_size (deploy/nginx-lms.conf) is
+# REQUEST_MAX_BODY_SIZE and must agree (tests/lms/test_deploy.py checks): a little above
+# the largest file any form takes (Wagtail documents), so Django, not nginx, answers the
+# smaller per-form limits with a message in the user's language.
+REQUEST_MAX_BODY_SIZE = 60 * 1024 * 1024
+# Request bodies that are not files (form fields): Django's default, stated.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Larger uploads are spooled to a temporary file instead of held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Roster, timetable and question-bank spreadsheets (lms.spreadsheets.open_workbook).
+SPREADSHEET_UPLOAD_MAX_SIZE = 10 * 1024 * 1024
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -173,7 +183,7 @@ WAGTAILADMIN_BASE_URL = os.environ.get("DJANGO_BASE_URL", "http://127.0.0.1:8000
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt", "zip", "mp4", "webm"]
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024  # below REQUEST_MAX_BODY_SIZE
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 
 SITE_TITLE = _("Cadre Training Platform")

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 
@@ -41,3 +42,19 @@ def test_production_refuses_to_start_without_allowed_hosts():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_nginx_body_limit_agrees_with_the_upload_settings():
+    """nginx refuses a body before Django sees it, with an English error page; it must
+    let through every file a form accepts, so that Django answers with its message."""
+    conf = (settings.BASE_DIR / "deploy" / "nginx-lms.conf").read_text()
+    sizes = re.findall(r"^\s*client_max_body_size\s+(\d+)m;", conf, re.MULTILINE)
+    assert sizes, "client_max_body_size is missing from deploy/nginx-lms.conf"
+    assert {int(s) * 1024 * 1024 for s in sizes} == {settings.REQUEST_MAX_BODY_SIZE}
+    for limit in (
+        settings.WAGTAILDOCS_MAX_UPLOAD_SIZE,
+        settings.SPREADSHEET_UPLOAD_MAX_SIZE,
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE,
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+    ):
+        assert limit < settings.REQUEST_MAX_BODY_SIZE
