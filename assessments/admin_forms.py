@@ -6,7 +6,12 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from training.selectors import class_list_for_staff
 
 from .services.questions import accepted_list, question_problems
-from .services.quizzes import SlotSpec, quiz_draw_problems, quiz_review_problem
+from .services.quizzes import (
+    SlotSpec,
+    quiz_answer_key_problems,
+    quiz_draw_problems,
+    quiz_review_problem,
+)
 
 
 class QuestionAdminForm(WagtailAdminModelForm):
@@ -49,7 +54,8 @@ class ScopedClassForm(WagtailAdminModelForm):
 
 
 class QuizAdminForm(ScopedClassForm):
-    """Settings that would only fail when trainees start the quiz are refused on save."""
+    """Settings that would only fail when trainees start the quiz, or that would hand
+    trainees a final exam's answer key, are refused on save."""
 
     def clean(self):
         data = super().clean()
@@ -83,4 +89,14 @@ class QuizAdminForm(ScopedClassForm):
         for index, message in problems:
             forms[index].add_error("draw_count", message)
             self.add_error(None, message)
-        return not problems
+        leaks = quiz_answer_key_problems(
+            quiz_id=self.instance.pk,
+            is_final_exam=bool(self.cleaned_data.get("is_final_exam")),
+            review=self.cleaned_data.get("review"),
+            slots=slots,
+        )
+        for index, message in leaks:
+            field = "question" if slots[index].question_id else "category"
+            forms[index].add_error(field, message)
+            self.add_error(None, message)
+        return not problems and not leaks

@@ -18,6 +18,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 PILOT = "先导区与片区化组团式发展"
 ORG = "区域党委与组织振兴"
 ESSAY = "简答题（教师评分）"
+# The lesson quiz shows its answers after each try, so it has questions of its own: had it
+# used PILOT, which the final exam draws from, trainees would collect the exam's key there.
+PRACTICE = "随堂练习：先导区"
 
 S, M, TF, F, E = "single", "multiple", "true_false", "fill_in", "essay"
 
@@ -181,6 +184,44 @@ QUESTIONS = [
         "成立“强村公司”，统一建设管理、运营品牌。",
     ),
     (
+        PRACTICE,
+        S,
+        "先导区要破解的是乡村振兴中的哪种问题？",
+        [
+            ("人口外流", False),
+            ("碎片化振兴", True),
+            ("土地撂荒", False),
+            ("村级债务", False),
+        ],
+        "乡村全面振兴不是一村一策的零散修补，先导区用于破解碎片化振兴。",
+    ),
+    (
+        PRACTICE,
+        TF,
+        "片区化、组团式发展主张以片区统筹，打破一村一策的零散做法。",
+        True,
+        "片区化、组团式：以片区统筹，打破一村一策的零散做法。",
+    ),
+    (
+        PRACTICE,
+        M,
+        "报道认为，先导区要推动片区实现哪些目标？",
+        [
+            ("各村分头招商", False),
+            ("资源整合", True),
+            ("项目落地", True),
+            ("产业闭环", True),
+        ],
+        "先导区是推动片区成带、成链、成势，实现资源整合、项目落地、产业闭环的关键抓手。",
+    ),
+    (
+        PRACTICE,
+        F,
+        "先导区推动片区成带、成链、成____。（填一个字）",
+        ["势"],
+        "成带、成链、成势。",
+    ),
+    (
         ESSAY,
         E,
         "结合本乡镇实际，谈谈如何融入片区化、组团式发展（300字左右）。",
@@ -220,7 +261,11 @@ def _question(categories, row, actor):
         stem=stem,
         explanation=explanation,
         points=Decimal("10") if qtype == E else Decimal("2"),
-        tags=["先导区"] if cat_name == PILOT else ["组织振兴"] if cat_name == ORG else ["简答"],
+        tags=["先导区"]
+        if cat_name in (PILOT, PRACTICE)
+        else ["组织振兴"]
+        if cat_name == ORG
+        else ["简答"],
         actor=actor,
         **kwargs,
     )
@@ -235,6 +280,7 @@ def seed(context):
         (PILOT, "宜居宜业和美乡村先导区、片区化组团式发展（据河南广播电视台报道整理）"),
         (ORG, "区域党委、五大振兴与乡村组织振兴（据人民网、河南日报等报道整理）"),
         (ESSAY, "需要教师评分的简答题"),
+        (PRACTICE, "随堂测验用的练习题，交卷后公布答案；结业考试不从这里抽题"),
     ):
         categories[name], _ = QuestionCategory.objects.get_or_create(
             name=name, defaults={"description": text}
@@ -262,7 +308,7 @@ def seed(context):
         },
     )
     if created:
-        for i, q in enumerate(q for q in questions[:8] if q.type != E):
+        for i, q in enumerate(q for q in questions if q.category_id == categories[PRACTICE].pk):
             QuizSlot.objects.create(quiz=lesson_quiz, question=q, sort_order=i)
     context["lesson_quiz"] = lesson_quiz
     _place_in_last_lesson(context, lesson_quiz)

@@ -43,6 +43,16 @@ class InvalidAnswer(DomainError):
     message = _("That answer is not valid for this question.")
 
 
+class OptionNotOnPage(InvalidAnswer):
+    """An option value the trainee's page could not have offered in this attempt: most
+    likely a page loaded before the option values changed (a deploy), so say to reload."""
+
+    message = _(
+        "This answer names an option that is not on your page any more. "
+        "Please reload the page and answer again."
+    )
+
+
 class AssignmentClosed(DomainError):
     code = "assignment_closed"
     message = _("Your work has been graded and can no longer be changed.")

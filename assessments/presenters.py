@@ -1,10 +1,12 @@
 """What templates get of a question: only what the trainee may see at that moment.
 
 Correct options, accepted answers and explanations are copied in only when `reveal` is
-true, so no template or JSON can leak them before the quiz's review setting allows.
+true, so no template or JSON can leak them before the quiz's review setting allows; an
+option is named by its per-attempt token, never by its key (which follows authoring order).
 """
 
 from .grading import correct_answer_display
+from .option_tokens import option_tokens
 
 
 def question_view(aq, *, reveal: bool, show_marks: bool = False) -> dict:
@@ -12,10 +14,13 @@ def question_view(aq, *, reveal: bool, show_marks: bool = False) -> dict:
     by_key = {o["key"]: o for o in data["options"]}
     answer = aq.answer
     chosen = set(answer if isinstance(answer, list) else [answer] if answer else [])
+    order = aq.option_order or list(by_key)
+    # The page names an option by its token, never by its key: keys follow authoring order.
+    tokens = option_tokens(attempt_id=aq.attempt_id, position=aq.position, keys=order)
     options = []
-    for i, key in enumerate(aq.option_order or list(by_key)):
+    for i, key in enumerate(order):
         option = {
-            "key": key,
+            "value": tokens[key],
             "label": chr(65 + i),
             "text": by_key[key]["text"],
             "chosen": key in chosen,

@@ -205,6 +205,7 @@ def attempt_answer(request, pk):
                 position=position,
                 answer=answer,
                 seq=seq,
+                option_tokens=True,
             )
         except DomainError as exc:
             if exc.code == "attempt_closed":
@@ -229,6 +230,7 @@ def attempt_answer(request, pk):
                 position=position,
                 answer=answer,
                 seq=seq,
+                option_tokens=True,
             )
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -28,6 +28,7 @@ from ..models import (
     QuizSlot,
     answer_cutoff,
 )
+from ..option_tokens import answer_from_tokens
 from ..selectors import quiz_is_available_to
 from ..signals import attempt_result_changed
 from ..version_data import version_grading_data
@@ -206,8 +207,21 @@ def _schedule_deadline(attempt: Attempt) -> None:
         logger.exception("could not schedule deadline of attempt %s", attempt.pk)
 
 
-def attempt_answer_save(*, attempt_id: int, trainee, position: int, answer, seq: int, now=None):
+def attempt_answer_save(
+    *,
+    attempt_id: int,
+    trainee,
+    position: int,
+    answer,
+    seq: int,
+    now=None,
+    option_tokens: bool = False,
+):
     """Store one answer as given. Idempotent; an older `seq` never overwrites a newer one.
+
+    `option_tokens`: the answer names options by the tokens the trainee's page showed
+    (see `option_tokens`), as every answer from a page does; they are stored as keys.
+    Without it, by the keys themselves (the demo seed, the in-process bench, tests).
 
     The attempt row is locked (FOR NO KEY UPDATE), so a save and a submit of the same
     attempt never interleave: a save either lands before grading or is refused after it.
@@ -239,6 +253,14 @@ def attempt_answer_save(*, attempt_id: int, trainee, position: int, answer, seq:
             raise QuestionNotInAttempt()
         aq_pk, version_id, digest, option_order, answer_seq = aq
         data = version_grading_data([(version_id, digest)])[version_id]
+        if option_tokens:
+            answer = answer_from_tokens(
+                answer,
+                qtype=data["type"],
+                attempt_id=attempt_id,
+                position=position,
+                option_keys=option_order,
+            )
         value = answer_clean(data, answer, option_keys=option_order)
         updated = AttemptQuestion.objects.filter(pk=aq_pk, answer_seq__lt=seq).update(
             answer=value, answer_seq=seq, answered_at=now

@@ -14,6 +14,7 @@ from wagtail.models import ModelLogEntry
 
 from assessments.management.commands.bench_exam import answer_plan, parse_page
 from assessments.models import Attempt, AttemptQuestion, Quiz
+from assessments.option_tokens import option_tokens
 from people.models import User
 from tests.assessments.factories import essay, fill_in, multiple, quiz_with, single, true_false
 from tests.training.factories import class_for_world
@@ -60,7 +61,12 @@ def test_the_page_reader_finds_what_quiz_js_and_the_forms_use(world, client):
     for aq in AttemptQuestion.objects.filter(attempt=attempt).select_related("version"):
         keys = by_position[aq.position]["keys"]
         if aq.version.data["type"] in ("single", "multiple"):
-            assert keys == aq.option_order  # the shuffled order the trainee sees
+            # The shuffled order the trainee sees, each option by its token, not its key.
+            tokens = option_tokens(
+                attempt_id=attempt.pk, position=aq.position, keys=aq.option_order
+            )
+            assert keys == [tokens[k] for k in aq.option_order]
+            assert not set(keys) & set(aq.option_order)
         else:
             assert keys == []
 

@@ -16,6 +16,7 @@ from assessments.models import (
     Submission,
 )
 from assessments.services.attempts import attempt_start, attempt_submit
+from assessments.services.quizzes import SlotSpec, quiz_answer_key_problems
 from tests.assessments.factories import AssignmentFactory, quiz_with, single
 from tests.training.factories import class_for_world
 
@@ -86,3 +87,11 @@ def test_demo_seed_is_idempotent_and_complete():
     assert Quiz.objects.filter(is_final_exam=True, training_class__isnull=False).exists()
     assert Assignment.objects.filter(kind="reflection").exists()
     assert AttemptQuestion.objects.filter(needs_grading=True).exists()
+    # The demo's lesson quiz shows its answers: it may not hand out the final exam's key.
+    for quiz in Quiz.objects.all():
+        slots = [
+            SlotSpec(question_id=s.question_id, category_id=s.category_id) for s in quiz.slots.all()
+        ]
+        assert not quiz_answer_key_problems(
+            quiz_id=quiz.pk, is_final_exam=quiz.is_final_exam, review=quiz.review, slots=slots
+        ), quiz.title

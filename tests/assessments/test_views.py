@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from assessments.models import Attempt, AttemptQuestion, Quiz
+from assessments.option_tokens import option_token
 from assessments.services.attempts import attempt_start, attempt_submit
 from tests.assessments.factories import essay, fill_in, quiz_with, single, true_false
 from tests.training.factories import class_for_world
@@ -55,7 +56,7 @@ def test_reload_resumes_with_every_saved_answer(setup):
     attempt = attempt_start(quiz=quiz, trainee=world.trainee_a)
     url = reverse("assessments:attempt_answer", args=[attempt.pk])
     aq1 = attempt.questions.get(position=1)
-    key = aq1.option_order[0]
+    key = option_token(attempt_id=attempt.pk, position=1, key=aq1.option_order[0])
     assert _post_json(client, url, {"position": 1, "answer": key, "seq": 10}).json()["saved"]
     assert _post_json(client, url, {"position": 2, "answer": False, "seq": 11}).json()["saved"]
     assert _post_json(client, url, {"position": 3, "answer": "片区 化", "seq": 12}).json()["saved"]

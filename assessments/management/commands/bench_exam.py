@@ -37,6 +37,7 @@ from wagtail.models import ModelLogEntry
 
 from assessments.grading import score_answer
 from assessments.models import Attempt, AttemptQuestion, Question, QuestionCategory, Quiz, QuizSlot
+from assessments.option_tokens import option_tokens
 from assessments.services.attempts import attempt_answer_save, attempt_start, attempt_submit
 from assessments.services.questions import question_create
 from lms.bench import logged_in_session_key, threads_map
@@ -595,13 +596,24 @@ class Command(BaseCommand):
         started = [a for a in run.attempt_ids if a]
         lost = trainees - len(started)
         for attempt_id, final in run.intended.items():
-            stored = dict(
-                AttemptQuestion.objects.filter(attempt_id=attempt_id).values_list(
-                    "position", "answer"
-                )
+            rows = AttemptQuestion.objects.filter(attempt_id=attempt_id).values_list(
+                "position", "answer", "option_order"
             )
+            stored, key_of = {}, {}
+            for position, answer, keys in rows:
+                stored[position] = answer
+                # Over HTTP the bench answered with the page's option tokens; the server
+                # stores the keys they stand for.
+                tokens = option_tokens(attempt_id=attempt_id, position=position, keys=keys or [])
+                key_of[position] = {token: key for key, token in tokens.items()}
             for position, value in final.items():
-                expected = sorted(value) if isinstance(value, list) else value
+                keys = key_of.get(position, {})
+                if isinstance(value, list):
+                    expected = sorted(keys.get(v, v) for v in value)
+                elif isinstance(value, str):
+                    expected = keys.get(value, value)
+                else:
+                    expected = value
                 if stored.get(position) != expected:
                     lost += 1
         lost += len(started) - len(run.intended)
