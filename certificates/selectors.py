@@ -1,5 +1,6 @@
 """Reads: who completed a class and what is missing, certificates by class and by trainee."""
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -109,6 +110,22 @@ def certificate_get_by_code(*, code: str) -> Certificate | None:
     if not code or len(code) > 64:
         return None
     return Certificate.objects.filter(verification_code=code).select_related("replaced_by").first()
+
+
+def certificate_get_by_number_and_name(*, number: str, name: str) -> Certificate | None:
+    """A certificate by the number printed on it, only if the holder's name matches too:
+    a number alone (they run in sequence) must not reveal whose certificate it is."""
+    number = unicodedata.normalize("NFKC", number or "").strip().upper()
+    name = "".join(unicodedata.normalize("NFKC", name or "").split())
+    if not number or not name or len(number) > 40 or len(name) > 100:
+        return None
+    certificate = (
+        Certificate.objects.filter(number__iexact=number).select_related("replaced_by").first()
+    )
+    if certificate is None:
+        return None
+    holder = "".join(unicodedata.normalize("NFKC", certificate.snapshot.get("name", "")).split())
+    return certificate if holder == name else None
 
 
 def batch_latest(*, training_class: TrainingClass) -> IssueBatch | None:

@@ -7,7 +7,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .models import Certificate
-from .selectors import certificate_get_by_code, certificate_list_for_trainee
+from .selectors import (
+    certificate_get_by_code,
+    certificate_get_by_number_and_name,
+    certificate_list_for_trainee,
+)
 
 # Lookups per client IP per window: enough for a verifier checking a pile of paper
 # certificates by hand, far too few to guess codes of 192 random bits (or anything shorter).
@@ -79,7 +83,42 @@ def verify(request, code: str):
         return response
     certificate = certificate_get_by_code(code=code)
     if certificate is None:
-        return render(request, "certificates/verify.html", {"not_found": True}, status=404)
+        return render(
+            request, "certificates/verify.html", {"not_found": "code", "lookup": {}}, status=404
+        )
+    return render(
+        request,
+        "certificates/verify.html",
+        {"certificate": certificate, "snap": certificate.snapshot},
+    )
+
+
+@never_cache
+@require_GET
+def verify_lookup(request):
+    """Public: check a paper certificate by the number printed on it and the holder's name.
+
+    Both are required and must match; the answer is the same "not found" for a wrong
+    number, a wrong name or both, and lookups share the verification rate limit.
+    """
+    number = request.GET.get("number", "")[:60]
+    name = request.GET.get("name", "")[:60]
+    context = {"lookup": {"number": number, "name": name}}
+    if not number.strip() and not name.strip():
+        return render(request, "certificates/verify.html", {**context, "ask": True})
+    if not number.strip() or not name.strip():
+        return render(
+            request, "certificates/verify.html", {**context, "incomplete": True}, status=400
+        )
+    if _throttled(request):
+        response = render(request, "certificates/verify.html", {"throttled": True}, status=429)
+        response["Retry-After"] = str(VERIFY_RATE[1])
+        return response
+    certificate = certificate_get_by_number_and_name(number=number, name=name)
+    if certificate is None:
+        return render(
+            request, "certificates/verify.html", {**context, "not_found": "number"}, status=404
+        )
     return render(
         request,
         "certificates/verify.html",

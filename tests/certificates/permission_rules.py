@@ -75,6 +75,7 @@ RULES = {
         kwargs=k(pk="cert"),
         expect={**everyone_signed_in(DENIED), "trainee_a": OK},
     ),
+    "certificates:verify_lookup": Rule(expect=PUBLIC),
     "certificates:verify": Rule(
         kwargs=lambda world, ctx: {"code": ctx["cert"].verification_code}, expect=PUBLIC
     ),

@@ -155,3 +155,46 @@ def test_closing_from_the_admin_needs_the_confirmation_box(
         reverse("certificates_admin:batch_progress", args=[klass.certificate_batches.get().pk])
     ).json()
     assert progress == {"status": "finished", "total": 1, "done": 1, "failed": 0, "percent": 100}
+
+
+def test_an_unknown_code_explains_itself_and_offers_the_number_lookup(client, issued):
+    page = client.get(reverse("certificates:verify", args=["x" * 32]))
+    body = page.content.decode()
+    assert page.status_code == 404
+    assert 'data-result="unknown-code"' in body
+    assert reverse("certificates:verify_lookup") in body and 'name="number"' in body
+
+
+def test_a_certificate_is_checked_by_its_number_and_the_holders_name(client, issued):
+    _klass, (cert, other) = issued
+    url = reverse("certificates:verify_lookup")
+    assert client.get(url).status_code == 200  # the form
+    # Typed as people type: lower case, full-width digits, spaces in the name.
+    number = cert.number.lower().replace("0", "０")
+    found = client.get(url, {"number": f" {number} ", "name": "学员 甲"})
+    assert found.status_code == 200 and found.context["certificate"] == cert
+    assert cert.number in found.content.decode()
+    # Someone else's name with this number, or this name with the next number: the
+    # same "no match", and nothing of the holder shows.
+    for query in (
+        {"number": cert.number, "name": "张伟"},
+        {"number": other.number, "name": "学员甲"},
+    ):
+        miss = client.get(url, query)
+        body = miss.content.decode()
+        assert miss.status_code == 404 and 'data-result="no-match"' in body
+        assert "certificate" not in miss.context or miss.context["certificate"] is None
+        assert cert.snapshot["class_name"] not in body
+    half = client.get(url, {"number": cert.number})
+    assert half.status_code == 400 and 'data-result="incomplete"' in half.content.decode()
+
+
+def test_number_lookups_share_the_verification_rate_limit(client, issued):
+    from certificates import views
+
+    _klass, (cert, _) = issued
+    url = reverse("certificates:verify_lookup")
+    for _ in range(views.VERIFY_RATE[0]):
+        assert client.get(url, {"number": "NOPE-1", "name": "某某"}).status_code == 404
+    blocked = client.get(url, {"number": cert.number, "name": "学员甲"})
+    assert blocked.status_code == 429 and "学员甲" not in blocked.content.decode()
