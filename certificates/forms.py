@@ -4,7 +4,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from people.selectors import org_unit_list
 
-from .models import CompletionRule
+from .models import CertificateTemplate, CompletionRule
 from .selectors import certificate_template_list_usable
 
 
@@ -31,9 +31,11 @@ class CompletionRuleForm(forms.ModelForm):
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if for_user is not None:
-            self.fields["certificate_template"].queryset = certificate_template_list_usable(
-                viewer=for_user
-            )
+            usable = certificate_template_list_usable(viewer=for_user)
+            current = getattr(self.instance, "certificate_template_id", None)
+            self.fields["certificate_template"].queryset = (
+                usable | CertificateTemplate.objects.filter(pk=current) if current else usable
+            ).distinct()
 
     class Meta:
         model = CompletionRule

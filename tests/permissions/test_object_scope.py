@@ -169,6 +169,21 @@ def test_organiser_cannot_change_parent_unit_certificate_template(client, world,
     assert client.get(url).status_code == 404
 
 
+def test_organiser_cannot_use_a_sibling_county_template(world, things):
+    from certificates.services import completion_rule_update
+    from lms.errors import PermissionDenied
+
+    klass = things["klass_a"]
+    with pytest.raises(PermissionDenied):
+        completion_rule_update(
+            actor=world.organiser, training_class=klass, certificate_template=things["template_b"]
+        )
+    rule = completion_rule_update(
+        actor=world.organiser, training_class=klass, certificate_template=things["template_city"]
+    )
+    assert rule.certificate_template == things["template_city"]
+
+
 def test_organiser_files_a_new_template_under_own_unit_only(world):
     form_class = CertificateTemplate.snippet_viewset.get_edit_handler().get_form_class()
     form = form_class(for_user=world.organiser)
