@@ -1,37 +1,35 @@
 """Admin wiring: question bank, quizzes and assignments as snippets (scoped to the
 editor), import/export, the grading queue and gradebooks, and audit action names."""
 
+from django.db.models import Q
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import (
-    CreateView,
-    EditView,
-    SnippetViewSet,
-    SnippetViewSetGroup,
-)
+from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSetGroup
+
+from lms.admin_scope import CHOOSE, ScopedPolicy, ScopedSnippetViewSet
 
 from . import admin_views
 from .admin_forms import QuestionAdminForm, QuizAdminForm, ScopedClassForm
-from .models import Assignment, Question, QuestionCategory, Quiz
+from .models import Assignment, Question, QuestionCategory, Quiz, QuizSlot
 from .selectors import assignment_list_for_staff, is_grader, quiz_list_for_staff
 from .services.questions import question_version_ensure
 
 
-class GraderPolicy(ModelPermissionPolicy):
-    """Instructors and organisers (and superusers) edit assessment content."""
+class GraderPolicy(ScopedPolicy):
+    """Instructors and organisers (and superusers) edit assessment content; `scope` says
+    which rows. The table in docs/permissions.md states each rule in words."""
 
     def user_has_permission(self, user, action):
-        return is_grader(user)
+        return user.is_active and is_grader(user)
 
     def user_has_any_permission(self, user, actions):
-        return is_grader(user)
+        return user.is_active and is_grader(user)
 
     def users_with_any_permission(self, actions):
         from django.db.models import Q
@@ -45,31 +43,44 @@ class GraderPolicy(ModelPermissionPolicy):
         ).distinct()
 
 
-class ScopedPolicy(GraderPolicy):
-    """Plus per-object scope: only quizzes/assignments of classes the editor works on."""
+class QuizPolicy(GraderPolicy):
+    """Quizzes of the classes the editor works on, their own, and lesson quizzes."""
 
-    scope = None
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return is_grader(user) and self.scope(viewer=user).filter(pk=instance.pk).exists()
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return self.user_has_permission_for_instance(user, actions[0], instance)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        return self.scope(viewer=user) if is_grader(user) else self.model.objects.none()
+    def scope(self, user, action):
+        return quiz_list_for_staff(viewer=user)
 
 
-class QuizPolicy(ScopedPolicy):
-    scope = staticmethod(quiz_list_for_staff)
+class AssignmentPolicy(GraderPolicy):
+    def scope(self, user, action):
+        return assignment_list_for_staff(viewer=user)
 
 
-class AssignmentPolicy(ScopedPolicy):
-    scope = staticmethod(assignment_list_for_staff)
+class QuestionPolicy(GraderPolicy):
+    """The bank is shared, but a question is changed only by its author or by someone who
+    may change a quiz it is placed in: editing it changes what that quiz asks next time."""
+
+    def scope(self, user, action):
+        if user.is_superuser or action == CHOOSE:
+            return Question.objects.all()
+        quizzes = quiz_list_for_staff(viewer=user).values("pk")
+        return Question.objects.filter(
+            Q(created_by=user)
+            | Q(pk__in=QuizSlot.objects.filter(quiz__in=quizzes).values("question"))
+        )
 
 
-register_permission_policy(QuestionCategory, GraderPolicy(QuestionCategory))
-register_permission_policy(Question, GraderPolicy(Question))
+class CategoryPolicy(GraderPolicy):
+    """Categories are a shared vocabulary and quizzes draw random questions by category:
+    graders add and choose them, only administrators rename or delete them."""
+
+    def scope(self, user, action):
+        if user.is_superuser or action in (CHOOSE, "add"):
+            return QuestionCategory.objects.all()
+        return QuestionCategory.objects.none()
+
+
+register_permission_policy(QuestionCategory, CategoryPolicy(QuestionCategory))
+register_permission_policy(Question, QuestionPolicy(Question))
 register_permission_policy(Quiz, QuizPolicy(Quiz))
 register_permission_policy(Assignment, AssignmentPolicy(Assignment))
 
@@ -101,7 +112,7 @@ class OwnedCreateView(CreateView):
         return instance
 
 
-class CategoryViewSet(SnippetViewSet):
+class CategoryViewSet(ScopedSnippetViewSet):
     model = QuestionCategory
     icon = "folder-open-inverse"
     menu_label = _("Question categories")
@@ -109,7 +120,7 @@ class CategoryViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
-class QuestionViewSet(SnippetViewSet):
+class QuestionViewSet(ScopedSnippetViewSet):
     model = Question
     icon = "help"
     menu_label = _("Question bank")
@@ -128,10 +139,10 @@ class QuestionViewSet(SnippetViewSet):
     edit_handler = ObjectList(Question.panels, base_form_class=QuestionAdminForm)
 
     def get_queryset(self, request):
-        return Question.objects.select_related("category", "current_version")
+        return self.object_scope(request).select_related("category", "current_version")
 
 
-class QuizViewSet(SnippetViewSet):
+class QuizViewSet(ScopedSnippetViewSet):
     model = Quiz
     icon = "tasks"
     menu_label = _("Quizzes and exams")
@@ -142,10 +153,10 @@ class QuizViewSet(SnippetViewSet):
     edit_handler = ObjectList(Quiz.panels, base_form_class=QuizAdminForm)
 
     def get_queryset(self, request):
-        return quiz_list_for_staff(viewer=request.user).select_related("training_class")
+        return self.object_scope(request).select_related("training_class")
 
 
-class AssignmentViewSet(SnippetViewSet):
+class AssignmentViewSet(ScopedSnippetViewSet):
     model = Assignment
     icon = "doc-full"
     menu_label = _("Written work")
@@ -156,7 +167,7 @@ class AssignmentViewSet(SnippetViewSet):
     edit_handler = ObjectList(Assignment.panels, base_form_class=ScopedClassForm)
 
     def get_queryset(self, request):
-        return assignment_list_for_staff(viewer=request.user).select_related("training_class")
+        return self.object_scope(request).select_related("training_class")
 
 
 class AssessmentsGroup(SnippetViewSetGroup):

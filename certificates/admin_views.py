@@ -22,10 +22,11 @@ from training.models import TrainingClass
 from . import rendering
 from .completion import _pct
 from .forms import CompletionRuleForm, RevokeForm
-from .models import Certificate, CertificateTemplate, IssueBatch
+from .models import Certificate, IssueBatch
 from .selectors import (
     batch_latest,
     certificate_list_for_class,
+    certificate_template_list_usable,
     class_completion_outcome,
     class_completion_review,
     class_list_for_organiser,
@@ -91,7 +92,7 @@ def class_detail(request, pk: int):
 def class_rule(request, pk: int):
     klass = _class(request, pk)
     rule = completion_rule_for(training_class=klass)
-    form = CompletionRuleForm(request.POST or None, instance=rule)
+    form = CompletionRuleForm(request.POST or None, instance=rule, for_user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             completion_rule_update(actor=request.user, training_class=klass, **form.cleaned_data)
@@ -296,7 +297,7 @@ def template_preview(request, pk: int):
     """The template filled with sample data, so organisers see it before any class closes."""
     if not (request.user.is_superuser or has_role(request.user, Role.ORGANISER)):
         raise DjangoPermissionDenied
-    template = get_object_or_404(CertificateTemplate, pk=pk)
+    template = get_object_or_404(certificate_template_list_usable(viewer=request.user), pk=pk)
     start, end = datetime.date(2025, 6, 1), datetime.date(2025, 6, 7)
     issue = end
     sample = Certificate(

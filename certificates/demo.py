@@ -44,7 +44,8 @@ def _past_class(context):
     return klass
 
 
-def _template():
+def _template(unit):
+    """The city's template: 信阳市's organisers change it, its counties' classes use it."""
     from .models import CertificateTemplate
 
     template, _ = CertificateTemplate.objects.get_or_create(
@@ -54,8 +55,12 @@ def _template():
             "provider_name": "中共信阳市委党校",
             "number_prefix": "XYDX",
             "signatory": "",
+            "org_unit": unit,
         },
     )
+    if template.org_unit_id is None:  # seeded before templates belonged to a unit
+        template.org_unit = unit
+        template.save(update_fields=["org_unit"])
     return template
 
 
@@ -81,8 +86,9 @@ def seed(context):
     organiser = staff.get("organiser") or staff.get("admin")
     klass = _past_class(context)
     rule = completion_rule_for(training_class=klass)
+    template = _template(klass.organising_unit)
     if rule.certificate_template_id is None:
-        rule.certificate_template = _template()
+        rule.certificate_template = template
         rule.save(update_fields=["certificate_template"])
 
     completers = list(

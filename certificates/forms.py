@@ -1,10 +1,42 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import CompletionRule
+from people.selectors import org_unit_list
+
+from .models import CertificateTemplate, CompletionRule
+from .selectors import certificate_template_list_usable
+
+
+class CertificateTemplateAdminForm(WagtailAdminModelForm):
+    """Organisers file a template under one of their units; only administrators may leave
+    it without a unit (a system template)."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        field = self.fields.get("org_unit")
+        if field is not None and for_user is not None and not for_user.is_superuser:
+            field.queryset = org_unit_list(viewer=for_user)
+            field.required = True
+            if not self.instance.pk and field.queryset.count() == 1:
+                field.initial = field.queryset.get().pk
+        if for_user is not None and not for_user.is_superuser:
+            # The default serves every class without a choice: a system decision.
+            self.fields.pop("is_default", None)
 
 
 class CompletionRuleForm(forms.ModelForm):
+    """`for_user` limits the templates to those the organiser may use."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if for_user is not None:
+            usable = certificate_template_list_usable(viewer=for_user)
+            current = getattr(self.instance, "certificate_template_id", None)
+            self.fields["certificate_template"].queryset = (
+                usable | CertificateTemplate.objects.filter(pk=current) if current else usable
+            ).distinct()
+
     class Meta:
         model = CompletionRule
         fields = [

@@ -71,6 +71,18 @@ class CertificateTemplate(models.Model):
         default=False,
         help_text=_("Used for classes that have not chosen a template."),
     )
+    org_unit = models.ForeignKey(
+        "people.OrgUnit",
+        verbose_name=_("owning unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Organisers of this unit change the template; classes of the units below it "
+            "may use it. Empty: a system template that only administrators change."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -3,10 +3,11 @@
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from people.models import OrgUnit
 from people.roles import Role, has_role
-from people.selectors import within_units_q
+from people.selectors import managed_unit_paths, within_units_q
 from training.models import Enrolment, TrainingClass
 from training.selectors import class_list_for_staff
 
@@ -16,7 +17,7 @@ from .completion import (
     completion_evaluate,
     for_trainee,
 )
-from .models import Certificate, CompletionRecord, IssueBatch
+from .models import Certificate, CertificateTemplate, CompletionRecord, IssueBatch
 
 
 @dataclass
@@ -168,3 +169,36 @@ def class_history_for_person(*, person) -> list[ClassHistoryRow]:
         )
         for e in enrolments
     ]
+
+
+# --- certificate templates -------------------------------------------------------------
+
+
+def certificate_template_list_editable(*, viewer) -> QuerySet[CertificateTemplate]:
+    """Templates the viewer may change: organisers those of their unit subtree; system
+    templates (no unit) and those of units above them only administrators."""
+    if viewer.is_superuser:
+        return CertificateTemplate.objects.all()
+    if not has_role(viewer, Role.ORGANISER):
+        return CertificateTemplate.objects.none()
+    return CertificateTemplate.objects.filter(org_unit__isnull=False).filter(
+        within_units_q(viewer, field="org_unit")
+    )
+
+
+def certificate_template_list_usable(*, viewer) -> QuerySet[CertificateTemplate]:
+    """Templates the viewer may choose for a class: their own, those of the units above
+    theirs (a city template serves its counties), and system templates."""
+    if viewer.is_superuser:
+        return CertificateTemplate.objects.all()
+    if not has_role(viewer, Role.ORGANISER):
+        return CertificateTemplate.objects.none()
+    step = OrgUnit.steplen
+    ancestors = {
+        path[:n] for path in managed_unit_paths(viewer) or [] for n in range(step, len(path), step)
+    }
+    return CertificateTemplate.objects.filter(
+        Q(org_unit__isnull=True)
+        | Q(org_unit__path__in=ancestors)
+        | Q(pk__in=certificate_template_list_editable(viewer=viewer).values("pk"))
+    )

@@ -2,13 +2,35 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
+from lms.admin_scope import CHOOSE, ScopedPolicy, ScopedSnippetViewSet
 from people.roles import Role, has_role
 
 from . import admin_urls
+from .forms import CertificateTemplateAdminForm
 from .models import CertificateTemplate
+from .selectors import certificate_template_list_editable, certificate_template_list_usable
+
+
+class CertificateTemplatePolicy(ScopedPolicy):
+    """Model permissions as granted to organisers; rows by owning unit (selectors.py):
+    a parent unit's template can be chosen for a class but not changed."""
+
+    def user_has_permission(self, user, action):
+        if action == CHOOSE:
+            return user.is_active and (user.is_superuser or has_role(user, Role.ORGANISER))
+        return super().user_has_permission(user, action)
+
+    def scope(self, user, action):
+        if action == CHOOSE:
+            return certificate_template_list_usable(viewer=user)
+        return certificate_template_list_editable(viewer=user)
+
+
+register_permission_policy(CertificateTemplate, CertificateTemplatePolicy(CertificateTemplate))
 
 
 @hooks.register("register_log_actions")
@@ -43,12 +65,39 @@ def register_certificates_menu_item():
     )
 
 
-class CertificateTemplateViewSet(SnippetViewSet):
+class CertificateTemplateViewSet(ScopedSnippetViewSet):
     model = CertificateTemplate
     icon = "doc-full"
     menu_label = _("Certificate templates")
-    list_display = ["name", "title", "provider_name", "number_prefix", "is_default", "updated_at"]
+    list_display = [
+        "name",
+        "title",
+        "org_unit",
+        "provider_name",
+        "number_prefix",
+        "is_default",
+        "updated_at",
+    ]
     add_to_admin_menu = False
+
+    edit_handler = ObjectList(
+        [
+            FieldPanel(name)
+            for name in (
+                "name",
+                "org_unit",
+                "title",
+                "body",
+                "provider_name",
+                "number_prefix",
+                "seal",
+                "signatory",
+                "extra_css",
+                "is_default",
+            )
+        ],
+        base_form_class=CertificateTemplateAdminForm,
+    )
 
 
 register_snippet(CertificateTemplateViewSet)

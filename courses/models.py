@@ -22,7 +22,6 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
-from wagtail.snippets.models import register_snippet
 
 from people.models import OrgUnit
 from people.roles import Role
@@ -53,7 +52,6 @@ class Theme(models.Model):
         return str(self.get_code_display())
 
 
-@register_snippet
 class CaseApproach(models.Model):
     """模式: the approach a case follows, e.g. 区域党委+特色产业. A filter of the case library."""
 

@@ -2,10 +2,14 @@ from django.urls import include, path, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+
+from lms.admin_scope import ScopedSnippetViewSet, SharedVocabularyPolicy
 
 from . import admin_urls
 from .authoring import authoring_index_setup
-from .models import CaseStudyIndexPage, CourseIndexPage
+from .models import CaseApproach, CaseStudyIndexPage, CourseIndexPage
 from .selectors import is_staff_reader
 from .selectors_assignment import is_assignment_manager
 
@@ -28,6 +32,18 @@ def register_courses_actions(actions):
     )
     actions.register_action("courses.lesson_complete", _("Complete lesson"), _("Lesson completed"))
     actions.register_action("courses.course_complete", _("Complete course"), _("Course completed"))
+
+
+# Approaches filter the whole case library: whoever holds the model permission
+# (administrators) manages them, every case author chooses from them.
+register_permission_policy(CaseApproach, SharedVocabularyPolicy(CaseApproach))
+
+
+class CaseApproachViewSet(ScopedSnippetViewSet):
+    model = CaseApproach
+
+
+register_snippet(CaseApproachViewSet)
 
 
 @hooks.register("after_create_page")

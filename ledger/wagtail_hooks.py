@@ -2,9 +2,10 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
+from lms.admin_scope import ScopedSnippetViewSet, SharedVocabularyPolicy
 from people.roles import Role, has_role
 
 from . import admin_urls
@@ -39,7 +40,12 @@ def register_ledger_menu_item():
     )
 
 
-class CreditRequirementViewSet(SnippetViewSet):
+# Requirements apply province-wide: whoever holds the model permission (administrators)
+# manages every row; organisers have none, so every row answers 404 to them.
+register_permission_policy(CreditRequirement, SharedVocabularyPolicy(CreditRequirement))
+
+
+class CreditRequirementViewSet(ScopedSnippetViewSet):
     """National defaults ship with the migrations; administrators adjust them per province."""
 
     model = CreditRequirement

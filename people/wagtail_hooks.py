@@ -43,3 +43,21 @@ class PeopleMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_people_menu_item():
     return PeopleMenuItem(_("People"), reverse("people_admin:index"), icon_name="user", order=190)
+
+
+@hooks.register("construct_reports_menu")
+def hide_site_history(request, menu_items):
+    """Site history lists every unit's activity (people created in every county): for
+    administrators only. lms.middleware.SuperuserOnlyViewsMiddleware refuses the view."""
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != "site-history"]
+
+
+def _scoped_bulk_delete():
+    from lms.admin_scope import ScopedDeleteBulkAction
+
+    return ScopedDeleteBulkAction
+
+
+# After Wagtail's own delete action (order 0), so the registry keeps this one.
+hooks.register("register_bulk_action", _scoped_bulk_delete(), order=1)

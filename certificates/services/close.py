@@ -33,6 +33,17 @@ def completion_rule_for(*, training_class: TrainingClass) -> CompletionRule:
     return rule
 
 
+def _template_check(*, actor, rule: CompletionRule, template) -> None:
+    """A class may use its organiser's templates, their parent units' and system ones
+    (docs/permissions.md); a choice made earlier may stay."""
+    from ..selectors import certificate_template_list_usable
+
+    if template is None or template.pk == rule.certificate_template_id:
+        return
+    if not certificate_template_list_usable(viewer=actor).filter(pk=template.pk).exists():
+        raise PermissionDenied()
+
+
 def completion_rule_update(*, actor, training_class: TrainingClass, **values) -> CompletionRule:
     if not can_manage_class(actor, training_class):
         raise PermissionDenied()
@@ -42,6 +53,7 @@ def completion_rule_update(*, actor, training_class: TrainingClass, **values) ->
             raise ClassAlreadyClosed()
         rule = completion_rule_for(training_class=klass)
         rule = CompletionRule.objects.select_for_update().get(pk=rule.pk)
+        _template_check(actor=actor, rule=rule, template=values.get("certificate_template"))
         before = {f: str(getattr(rule, f)) for f in RULE_FIELDS}
         for name, value in values.items():
             if name not in RULE_FIELDS:

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "people.middleware.ForcePasswordChangeMiddleware",
+    "lms.middleware.SuperuserOnlyViewsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

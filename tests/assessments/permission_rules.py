@@ -137,8 +137,10 @@ RULES = {
     ),
     # Snippet add/edit views (subclassed here to version questions and record the author).
     "wagtailsnippets_assessments_question:add": Rule(expect=GRADERS),
+    # A question is changed by its author or by whoever may change a quiz it is placed in
+    # (docs/permissions.md); anyone else is told it does not exist.
     "wagtailsnippets_assessments_question:edit": Rule(
-        kwargs=lambda w, c: {"pk": c["quiz"].slots.first().question_id}, expect=GRADERS
+        kwargs=lambda w, c: {"pk": c["quiz"].slots.first().question_id}, expect=STAFF_OF_CLASS
     ),
     "wagtailsnippets_assessments_quiz:add": Rule(expect=GRADERS),
     "wagtailsnippets_assessments_assignment:add": Rule(expect=GRADERS),

@@ -40,3 +40,13 @@ def test_the_demo_closes_a_2025_class_with_certificates_and_runs_twice_alike(con
     before = _counts()
     demo.seed(context)
     assert _counts() == before
+
+
+def test_the_demo_template_belongs_to_the_city_and_stays_one(context, world):
+    from certificates.models import CertificateTemplate
+
+    demo.seed(context)
+    demo.seed(context)
+    template = CertificateTemplate.objects.get(name="中共信阳市委党校结业证书")
+    assert template.org_unit == world.city
+    assert CertificateTemplate.objects.filter(org_unit__isnull=True, is_default=False).count() == 0
