@@ -4,7 +4,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from people import views as people_views
+
 urlpatterns = [
+    # Before Wagtail's own login views, which would take a password without allauth's
+    # throttle (people/views.py).
+    path("admin/login/", people_views.admin_login, name="admin_login"),
+    path("_util/login/", people_views.frontend_login, name="frontend_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
