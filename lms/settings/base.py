@@ -181,6 +181,9 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 # login redirects there (people/views.py) and its unthrottled reset views answer 404.
 WAGTAILADMIN_LOGIN_URL = "admin_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Documents are streamed by Wagtail's view, after the `before_serve_document` hook has
+# checked who asks (courses/wagtail_hooks.py); never linked to MEDIA_URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 SITE_TITLE = _("Cadre Training Platform")
 
