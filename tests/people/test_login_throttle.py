@@ -95,6 +95,11 @@ def test_a_trainee_who_signs_in_for_the_admin_is_not_let_in(client, world):
     response = client.get(response.url)
     assert response.status_code == 302
     assert response.url == "/"
+    # Wagtail's reason, in the trainee's language, on the page they land on.
+    from tests.courses.factories import site_indexes
+
+    site_indexes()
+    assert "您没有权限访问管理后台" in client.get("/").content.decode()
 
 
 @pytest.mark.django_db
