@@ -4,7 +4,9 @@ fetched in one go and joined in Python, never per course or per lesson."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
+from wagtail.models import Page, ReferenceIndex
 from wagtail.search.query import PlainText
 
 from people.models import OrgUnit
@@ -62,6 +64,36 @@ def course_is_visible_to(*, viewer, course) -> bool:
     if not viewer.is_authenticated:
         return False
     return is_staff_reader(viewer) or course_is_assigned(trainee=viewer, course=course)
+
+
+def document_is_visible_to(*, viewer, document) -> bool:
+    """Whether `viewer` may download a Wagtail document.
+
+    Staff who work in the admin see every document (they upload and choose them). A
+    trainee sees a document only when a live lesson (or course page) of a course they
+    may see uses it, found through Wagtail's reference index, the same one behind the
+    admin's "Usage" tab. A document no course uses is not for trainees: guessing ids
+    in /documents/<id>/ opens nothing.
+    """
+    if not viewer.is_authenticated:
+        return False
+    if viewer.has_perm("wagtailadmin.access_admin") or is_staff_reader(viewer):
+        return True
+    page_ids = (
+        ReferenceIndex.get_references_to(document)
+        .filter(base_content_type=ContentType.objects.get_for_model(Page))
+        .values_list("object_id", flat=True)
+    )
+    pages = Page.objects.live().filter(pk__in=[int(pk) for pk in page_ids]).specific()
+    courses = {}
+    for page in pages:
+        if isinstance(page, CoursePage):
+            courses[page.pk] = page
+        elif isinstance(page, LessonPage):
+            course = page.get_parent().specific
+            if isinstance(course, CoursePage) and course.live:
+                courses[course.pk] = course
+    return any(course_is_visible_to(viewer=viewer, course=c) for c in courses.values())
 
 
 def course_enrolment_exists(*, trainee, course) -> bool:

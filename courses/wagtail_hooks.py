@@ -1,3 +1,5 @@
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.urls import include, path, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -10,7 +12,7 @@ from lms.admin_scope import ScopedSnippetViewSet, SharedVocabularyPolicy
 from . import admin_urls
 from .authoring import authoring_index_setup
 from .models import CaseApproach, CaseStudyIndexPage, CourseIndexPage
-from .selectors import is_staff_reader
+from .selectors import document_is_visible_to, is_staff_reader
 from .selectors_assignment import is_assignment_manager
 
 
@@ -114,3 +116,13 @@ def class_courses_tab(request, training_class):
             "url": reverse("courses_admin:class_courses", args=[training_class.pk]),
         }
     ]
+
+
+@hooks.register("before_serve_document")
+def document_serve_check(document, request):
+    """Documents are course material: signed-in readers of a course that uses them only
+    (courses.selectors.document_is_visible_to). Others are told nothing exists."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not document_is_visible_to(viewer=request.user, document=document):
+        raise Http404

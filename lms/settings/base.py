@@ -131,7 +131,10 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_RATE_LIMITS = {
-    # Five wrong passwords for one login (and IP) within five minutes lock it for the rest.
+    # Five wrong passwords for one account within five minutes lock it for the rest, from
+    # anywhere; ten a minute from one client address lock that address, whatever account
+    # it tries. The account is the normalised phone or case-folded username
+    # (people.adapters.login_throttle_key), not the login as typed.
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "change_password": "5/m/user",
@@ -185,7 +188,13 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt", "zip", "mp4", "webm"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024  # below REQUEST_MAX_BODY_SIZE
-WAGTAIL_PASSWORD_RESET_ENABLED = True
+# One login and one password reset, both allauth's and both throttled: Wagtail's admin
+# login redirects there (people/views.py) and its unthrottled reset views answer 404.
+WAGTAILADMIN_LOGIN_URL = "admin_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Documents are streamed by Wagtail's view, after the `before_serve_document` hook has
+# checked who asks (courses/wagtail_hooks.py); never linked to MEDIA_URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 SITE_TITLE = _("Cadre Training Platform")
 
