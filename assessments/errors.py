@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from lms.errors import DomainError
+from lms.errors import PermissionDenied as DomainPermissionDenied
 
 
 class QuizNotOpen(DomainError):
@@ -86,6 +87,14 @@ class AnswerRequestUnreadable(DomainError):
 class NotGradable(DomainError):
     code = "not_gradable"
     message = _("This answer does not need grading.")
+
+
+class GradingOutOfScope(DomainPermissionDenied):
+    """The same for work that does not exist and work of someone outside the grader's
+    scope, so that the answer tells nothing about who did what elsewhere."""
+
+    code = "grading_out_of_scope"
+    message = _("This work does not exist or is not within your grading scope.")
 
 
 class InvalidGrade(DomainError):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from courses.selectors_assignment import ProgressFigures
 from people.roles import Role, has_role
+from people.selectors import within_units_q
 from training.models import Enrolment, TrainingClass
 from training.selectors import class_list_for_staff
 
@@ -278,26 +279,127 @@ def _class_ids_for_staff(viewer) -> QuerySet:
     return class_list_for_staff(viewer=viewer).values("pk")
 
 
+# The grading scope, in one place. Work (attempts, essay answers, written work) on a quiz or
+# assignment of a training class belongs to that class: the class's instructors, advisers
+# and the organisers of its organising unit see it. Work on course-level items (no class)
+# belongs to the course: its instructors see everyone's, an organiser only that of the
+# trainees of the units it manages. Every staff list, grading form, download and gradebook
+# below filters through `_work_q`, and the grading services check it again.
+
+
+def _taught_courses(viewer) -> QuerySet:
+    from courses.models import CoursePage
+
+    return CoursePage.objects.filter(instructors=viewer).values("pk")
+
+
+def _quizzes_placed_in_taught_courses(viewer):
+    """Ids of quizzes placed (the lesson `quiz` block) in lessons of the viewer's courses,
+    through Wagtail's reference index: one query for the course paths, then a subquery."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import BigIntegerField, CharField
+    from django.db.models.functions import Cast
+    from wagtail.models import ReferenceIndex
+
+    from courses.models import CoursePage, LessonPage
+
+    q = Q()
+    for path, depth in CoursePage.objects.filter(instructors=viewer).values_list("path", "depth"):
+        q |= Q(path__startswith=path, depth=depth + 1)
+    if not q:
+        return []
+    lessons = LessonPage.objects.filter(q).annotate(key=Cast("pk", CharField())).values("key")
+    return (
+        ReferenceIndex.objects.filter(
+            content_type=ContentType.objects.get_for_model(LessonPage),
+            to_content_type=ContentType.objects.get_for_model(Quiz),
+            object_id__in=lessons,
+        )
+        .annotate(quiz_id=Cast("to_object_id", BigIntegerField()))
+        .values("quiz_id")
+    )
+
+
+def _work_q(viewer, *, item: str, trainee: str, quizzes: bool) -> Q:
+    """Work the viewer may see: `item` is the path to its Quiz or Assignment, `trainee`
+    the path to whoever did it. Subqueries only, so lists stay one query without joins
+    that would repeat rows."""
+    if viewer.is_superuser:
+        return Q()
+    q = Q(**{f"{item}__training_class__in": _class_ids_for_staff(viewer)})
+    if has_role(viewer, Role.INSTRUCTOR):
+        q |= Q(**{f"{item}__course_page__in": _taught_courses(viewer)})
+        if quizzes:
+            q |= Q(**{f"{item}__in": _quizzes_placed_in_taught_courses(viewer)})
+    if has_role(viewer, Role.ORGANISER):
+        q |= Q(**{f"{item}__training_class__isnull": True}) & within_units_q(
+            viewer, field=f"{trainee}__org_unit"
+        )
+    return q
+
+
+def attempt_scope_q(viewer) -> Q:
+    """On Attempt rows."""
+    return _work_q(viewer, item="quiz", trainee="trainee", quizzes=True)
+
+
+def answer_scope_q(viewer) -> Q:
+    """On AttemptQuestion rows."""
+    return _work_q(viewer, item="attempt__quiz", trainee="attempt__trainee", quizzes=True)
+
+
+def submission_scope_q(viewer) -> Q:
+    """On Submission rows."""
+    return _work_q(viewer, item="assignment", trainee="trainee", quizzes=False)
+
+
 def quiz_list_for_staff(*, viewer) -> QuerySet[Quiz]:
+    """Quizzes the viewer may see and edit: of its classes, of the courses it teaches, its
+    own, and for organisers every course-level quiz (whose answers they see only for
+    trainees of their units)."""
     if viewer.is_superuser:
         return Quiz.objects.all()
     if not is_assessment_staff(viewer):
         return Quiz.objects.none()
     q = Q(training_class__in=_class_ids_for_staff(viewer)) | Q(created_by=viewer)
-    if is_grader(viewer):
+    if has_role(viewer, Role.INSTRUCTOR):
+        q |= Q(course_page__in=_taught_courses(viewer)) | Q(
+            pk__in=_quizzes_placed_in_taught_courses(viewer)
+        )
+    if has_role(viewer, Role.ORGANISER):
         q |= Q(training_class__isnull=True)
-    return Quiz.objects.filter(q).distinct()
+    return Quiz.objects.filter(q)
 
 
 def assignment_list_for_staff(*, viewer) -> QuerySet[Assignment]:
+    """As `quiz_list_for_staff`, for written work."""
     if viewer.is_superuser:
         return Assignment.objects.all()
     if not is_assessment_staff(viewer):
         return Assignment.objects.none()
     q = Q(training_class__in=_class_ids_for_staff(viewer)) | Q(created_by=viewer)
-    if is_grader(viewer):
+    if has_role(viewer, Role.INSTRUCTOR):
+        q |= Q(course_page__in=_taught_courses(viewer))
+    if has_role(viewer, Role.ORGANISER):
         q |= Q(training_class__isnull=True)
-    return Assignment.objects.filter(q).distinct()
+    return Assignment.objects.filter(q)
+
+
+def answer_list_for_grader(*, viewer) -> QuerySet[AttemptQuestion]:
+    """Essay answers of submitted attempts that the viewer may grade (and re-grade)."""
+    if not is_grader(viewer):
+        return AttemptQuestion.objects.none()
+    return AttemptQuestion.objects.filter(
+        answer_scope_q(viewer),
+        attempt__status=Attempt.Status.SUBMITTED,
+        version__data__type="essay",
+    )
+
+
+def submission_list_for_grader(*, viewer) -> QuerySet[Submission]:
+    if not is_grader(viewer):
+        return Submission.objects.none()
+    return Submission.objects.filter(submission_scope_q(viewer))
 
 
 def grading_queue_answers(*, viewer) -> QuerySet[AttemptQuestion]:
@@ -305,9 +407,9 @@ def grading_queue_answers(*, viewer) -> QuerySet[AttemptQuestion]:
         return AttemptQuestion.objects.none()
     return (
         AttemptQuestion.objects.filter(
+            answer_scope_q(viewer),
             needs_grading=True,
             attempt__status=Attempt.Status.SUBMITTED,
-            attempt__quiz__in=quiz_list_for_staff(viewer=viewer),
         )
         .select_related("attempt__quiz", "attempt__trainee", "version")
         .order_by("attempt__submitted_at", "position")
@@ -315,13 +417,9 @@ def grading_queue_answers(*, viewer) -> QuerySet[AttemptQuestion]:
 
 
 def grading_queue_submissions(*, viewer) -> QuerySet[Submission]:
-    if not is_grader(viewer):
-        return Submission.objects.none()
     return (
-        Submission.objects.filter(
-            status=Submission.Status.SUBMITTED,
-            assignment__in=assignment_list_for_staff(viewer=viewer),
-        )
+        submission_list_for_grader(viewer=viewer)
+        .filter(status=Submission.Status.SUBMITTED)
         .select_related("assignment", "trainee")
         .order_by("submitted_at")
     )
@@ -333,9 +431,9 @@ def graded_recently_answers(*, viewer) -> QuerySet[AttemptQuestion]:
         return AttemptQuestion.objects.none()
     return (
         AttemptQuestion.objects.filter(
+            answer_scope_q(viewer),
             graded_at__isnull=False,
             attempt__status=Attempt.Status.SUBMITTED,
-            attempt__quiz__in=quiz_list_for_staff(viewer=viewer),
         )
         .select_related("attempt__quiz", "attempt__trainee", "version", "graded_by")
         .order_by("-graded_at")
@@ -343,54 +441,51 @@ def graded_recently_answers(*, viewer) -> QuerySet[AttemptQuestion]:
 
 
 def graded_recently_submissions(*, viewer) -> QuerySet[Submission]:
-    if not is_grader(viewer):
-        return Submission.objects.none()
     return (
-        Submission.objects.filter(
-            status=Submission.Status.GRADED,
-            assignment__in=assignment_list_for_staff(viewer=viewer),
-        )
+        submission_list_for_grader(viewer=viewer)
+        .filter(status=Submission.Status.GRADED)
         .select_related("assignment", "trainee", "graded_by")
         .order_by("-graded_at")
     )
 
 
 def answer_get_for_grader(*, viewer, pk: int) -> AttemptQuestion:
-    """Any hand-graded answer the viewer may grade (also already graded ones: re-grading)."""
+    """Any hand-graded answer the viewer may grade (also already graded ones: re-grading);
+    another's answer, in scope elsewhere or not at all, is reported as not existing."""
     aq = (
-        AttemptQuestion.objects.filter(
-            pk=pk,
-            attempt__status=Attempt.Status.SUBMITTED,
-            attempt__quiz__in=quiz_list_for_staff(viewer=viewer),
-            version__data__type="essay",
-        )
+        answer_list_for_grader(viewer=viewer)
+        .filter(pk=pk)
         .select_related("attempt__quiz", "attempt__trainee", "version")
         .first()
     )
-    if aq is None or not is_grader(viewer):
+    if aq is None:
         raise Http404
     return aq
 
 
 def submission_get_for_grader(*, viewer, pk: int) -> Submission:
     sub = (
-        Submission.objects.filter(pk=pk, assignment__in=assignment_list_for_staff(viewer=viewer))
+        submission_list_for_grader(viewer=viewer)
+        .filter(pk=pk)
         .select_related("assignment", "trainee")
         .first()
     )
-    if sub is None or not is_grader(viewer):
+    if sub is None:
         raise Http404
     return sub
 
 
 def submission_get_for_viewer(*, viewer, pk: int) -> Submission:
-    """The file's owner, or staff who may see the assignment."""
+    """The file's owner, or staff whose grading scope holds the work."""
     sub = Submission.objects.select_related("assignment").filter(pk=pk).first()
     if sub is None:
         raise Http404
     if sub.trainee_id == viewer.pk:
         return sub
-    if assignment_list_for_staff(viewer=viewer).filter(pk=sub.assignment_id).exists():
+    if (
+        is_assessment_staff(viewer)
+        and Submission.objects.filter(submission_scope_q(viewer), pk=pk).exists()
+    ):
         return sub
     raise Http404
 
@@ -457,9 +552,10 @@ def gradebook_for_class(*, viewer, pk: int) -> Gradebook:
 def gradebook_for_course(*, viewer, page_id: int) -> Gradebook:
     """The course's quizzes and written work, with how far each trainee has studied it.
 
-    Rows: everyone whose work on it the viewer may grade, and the course's roster as the
-    organisers' progress screen scopes it (the course's own instructors see all of it),
-    so that a trainee who never opened a quiz shows as such instead of being left out.
+    Rows: everyone whose work on it is in the viewer's grading scope, and the course's
+    roster as the organisers' progress screen scopes it (the course's own instructors see
+    all of it), so that a trainee who never opened a quiz shows as such instead of being
+    left out. Instructors who do not teach the course get 404, as for a missing course.
     """
     from wagtail.models import Page
 
@@ -470,7 +566,7 @@ def gradebook_for_course(*, viewer, page_id: int) -> Gradebook:
     if not is_grader(viewer):
         raise Http404
     page = Page.objects.filter(pk=page_id).first()
-    if page is None:
+    if page is None or not _may_open_course_gradebook(viewer, page.pk):
         raise Http404
     quizzes = list(course_quiz_list(viewer=viewer, page=page).order_by("title"))
     assignments = list(
@@ -482,8 +578,16 @@ def gradebook_for_course(*, viewer, page_id: int) -> Gradebook:
     trainees = list(
         User.objects.filter(
             Q(pk__in=on_roster)
-            | Q(pk__in=Attempt.objects.filter(quiz__in=quizzes).values("trainee_id"))
-            | Q(pk__in=Submission.objects.filter(assignment__in=assignments).values("trainee_id"))
+            | Q(
+                pk__in=Attempt.objects.filter(attempt_scope_q(viewer), quiz__in=quizzes).values(
+                    "trainee_id"
+                )
+            )
+            | Q(
+                pk__in=Submission.objects.filter(
+                    submission_scope_q(viewer), assignment__in=assignments
+                ).values("trainee_id")
+            )
         )
         .select_related("org_unit")
         .order_by("full_name", "pk")
@@ -498,6 +602,13 @@ def gradebook_for_course(*, viewer, page_id: int) -> Gradebook:
         for row in book.rows:
             row.progress = progress.get(row.trainee.pk)
     return book
+
+
+def _may_open_course_gradebook(viewer, page_id: int) -> bool:
+    """Organisers (for the trainees of their units) and the course's own instructors."""
+    if viewer.is_superuser or has_role(viewer, Role.ORGANISER):
+        return True
+    return has_role(viewer, Role.INSTRUCTOR) and _taught_courses(viewer).filter(pk=page_id).exists()
 
 
 def course_quiz_list(*, viewer, page) -> QuerySet[Quiz]:
@@ -538,7 +649,10 @@ def course_pages_with_assessments(*, viewer):
     ).annotate(page_id=Cast("object_id", BigIntegerField()))
     lesson_paths = LessonPage.objects.live().filter(pk__in=placing.values("page_id"))
     parents = {path[: -Page.steplen] for path in lesson_paths.values_list("path", flat=True)}
-    return Page.objects.filter(Q(pk__in=ids) | Q(path__in=parents)).order_by("title")
+    pages = Page.objects.filter(Q(pk__in=ids) | Q(path__in=parents))
+    if not (viewer.is_superuser or has_role(viewer, Role.ORGANISER)):
+        pages = pages.filter(pk__in=_taught_courses(viewer))  # as `_may_open_course_gradebook`
+    return pages.order_by("title")
 
 
 def now():

@@ -243,21 +243,24 @@ def course_progress(request, pk):
 @require_POST
 def course_enrol(request, pk):
     course = sel.course_get_for_manager(viewer=request.user, pk=pk)
-    people = sel.people_by_ids(request.POST.getlist("trainee"))
+    ids = request.POST.getlist("trainee")
     back = reverse("courses_admin:course_progress", args=[course.pk])
     query = request.POST.get("q", "").strip()
     if query:
         back += "?" + urlencode({"q": query})
-    if not people:
+    if not ids:
         messages.error(request, _("Tick at least one person to enrol."))
         return redirect(back)
+    people = []
     try:
+        people = services.trainees_for_enrolment(actor=request.user, ids=ids)
         created = services.course_enrol_many(actor=request.user, trainees=people, course=course)
     except DomainError as exc:
+        # Only people in the viewer's units are ever named: `people` holds no one else.
         who = getattr(exc, "detail", "")
         person = next((p for p in people if str(p.pk) == who), None)
         message = str(exc.message)
-        if person is not None:
+        if person is not None and not isinstance(exc, services.TraineeOutOfScope):
             message = f"{person.full_name or person.phone}：{message}"
         messages.error(request, message + " " + _("Nobody was enrolled."))
         return redirect(back)

@@ -10,7 +10,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -243,15 +242,3 @@ def trainee_search(*, viewer, query: str) -> list:
         .order_by("full_name", "pk")
     )
     return list(people[:SEARCH_LIMIT])
-
-
-def people_by_ids(ids) -> list:
-    """The people behind submitted ids (unknown ids dropped). Not scoped on purpose: the
-    enrol service refuses anyone outside the actor's units with its own clear error."""
-    wanted = {int(i) for i in ids if str(i).isdigit()}
-    return list(
-        get_user_model()
-        .objects.filter(pk__in=wanted)
-        .select_related("org_unit")
-        .order_by("full_name", "pk")
-    )

@@ -14,7 +14,7 @@ from lms.audit import log
 from lms.errors import DomainError
 from lms.errors import PermissionDenied as DomainPermissionDenied
 from people.roles import Role, has_role
-from people.selectors import unit_is_managed_by
+from people.selectors import person_list, unit_is_managed_by
 from training.models import TrainingClass
 from training.selectors import can_manage_class
 
@@ -40,8 +40,11 @@ class ClassOutOfScope(DomainPermissionDenied):
 
 
 class TraineeOutOfScope(DomainPermissionDenied):
+    """Raised alike for a person outside the actor's units and for no person at all, and
+    never shown with the person's name: who exists elsewhere is not the actor's to learn."""
+
     code = "trainee_out_of_scope"
-    message = _("This person is not in the units you manage.")
+    message = _("This trainee does not exist or is not in the units you manage.")
 
 
 class NotATrainee(DomainError):
@@ -127,6 +130,18 @@ def _check_may_enrol(*, actor, trainee) -> None:
         trainee.org_unit_id and unit_is_managed_by(trainee.org_unit, actor)
     ):
         raise TraineeOutOfScope(str(trainee.pk))
+
+
+def trainees_for_enrolment(*, actor, ids) -> list:
+    """The people behind ids submitted by the enrol form, all in the actor's units.
+
+    Any id that is not a person in those units refuses the whole list with the same
+    error, whether someone has that id in another county or nobody has it."""
+    wanted = {int(i) for i in ids if str(i).isdigit()}
+    people = list(person_list(viewer=actor).filter(pk__in=wanted).order_by("full_name", "pk"))
+    if len(people) != len(wanted):
+        raise TraineeOutOfScope()
+    return people
 
 
 def course_enrol(*, actor, trainee, course: CoursePage) -> tuple[CourseEnrolment, bool]:

@@ -6,10 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from ..errors import InvalidGrade, NotGradable
+from ..errors import GradingOutOfScope, InvalidGrade, NotGradable
 from ..grading import TWO_PLACES
 from ..models import Attempt, AttemptQuestion, Grade, GradeChange, Submission
-from ..selectors import answer_get_for_grader, submission_get_for_grader
+from ..selectors import answer_list_for_grader, submission_list_for_grader
 from ..signals import attempt_result_changed
 from .attempts import attempt_recompute_result
 
@@ -26,7 +26,8 @@ def answer_grade(
     *, grader, answer_id: int, score: Decimal | None, grade: str = "", comment: str = ""
 ) -> AttemptQuestion:
     """Score an essay answer (or re-score it) and update its attempt's total and result."""
-    answer_get_for_grader(viewer=grader, pk=answer_id)  # permission check; 404 otherwise
+    if not answer_list_for_grader(viewer=grader).filter(pk=answer_id).exists():
+        raise GradingOutOfScope(str(answer_id))
     if grade and grade not in Grade.values:
         raise InvalidGrade("unknown grade")
     with transaction.atomic():
@@ -84,7 +85,8 @@ def submission_grade(
     *, grader, submission_id: int, grade: str, score: Decimal | None = None, comment: str = ""
 ) -> Submission:
     """Grade written work on the 优秀/良好/合格/不合格 scale (with an optional score)."""
-    submission_get_for_grader(viewer=grader, pk=submission_id)
+    if not submission_list_for_grader(viewer=grader).filter(pk=submission_id).exists():
+        raise GradingOutOfScope(str(submission_id))
     if grade not in Grade.values:
         raise InvalidGrade("grade required")
     if score is not None and not (Decimal(0) <= score <= Decimal(100)):

@@ -4,6 +4,7 @@ studied it, for everyone the course is given to — also those who never opened 
 import io
 
 import pytest
+from django.http import Http404
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -63,13 +64,13 @@ def test_instructor_sees_every_trainee_the_course_is_given_to(world, course):
 def test_an_organiser_sees_the_roster_of_its_units_and_the_work_it_may_grade(world, course):
     # 罗山's organiser: its class's trainee_a; trainee_b (息县, given directly) is not theirs.
     assert names(gradebook_for_course(viewer=world.organiser, page_id=course.pk)) == ["学员甲"]
-    # 息县's organiser: its own trainee_b, and trainee_a's quiz, which every grader can mark.
+    # 息县's organiser: its own trainee_b only. trainee_a's answers to the course's quiz are
+    # 罗山's and the course instructors' to see (issue 14), no longer every grader's.
     other = gradebook_for_course(viewer=world.organiser_other, page_id=course.pk)
-    assert names(other) == ["学员乙", "学员甲"]
-    # An instructor who does not teach the course sees the graded work only.
-    assert names(gradebook_for_course(viewer=world.instructor_other, page_id=course.pk)) == [
-        "学员甲"
-    ]
+    assert names(other) == ["学员乙"]
+    # An instructor who does not teach the course has no gradebook of it at all.
+    with pytest.raises(Http404):
+        gradebook_for_course(viewer=world.instructor_other, page_id=course.pk)
 
 
 def test_page_and_xlsx_show_study_beside_the_scores(world, course, client):

@@ -1,10 +1,9 @@
 from decimal import Decimal
 
 import pytest
-from django.http import Http404
 from django.urls import reverse
 
-from assessments.errors import InvalidGrade
+from assessments.errors import GradingOutOfScope, InvalidGrade
 from assessments.models import GradeChange, Submission
 from assessments.services.attempts import attempt_answer_save, attempt_start, attempt_submit
 from assessments.services.marking import answer_grade, submission_grade
@@ -81,9 +80,9 @@ def test_submission_grade_regrade_audited_and_idempotent(graded_setup):
 def test_outsiders_cannot_grade(graded_setup):
     world, _attempt, essay_aq, sub = graded_setup
     for outsider in (world.instructor_other, world.organiser_other, world.trainee_a, world.adviser):
-        with pytest.raises(Http404):
+        with pytest.raises(GradingOutOfScope):
             answer_grade(grader=outsider, answer_id=essay_aq.pk, score=Decimal("1"))
-        with pytest.raises(Http404):
+        with pytest.raises(GradingOutOfScope):
             submission_grade(grader=outsider, submission_id=sub.pk, grade="pass")
     assert not GradeChange.objects.exists()
 

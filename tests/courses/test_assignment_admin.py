@@ -173,10 +173,37 @@ def test_enrolling_someone_outside_scope_writes_nothing(client, world, indexes):
     client.force_login(world.organiser)
     url = reverse("courses_admin:course_enrol", args=[course.pk])
     response = _follow(client, url, {"trainee": [world.trainee_a.pk, world.trainee_b.pk]})
-    assert "学员乙：此人不在您管理的单位范围内。 本次未分配任何人。" in _messages(response)
+    assert "该学员不存在或不在您管理的单位范围内。 本次未分配任何人。" in _messages(response)
     assert not CourseEnrolment.objects.exists()
     response = _follow(client, url, {})
     assert "请至少勾选一名学员。" in _messages(response)
+
+
+def test_enrol_error_does_not_name_person_out_of_scope(client, world, indexes):
+    """Issue 14, B: enrolling 息县's trainee_b by id named her to 罗山县's organiser. The
+    answer is now the one an id nobody has gets, and names nobody."""
+    course = make_course(indexes[0], lessons=1)
+    client.force_login(world.organiser)
+    url = reverse("courses_admin:course_enrol", args=[course.pk])
+    other_county = _messages(_follow(client, url, {"trainee": [world.trainee_b.pk]}))
+    nobody = _messages(_follow(client, url, {"trainee": [999999]}))
+    assert other_county == nobody
+    shown = " ".join(other_county)
+    assert shown and world.trainee_b.full_name not in shown
+    assert world.trainee_b.phone not in shown and str(world.trainee_b.pk) not in shown
+    assert not CourseEnrolment.objects.exists()
+
+    from courses.services_assignment import TraineeOutOfScope, trainees_for_enrolment
+
+    codes = set()
+    for ids in ([world.trainee_b.pk], [999999], [world.trainee_a.pk, world.trainee_b.pk]):
+        with pytest.raises(TraineeOutOfScope) as refused:
+            trainees_for_enrolment(actor=world.organiser, ids=ids)
+        codes.add((refused.value.code, refused.value.detail))
+    assert codes == {("trainee_out_of_scope", "")}
+    assert trainees_for_enrolment(actor=world.organiser, ids=[str(world.trainee_a.pk)]) == [
+        world.trainee_a
+    ]
 
 
 def test_an_unpublished_course_offers_no_enrolment(client, world, indexes):
