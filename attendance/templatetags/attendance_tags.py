@@ -27,3 +27,10 @@ def percent(value) -> str:
         return f"{float(value) * 100:.1f}%"
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def names_size(count) -> str:
+    """How tightly the check-in display packs a list of `count` names (as display.js does)."""
+    count = int(count or 0)
+    return "xl" if count > 160 else "l" if count > 80 else "m" if count > 40 else "s"

@@ -125,3 +125,32 @@ def test_policy_form_for_organisers_only(client, world, klass):
     }
     assert client.post(url, data).status_code == 302
     assert klass.attendance_policy.grace_minutes == 5
+
+
+def test_a_closed_session_no_longer_offers_to_close_it(client, world, klass):
+    ended = session_around(klass, start=timezone.now() - datetime.timedelta(hours=4))
+    client.force_login(world.adviser)
+    url = reverse("attendance_admin:session", args=[ended.pk])
+    close = reverse("attendance_admin:session_close", args=[ended.pk])
+    assert close in client.get(url).content.decode()
+    client.post(close)
+    html = client.get(url).content.decode()
+    assert close not in html and "学员甲" in html
+
+
+def test_the_display_lists_every_missing_name_of_a_large_class(client, world, live_session):
+    """A projector cannot scroll: 300 names pack into more, smaller columns, none cut."""
+    from tests.factories import trainee
+    from tests.training.factories import EnrolmentFactory
+
+    for n in range(299):
+        EnrolmentFactory(
+            training_class=live_session.training_class,
+            trainee=trainee(org_unit=world.village_a, full_name=f"学员{n:03d}"),
+        )
+    client.force_login(world.adviser)
+    page = client.get(reverse("attendance:display", args=[live_session.pk]))
+    html = page.content.decode()
+    missing = html[html.index('id="missing-list"') :]
+    assert 'data-size="xl"' in missing[:40]
+    assert all(f"学员{n:03d}" in missing for n in range(299))

@@ -21,7 +21,12 @@
 
   function text(el, value) { el.textContent = value; }
 
+  function sizeFor(count) {
+    return count > 160 ? "xl" : count > 80 ? "l" : count > 40 ? "m" : "s";
+  }
+
   function listItems(list, people, withTime) {
+    list.setAttribute("data-size", sizeFor(people.length));
     var frag = document.createDocumentFragment();
     people.forEach(function (p) {
       var li = document.createElement("li");
