@@ -153,6 +153,55 @@ def is_on_roster(*, trainee, training_class: TrainingClass) -> bool:
     ).exists()
 
 
+@dataclass(frozen=True)
+class LeavePreview:
+    """What the leave form shows while the trainee picks sessions: the 学时 already asked
+    for (pending or approved), the class's 学时 and the cap, so the page can say the share a
+    request would reach before it is sent."""
+
+    hours_asked: Decimal
+    class_hours: Decimal
+    cap_numerator: int
+    cap_denominator: int
+    session_hours: dict  # session pk → its credit hours, for the sessions on offer
+
+    @property
+    def share(self) -> Decimal:
+        return self.hours_asked / self.class_hours if self.class_hours else Decimal("0")
+
+    @property
+    def over_cap(self) -> bool:
+        return bool(self.class_hours) and (
+            self.hours_asked * self.cap_denominator > self.class_hours * self.cap_numerator
+        )
+
+    def as_json(self) -> dict:
+        return {
+            "asked": str(self.hours_asked),
+            "classHours": str(self.class_hours),
+            "capNumerator": self.cap_numerator,
+            "capDenominator": self.cap_denominator,
+            "sessions": {str(pk): str(hours) for pk, hours in self.session_hours.items()},
+        }
+
+
+def leave_preview(*, trainee, training_class: TrainingClass, sessions) -> LeavePreview:
+    policy = policy_for(training_class)
+    asked = ClassSession.objects.filter(
+        training_class=training_class,
+        leave_requests__trainee=trainee,
+        leave_requests__status__in=[LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED],
+    ).distinct()
+    hours = sum((s.credit_hours for s in asked), Decimal("0"))
+    return LeavePreview(
+        hours_asked=hours,
+        class_hours=training_class.credit_hours or Decimal("0"),
+        cap_numerator=policy.leave_cap_numerator,
+        cap_denominator=policy.leave_cap_denominator,
+        session_hours={s.pk: s.credit_hours for s in sessions},
+    )
+
+
 def on_roster(trainee) -> Exists:
     """`is_on_roster` as an expression over a session's class, to ask it in the same query
     that loads the session (a check-in scan)."""

@@ -181,6 +181,13 @@ def leave_create(request, class_pk: int):
     upcoming = ClassSession.objects.filter(
         training_class=training_class, ends_at__gt=timezone.now()
     ).order_by("starts_at")
+    if not upcoming.exists():
+        # Nothing left to ask leave for: say so instead of a form that can only fail.
+        return render(
+            request,
+            "attendance/leave_form.html",
+            {"training_class": training_class, "no_sessions_left": True},
+        )
     form = LeaveRequestForm(request.POST or None, request.FILES or None, sessions_qs=upcoming)
     if request.method == "POST" and form.is_valid():
         try:
@@ -197,10 +204,19 @@ def leave_create(request, class_pk: int):
             messages.success(request, _("Your leave request has been sent."))
             return redirect("attendance:leave_detail", pk=leave.pk)
     policy = selectors.policy_for(training_class)
+    preview = selectors.leave_preview(
+        trainee=request.user, training_class=training_class, sessions=upcoming
+    )
     return render(
         request,
         "attendance/leave_form.html",
-        {"form": form, "training_class": training_class, "policy": policy},
+        {
+            "form": form,
+            "training_class": training_class,
+            "policy": policy,
+            "preview": preview,
+            "preview_data": preview.as_json(),
+        },
     )
 
 

@@ -219,3 +219,49 @@ def test_bad_attachment_shows_the_error_and_saves_nothing(client, world, klass, 
     assert response.status_code == 200
     assert str(errors.LeaveBadAttachment.message) in response.content.decode()
     assert not LeaveRequest.objects.exists()
+
+
+def test_a_class_with_no_sessions_left_says_so_instead_of_a_form(client, world, klass):
+    session_around(klass, start=timezone.now() - datetime.timedelta(days=1))
+    client.force_login(world.trainee_a)
+    url = reverse("attendance:leave_create", args=[klass.pk])
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-code="no_sessions_left"' in html
+    assert 'name="reason"' not in html and "必需" not in html
+    # A stale form posted anyway changes nothing and says the same.
+    again = client.post(url, {"reason": "参加县委全会"})
+    assert 'data-code="no_sessions_left"' in again.content.decode()
+    assert not LeaveRequest.objects.exists()
+
+
+def test_the_form_shows_the_share_already_asked_for_and_warns_past_the_cap(
+    client, world, klass, tomorrow
+):
+    """42 学时, cap 1/7 = 6 学时; sessions of 4 学时. One asked for (4): under the cap;
+    both (8): over. The page knows each session's hours to add up a new request."""
+    from decimal import Decimal
+
+    from training.models import ClassSession
+
+    ClassSession.objects.filter(pk__in=[s.pk for s in tomorrow]).update(credit_hours=4)
+    for s in tomorrow:
+        s.refresh_from_db()
+    assert klass.credit_hours == Decimal("42")
+    ask(world, klass, tomorrow[:1])
+    client.force_login(world.trainee_a)
+    url = reverse("attendance:leave_create", args=[klass.pk])
+    page = client.get(url)
+    preview = page.context["preview"]
+    assert (preview.hours_asked, preview.class_hours) == (Decimal("4"), Decimal("42"))
+    assert (preview.cap_numerator, preview.cap_denominator, preview.over_cap) == (1, 7, False)
+    assert page.context["preview_data"]["sessions"] == {str(s.pk): "4.0" for s in tomorrow}
+    html = page.content.decode()
+    assert 'id="leave-preview"' in html and "attendance/leave.js" in html
+    assert "已申请请假：本班 42 学时中的 4 学时" in html
+    ask(world, klass, tomorrow[1:])
+    page = client.get(url)
+    assert page.context["preview"].hours_asked == Decimal("8")
+    assert page.context["preview"].over_cap is True
+    assert 'class="leave-share__warn"' in page.content.decode()
+    assert 'class="leave-share__warn" hidden' not in page.content.decode()
