@@ -54,6 +54,11 @@ class OptionNotOnPage(InvalidAnswer):
     )
 
 
+class AssignmentPastDue(DomainError):
+    code = "assignment_past_due"
+    message = _("The due time has passed; this assignment no longer accepts work.")
+
+
 class AssignmentClosed(DomainError):
     code = "assignment_closed"
     message = _("Your work has been graded and can no longer be changed.")

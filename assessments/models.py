@@ -574,6 +574,11 @@ class Assignment(index.Indexed, models.Model):
         related_name="+",
     )
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    allows_late = models.BooleanField(
+        _("accept late work"),
+        default=False,
+        help_text=_("After the due time, work is still accepted and marked late (迟交)."),
+    )
     accepts_text = models.BooleanField(_("text answer"), default=True)
     accepts_file = models.BooleanField(_("file upload"), default=True)
     max_file_mb = models.PositiveIntegerField(
@@ -594,7 +599,7 @@ class Assignment(index.Indexed, models.Model):
         FieldRowPanel([FieldPanel("title"), FieldPanel("kind")]),
         FieldPanel("instructions"),
         FieldRowPanel([FieldPanel("training_class"), FieldPanel("course_page")]),
-        FieldRowPanel([FieldPanel("due_at"), FieldPanel("is_required")]),
+        FieldRowPanel([FieldPanel("due_at"), FieldPanel("allows_late"), FieldPanel("is_required")]),
         FieldRowPanel(
             [FieldPanel("accepts_text"), FieldPanel("accepts_file"), FieldPanel("max_file_mb")]
         ),
@@ -618,6 +623,10 @@ class Assignment(index.Indexed, models.Model):
 
     def is_past_due(self, now=None) -> bool:
         return self.due_at is not None and (now or timezone.now()) > self.due_at
+
+    def accepts_work(self, now=None) -> bool:
+        """Open for handing in: before the due time, or after it if late work is allowed."""
+        return self.allows_late or not self.is_past_due(now)
 
 
 def _submission_path(instance, filename):

@@ -10,6 +10,7 @@ from lms.uploads import DOCX, EXTENSIONS, archive_check, content_type
 
 from ..errors import (
     AssignmentClosed,
+    AssignmentPastDue,
     SubmissionEmpty,
     SubmissionTooLong,
     UploadTooLarge,
@@ -44,6 +45,8 @@ def submission_save(
     """Hand in or revise work. A file is checked before anything is written; graded work
     is final. Re-sending the same form is harmless (one row per trainee and assignment)."""
     now = now or timezone.now()
+    if not assignment.accepts_work(now):
+        raise AssignmentPastDue(str(assignment.due_at))
     text = (text or "").strip() if assignment.accepts_text else ""
     if len(text) > MAX_TEXT:
         raise SubmissionTooLong(

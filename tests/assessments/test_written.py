@@ -1,8 +1,10 @@
+import datetime
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.errors import (
     AssignmentClosed,
@@ -202,3 +204,29 @@ def test_upload_view_and_file_isolation(world, client):
     assert client.get(url).status_code == 404  # not in trainee_b's class
     assert client.post(url, {"text": "覆盖"}).status_code == 404
     assert Submission.objects.get().text == "我的心得"
+
+
+def test_work_past_its_due_time_is_refused_unless_late_work_is_allowed(client, world):
+    from assessments.errors import AssignmentPastDue
+
+    klass = class_for_world(world)
+    due = timezone.now() - datetime.timedelta(hours=1)
+    closed = AssignmentFactory(training_class=klass, due_at=due)
+    with pytest.raises(AssignmentPastDue) as error:
+        submission_save(assignment=closed, trainee=world.trainee_a, text="心得")
+    assert error.value.code == "assignment_past_due"
+    assert not Submission.objects.filter(assignment=closed).exists()
+    client.force_login(world.trainee_a)
+    url = reverse("assessments:assignment_detail", args=[closed.pk])
+    html = client.get(url).content.decode()
+    assert 'data-code="assignment_past_due"' in html and "multipart/form-data" not in html
+    client.post(url, {"text": "迟到的心得"})
+    assert not Submission.objects.filter(assignment=closed).exists()
+
+    late_ok = AssignmentFactory(training_class=klass, due_at=due, allows_late=True)
+    html = client.get(reverse("assessments:assignment_detail", args=[late_ok.pk])).content.decode()
+    assert "multipart/form-data" in html and "迟交" in html
+    sub = submission_save(assignment=late_ok, trainee=world.trainee_a, text="心得")
+    assert sub.is_late
+    on_time = AssignmentFactory(training_class=klass, due_at=due + datetime.timedelta(days=1))
+    assert not submission_save(assignment=on_time, trainee=world.trainee_a, text="心得").is_late
