@@ -101,6 +101,7 @@ class ClosingCheck:
     before_end_date: bool
     sessions_not_held: list  # ClassSession rows that have not ended yet
     hours_held: Decimal  # credit hours of the sessions that have ended
+    hours_now: Decimal  # what each completer would be credited if closed now
 
     @property
     def early(self) -> bool:
@@ -108,22 +109,19 @@ class ClosingCheck:
 
 
 def class_closing_check(*, training_class: TrainingClass, now=None) -> ClosingCheck:
+    """The class's 学时 if closed now: all of them once it is over; closed early, only
+    the sessions actually held count (a class without a timetable keeps its hours)."""
     now = now or timezone.now()
     sessions = list(training_class.sessions.order_by("starts_at"))
-    held = [s for s in sessions if s.ends_at <= now]
+    held = sum((s.credit_hours for s in sessions if s.ends_at <= now), Decimal("0"))
+    not_held = [s for s in sessions if s.ends_at > now]
+    before_end = timezone.localdate(now) < training_class.end_date
+    hours = training_class.credit_hours or Decimal("0")
+    if (before_end or not_held) and sessions:
+        hours = min(hours, held)
     return ClosingCheck(
-        before_end_date=timezone.localdate(now) < training_class.end_date,
-        sessions_not_held=[s for s in sessions if s.ends_at > now],
-        hours_held=sum((s.credit_hours for s in held), Decimal("0")),
+        before_end_date=before_end, sessions_not_held=not_held, hours_held=held, hours_now=hours
     )
-
-
-def _class_hours(klass: TrainingClass, check: ClosingCheck) -> Decimal:
-    """The class's 学时; closed early, only the sessions actually held count."""
-    hours = klass.credit_hours or Decimal("0")
-    if check.early and klass.sessions.exists():
-        return min(hours, check.hours_held)
-    return hours
 
 
 def class_close(
@@ -161,7 +159,7 @@ def class_close(
                     end_date=klass.end_date, not_held=len(check.sessions_not_held)
                 ),
             )
-        hours = _class_hours(klass, check)
+        hours = check.hours_now
         for trainee_id, text in (appraisals or {}).items():
             record, _ = CompletionRecord.objects.get_or_create(
                 training_class=klass, trainee_id=trainee_id

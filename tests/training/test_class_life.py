@@ -178,3 +178,12 @@ def test_class_list_counts_roster_completed_and_withdrawn(client, world, past_cl
     client.force_login(world.organiser)
     html = client.get(reverse("training_admin:class_list")).content.decode()
     assert 'data-counts="0 1 0"' in html
+
+
+def test_the_close_page_states_the_hours_the_close_would_post(client, world, first_day_class):
+    """The page and the service agree: 4 学时 held, not the class's 16."""
+    client.force_login(world.organiser)
+    html = client.get(
+        reverse("certificates_admin:class_detail", args=[first_day_class.pk])
+    ).content.decode()
+    assert "每人记入 4.0 脱产培训学时" in html and "16.0 脱产培训学时" not in html
