@@ -190,15 +190,22 @@ def _attendance_by_session(record, viewer, unit, classes, today) -> list[dict]:
         .annotate(**{s: Count("pk", filter=Q(status=s)) for s in STATUSES})
     )
     by_session = {row["session_id"]: row for row in rows}
+    several = len({s.training_class_id for s in sessions}) > 1
     return [
         {
             "session": s,
-            # Two classes can meet in the same half-day: the class code tells them apart.
-            "label": f"{s.date:%m-%d} {s.get_half_day_display()} {s.training_class.code}",
+            # Two classes can meet in the same half-day: then the class's name (short)
+            # tells them apart; a code like xy-2026-xzsj means nothing to a reader.
+            "label": f"{s.date:%m-%d} {s.get_half_day_display()}"
+            + (f" {_short(s.training_class.name)}" if several else ""),
             **{k: by_session.get(s.pk, {}).get(k, 0) for k in STATUSES},
         }
         for s in reversed(sessions)
     ]
+
+
+def _short(name: str, length: int = 10) -> str:
+    return name if len(name) <= length else name[: length - 1] + "…"
 
 
 def _score_distribution(attempt, viewer, unit, year) -> list[dict]:

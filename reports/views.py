@@ -25,7 +25,7 @@ from .coverage import MISSING_LISTS, coverage_report, missing_list
 from .db import analytic_queries
 from .errors import BadListKind, BadPage, ReportParameterError, UnitNotInScope
 from .exports import export_format, export_response
-from .overview import overview_get
+from .overview import RECENT_SESSIONS, overview_get
 from .params import page_parse, period_parse, scope_top_units, unit_parse, year_parse
 from .scope import may_view_reports, person_q, report_class_list
 
@@ -163,6 +163,7 @@ class OverviewView(ReportView):
             viewer=self.viewer, unit=self.unit, top_units=self.top_units, year=self.year
         )
         context["o"] = data
+        context["recent_sessions"] = RECENT_SESSIONS
         context["year"] = self.year
         context["years"] = range(timezone.localdate().year, 2019, -1)
         S = tables.ATTENDANCE_SERIES

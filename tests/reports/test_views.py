@@ -216,3 +216,35 @@ def test_menu_shows_reports_to_organisers_only(client, world):
     assert reverse(COVERAGE) in body
     body = _get(client, world.instructor, "wagtailadmin_home").content.decode()
     assert reverse(COVERAGE) not in body
+
+
+def test_overview_chart_names_sessions_by_date_and_class_name_and_says_it_is_the_latest(
+    client, world
+):
+    """Bars read 11-24 上午 (and the class's short name when two classes are shown), never
+    a class code; past 12 sessions the page says it shows the latest ones."""
+    from attendance.models import AttendanceRecord
+    from reports.overview import RECENT_SESSIONS
+    from tests.training.factories import ClassSessionFactory, TrainingClassFactory
+
+    first = class_for_world(world, name="罗山县村党组织书记示范培训班")
+    other = TrainingClassFactory(organising_unit=world.county_a, name="罗山县驻村第一书记培训班")
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    day = today - datetime.timedelta(days=RECENT_SESSIONS + 2)
+    for n in range(RECENT_SESSIONS):
+        session = ClassSessionFactory(training_class=first, date=day + datetime.timedelta(n))
+        AttendanceRecord.objects.create(session=session, trainee=world.trainee_a, status="present")
+    client.force_login(world.organiser)
+    response = _get(client, world.organiser, OVERVIEW, f"?year={today.year}")
+    labels = [row["label"] for row in response.context["o"].attendance_by_session]
+    assert labels[0] == f"{day:%m-%d} 上午" and first.code not in "".join(labels)
+    assert "仅显示最近 12 个课次" in _body(response)
+    last = today - datetime.timedelta(days=1)
+    session = ClassSessionFactory(training_class=other, date=last)
+    AttendanceRecord.objects.create(session=session, trainee=world.trainee_a, status="present")
+    response = _get(client, world.organiser, OVERVIEW, f"?year={today.year}")
+    labels = [row["label"] for row in response.context["o"].attendance_by_session]
+    assert labels[-1] == f"{last:%m-%d} 上午 罗山县驻村第一书记…"
+    assert all(other.code not in label and first.code not in label for label in labels)
