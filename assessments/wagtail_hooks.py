@@ -12,6 +12,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSetGroup
 
+from lms.admin_columns import YesNoColumn
 from lms.admin_scope import CHOOSE, ScopedPolicy, ScopedSnippetViewSet
 
 from . import admin_views
@@ -132,7 +133,7 @@ class QuestionViewSet(ScopedSnippetViewSet):
         "category",
         "points",
         Column("version", label=_("version"), accessor="current_version.number"),
-        "is_active",
+        YesNoColumn("is_active", Question),
     ]
     list_filter = ["type", "category", "is_active"]
     search_fields = ["stem"]
@@ -146,7 +147,12 @@ class QuizViewSet(ScopedSnippetViewSet):
     model = Quiz
     icon = "tasks"
     menu_label = _("Quizzes and exams")
-    list_display = ["title", "training_class", "is_final_exam", "closes_at"]
+    list_display = [
+        "title",
+        "training_class",
+        YesNoColumn("is_final_exam", Quiz),
+        "closes_at",
+    ]
     list_filter = ["is_final_exam"]
     search_fields = ["title"]
     add_view_class = OwnedCreateView

@@ -3,9 +3,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import DateColumn
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from lms.admin_columns import YesNoColumn
 from lms.admin_scope import CHOOSE, ScopedPolicy, ScopedSnippetViewSet
 from people.roles import Role, has_role
 
@@ -75,8 +77,8 @@ class CertificateTemplateViewSet(ScopedSnippetViewSet):
         "org_unit",
         "provider_name",
         "number_prefix",
-        "is_default",
-        "updated_at",
+        YesNoColumn("is_default", CertificateTemplate),
+        DateColumn("updated_at", label=_("last changed")),
     ]
     add_to_admin_menu = False
 
