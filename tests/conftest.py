@@ -10,6 +10,14 @@ from people.roles import Role
 from tests.factories import OrgUnitFactory, UserFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Migrate the SQLite test database once per run and copy it (tests/dbtemplate.py)."""
+    from tests import dbtemplate
+
+    dbtemplate.install(connection)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the cache; one test must not throttle the next."""
