@@ -101,6 +101,11 @@ def _ledger_defaults_ensure() -> None:
 
 @pytest.fixture
 def world(db) -> World:
+    return make_world()
+
+
+def make_world() -> World:
+    """The `world` fixture's rows (the permission matrix builds them once per module)."""
     from people.services import roles_sync
 
     roles_sync()  # a transactional test before this one may have flushed the groups away
