@@ -67,8 +67,14 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run -v0
 
-test: install-test lint check-messages compile-messages
-	@scripts/test.sh
+# Each step is timed; scripts/test.sh prints the times at the end.
+test:
+	@mkdir -p var && rm -f var/test-times.txt
+	@scripts/timed.sh var/test-times.txt install $(MAKE) --no-print-directory install-test
+	@scripts/timed.sh var/test-times.txt lint $(MAKE) --no-print-directory lint
+	@scripts/timed.sh var/test-times.txt messages \
+	  $(MAKE) --no-print-directory check-messages compile-messages
+	@LMS_TEST_TIMES=var/test-times.txt scripts/test.sh
 
 # The production profile on this machine (PostgreSQL, gunicorn on 127.0.0.1:8010, a task
 # worker, demo data) for load tests; see docs/deploy.md. `make prod-stop` stops it.
