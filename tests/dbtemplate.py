@@ -10,6 +10,12 @@ The key is a hash of every installed app's migration files and of the code the
 post_migrate handlers run (role groups, the authoring workflow): change either and the
 next run migrates again. Anything else (PostgreSQL, --reuse-db, --no-migrations, a
 file-based SQLite test database) goes through Django's usual path.
+
+On PostgreSQL, with LMS_TEST_PG_TEMPLATE set (scripts/test.sh sets it for its throwaway
+server, where the locking tests and the journeys run in two pytest processes), the first
+process keeps a copy of its migrated test database as `<test db>_tpl_<key>` and the
+next one creates its test database from it (CREATE DATABASE … TEMPLATE). The copy stays
+on the server: set the variable only for a server that is thrown away.
 """
 
 import fcntl
@@ -58,6 +64,13 @@ def install(connection) -> None:
     def create_test_db(verbosity=1, autoclobber=False, serialize=True, keepdb=False):
         test = connection.settings_dict.get("TEST", {})
         if (
+            connection.vendor == "postgresql"
+            and os.environ.get("LMS_TEST_PG_TEMPLATE")
+            and not keepdb
+            and test.get("MIGRATE") is not False
+        ):
+            return _postgresql(connection, original, verbosity, autoclobber, serialize)
+        if (
             connection.vendor != "sqlite"
             or keepdb
             or test.get("MIGRATE") is False
@@ -99,6 +112,34 @@ def _load(connection, template: Path, verbosity, autoclobber, serialize) -> str:
         source.backup(connection.connection)
     finally:
         source.close()
+    if serialize:
+        connection._test_serialized_contents = creation.serialize_db_to_string()
+    return name
+
+
+def _postgresql(connection, original, verbosity, autoclobber, serialize) -> str:
+    creation = connection.creation
+    name = creation._get_test_db_name()
+    template = f"{name}_tpl_{key()}"
+    quote = connection.ops.quote_name
+    with creation._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
+        found = cursor.fetchone() is not None
+    if not found:
+        result = original(verbosity, autoclobber, serialize, False)
+        connection.close()  # a template must have no connections
+        with creation._nodb_cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE {quote(template)} TEMPLATE {quote(name)}")
+        return result
+    if verbosity >= 1:
+        creation.log(f"Creating test database {name!r} from {template!r}")
+    with creation._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
+        cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}")
+    connection.close()
+    settings.DATABASES[connection.alias]["NAME"] = name
+    connection.settings_dict["NAME"] = name
+    connection.ensure_connection()
     if serialize:
         connection._test_serialized_contents = creation.serialize_db_to_string()
     return name
