@@ -44,23 +44,13 @@ compile-messages: $(VENV)/.installed
 
 # Regenerate the catalogues after changing user-facing strings, then translate zh_Hans.
 messages: $(VENV)/.installed
-	@for app in $(APPS); do \
-	  mkdir -p $$app/locale; \
-	  (cd $$app && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l zh_Hans -l en --no-location --no-obsolete -v0); \
-	done
-	@$(PY) manage.py makemessages -l zh_Hans -l en --no-location --no-obsolete -v0 \
-	  $(foreach app,$(APPS),-i '$(app)/*') -i '.venv/*' -i 'tests/*'
+	@APPS="$(APPS)" scripts/messages.sh update
 
-# Fails when code has strings without a Chinese translation: regenerates the
-# catalogues from the code, then lists untranslated or fuzzy entries, and msgids that
-# two catalogues translate differently (Django lets the first app's win everywhere).
-check-messages: messages
-	@$(PY) scripts/po_fill.py --todo $$(find . -path ./.venv -prune -o \
-	  -path '*/locale/zh_Hans/LC_MESSAGES/django.po' -print) > var-po-todo.txt; \
-	if [ -s var-po-todo.txt ]; then echo "untranslated strings (run 'make messages' and translate):"; \
-	  cat var-po-todo.txt; rm -f var-po-todo.txt; exit 1; fi; rm -f var-po-todo.txt; \
-	$(PY) scripts/po_conflicts.py || { echo "give these msgids a context (pgettext)"; exit 1; }; \
-	echo "catalogues complete"
+# Fails when code has strings without a Chinese translation, or msgids that two catalogues
+# translate differently (Django lets the first app's win everywhere). Regenerates the
+# catalogues in a copy of the checkout: the tree's own files are never written.
+check-messages: $(VENV)/.installed
+	@APPS="$(APPS)" scripts/messages.sh check
 
 migrate: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput -v0
@@ -77,8 +67,14 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run -v0
 
-test: install-test lint check-messages compile-messages
-	@scripts/test.sh
+# Each step is timed; scripts/test.sh prints the times at the end.
+test:
+	@mkdir -p var && rm -f var/test-times.txt
+	@scripts/timed.sh var/test-times.txt install $(MAKE) --no-print-directory install-test
+	@scripts/timed.sh var/test-times.txt lint $(MAKE) --no-print-directory lint
+	@scripts/timed.sh var/test-times.txt messages \
+	  $(MAKE) --no-print-directory check-messages compile-messages
+	@LMS_TEST_TIMES=var/test-times.txt scripts/test.sh
 
 # The production profile on this machine (PostgreSQL, gunicorn on 127.0.0.1:8010, a task
 # worker, demo data) for load tests; see docs/deploy.md. `make prod-stop` stops it.

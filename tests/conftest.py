@@ -10,6 +10,14 @@ from people.roles import Role
 from tests.factories import OrgUnitFactory, UserFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Migrate the SQLite test database once per run and copy it (tests/dbtemplate.py)."""
+    from tests import dbtemplate
+
+    dbtemplate.install(connection)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the cache; one test must not throttle the next."""
@@ -93,6 +101,11 @@ def _ledger_defaults_ensure() -> None:
 
 @pytest.fixture
 def world(db) -> World:
+    return make_world()
+
+
+def make_world() -> World:
+    """The `world` fixture's rows (the permission matrix builds them once per module)."""
     from people.services import roles_sync
 
     roles_sync()  # a transactional test before this one may have flushed the groups away

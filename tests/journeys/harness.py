@@ -199,9 +199,10 @@ class Journey:
 def _wait_for_requests_to_finish(timeout: float = 10.0) -> None:
     """Let the live server finish requests a page had in flight when its browser closed.
 
-    The test database is SQLite in memory, shared with the server's threads; the flush
-    after a test fails with "database table is locked" while a request still reads it
-    (a page's background fetch, say), and the next test then starts on unflushed rows.
+    On PostgreSQL (`make test`) the flush after a test would wait for such a request's
+    locks; on SQLite in memory, shared with the server's threads, it fails with "database
+    table is locked" while a request still reads it (a page's background fetch, say), and
+    the next test then starts on unflushed rows.
     """
     import threading
     import time

@@ -1,15 +1,26 @@
 """Visits every URL of the project as every kind of visitor (see harness.py).
 
 URLs come from the resolver, so a new view without a rule fails `test_every_url_has_a_rule`.
+
+The `world` and each rule module's `setup(world)` are built once per pytest process, not
+once per test: nested transactions keep every test as isolated as before.
+
+    transaction (this module)      the world; rolled back when the module ends
+      savepoint (a rule module)    its setup(world); rolled back before the next module's
+        savepoint (one test)       pytest-django's `db`: the request and what it wrote
+
+Tests run grouped by rule module (URLs ordered by module), so each setup runs once.
 """
 
 import importlib
 import pkgutil
 
 import pytest
+from django.db import connection, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests
+from tests.conftest import make_world
 from tests.permissions.harness import ACTORS, check
 
 PROJECT_APPS = {
@@ -64,11 +75,86 @@ def test_rules_name_real_urls():
     assert stale == []
 
 
+class _Matrix:
+    """The module's transaction, the world in it, and the savepoint of one rule module."""
+
+    def __init__(self):
+        self.outer = transaction.atomic()
+        self.outer.__enter__()
+        self.outer._from_testcase = True  # as Django's TestCase: durable blocks may nest
+        self.savepoint = None
+        try:
+            self.world = make_world()
+        except BaseException:
+            self.close()
+            raise
+        self.module = None
+        self.ctx = None
+
+    def ctx_for(self, module):
+        if module is self.module:
+            return self.ctx
+        # Between tests: only this module's transaction and savepoint may be open.
+        assert len(connection.atomic_blocks) == (2 if self.savepoint else 1), (
+            "a test's transaction is still open: the matrix's `ctx` must be set up before `db`"
+        )
+        self._rollback_module()
+        self.savepoint = transaction.atomic()
+        self.savepoint.__enter__()
+        self.savepoint._from_testcase = True
+        self.world.extra = {}
+        try:
+            self.ctx = module.setup(self.world) if hasattr(module, "setup") else {}
+        except BaseException:
+            self._rollback_module()
+            raise
+        self.module = module
+        return self.ctx
+
+    def _rollback_module(self):
+        if self.savepoint is not None:
+            transaction.set_rollback(True)
+            self.savepoint.__exit__(None, None, None)
+            self.savepoint = None
+        self.module = None
+
+    def close(self):
+        self._rollback_module()
+        transaction.set_rollback(True)
+        self.outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def _matrix(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        matrix = _Matrix()
+        try:
+            yield matrix
+        finally:
+            matrix.close()
+
+
+@pytest.fixture
+def ctx(_matrix, django_db_blocker, url_name):
+    """The rule module's objects; made (outside the test's savepoint) when its first test runs."""
+    with django_db_blocker.unblock():
+        return _matrix.ctx_for(RULES[url_name][0])
+
+
+@pytest.fixture
+def world(_matrix, ctx, db):
+    """The module's world (see the docstring); `db` puts each test in its own savepoint."""
+    return _matrix.world
+
+
+# Grouped by rule module, so that each module's setup runs once (the ids do not change).
+URL_NAMES = sorted(RULES, key=lambda name: (RULES[name][0].__name__, name))
+
+
 @pytest.mark.parametrize("actor", ACTORS)
-@pytest.mark.parametrize("url_name", sorted(RULES))
-def test_permission_matrix(client, world, url_name, actor):
+@pytest.mark.parametrize("url_name", URL_NAMES)
+def test_permission_matrix(ctx, client, world, url_name, actor):
     module, rule = RULES[url_name]
-    ctx = module.setup(world) if hasattr(module, "setup") else {}
     url = reverse(url_name, kwargs=rule.kwargs(world, ctx)) + rule.query
     user = world.actor(actor)
     if user is not None:
