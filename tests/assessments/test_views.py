@@ -195,3 +195,21 @@ def test_submit_without_javascript_saves_the_answers_on_the_page_first(setup):
     attempt.refresh_from_db()
     assert attempt.status == "submitted" and attempt.graded_count == 1
     assert attempt.score == 3  # true/false 1 + fill-in 2, saved before grading
+
+
+def test_scores_speak_one_way_score_out_of_full_marks_and_score_rate(world, client):
+    """The quiz page's 及格线, the result and the badge all use 得分率 (percent of full
+    marks); before, they read '60 / 100', '60%' and '得分率 25%'."""
+    klass = class_for_world(world)
+    quiz = quiz_with([single(points="4"), single(points="4")], training_class=klass)
+    client.force_login(world.trainee_a)
+    detail = client.get(reverse("assessments:quiz_detail", args=[quiz.pk])).content.decode()
+    assert "得分率 60%" in detail and "60 / 100" not in detail
+    attempt = attempt_start(quiz=quiz, trainee=world.trainee_a)
+    attempt_submit(attempt_id=attempt.pk, trainee=world.trainee_a)
+    attempt.refresh_from_db()
+    result = client.get(reverse("assessments:attempt_result", args=[attempt.pk])).content.decode()
+    assert "0 <small>/ 8 · 得分率 0%" in result
+    assert "及格线：得分率 60%" in result
+    detail = client.get(reverse("assessments:quiz_detail", args=[quiz.pk])).content.decode()
+    assert "未通过 · 得分率 0%" in detail
