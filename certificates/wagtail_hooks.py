@@ -80,7 +80,9 @@ class CertificateTemplateViewSet(ScopedSnippetViewSet):
         YesNoColumn("is_default", CertificateTemplate),
         DateColumn("updated_at", label=_("last changed")),
     ]
-    add_to_admin_menu = False
+    # Beside 结业与证书 (order 610), not inside Wagtail's generic 片段 menu.
+    add_to_admin_menu = True
+    menu_order = 611
 
     edit_handler = ObjectList(
         [

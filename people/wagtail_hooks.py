@@ -46,11 +46,21 @@ def register_people_menu_item():
 
 
 @hooks.register("construct_reports_menu")
-def hide_site_history(request, menu_items):
-    """Site history lists every unit's activity (people created in every county): for
-    administrators only. lms.middleware.SuperuserOnlyViewsMiddleware refuses the view."""
+def hide_wagtail_reports(request, menu_items):
+    """Wagtail's own reports (workflows, site history, aging pages, locked pages…) are
+    for administrators; staff read 培训统计. Site history lists every unit's activity
+    (people created in every county), so lms.middleware.SuperuserOnlyViewsMiddleware also
+    refuses its view."""
     if not request.user.is_superuser:
-        menu_items[:] = [item for item in menu_items if item.name != "site-history"]
+        menu_items[:] = []
+
+
+@hooks.register("construct_main_menu")
+def hide_snippets_menu(request, menu_items):
+    """Staff reach each snippet from its own menu item (题库, 证书模板…); Wagtail's generic
+    片段 list is for administrators."""
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != "snippets"]
 
 
 def _scoped_bulk_delete():

@@ -38,3 +38,22 @@ def test_snippet_lists_show_ticks_and_chinese_headers_not_raw_booleans(client, w
         assert not {"True", "False"} & texts, name
         assert "是" in texts and any("icon-check" in c for c in cells), name  # the tick
         assert "Updated at" not in html, name
+
+
+def test_staff_menus_leave_out_wagtails_own_reports_and_snippets(world):
+    """Organisers see 培训统计 and 证书模板, not Wagtail's reports or its 片段 list."""
+    from django.test import RequestFactory
+    from wagtail.admin.menu import admin_menu, reports_menu
+
+    request = RequestFactory().get("/admin/")
+    for actor in ("organiser", "city_organiser", "instructor", "adviser"):
+        request.user = getattr(world, actor)
+        names = {item.name for item in admin_menu.menu_items_for_request(request)}
+        assert "snippets" not in names and "reports" not in names, actor
+        assert reports_menu.menu_items_for_request(request) == [], actor
+    request.user = world.city_organiser
+    labels = [str(item.label) for item in admin_menu.menu_items_for_request(request)]
+    assert "证书模板" in labels and "结业与证书" in labels
+    request.user = world.admin
+    names = {item.name for item in admin_menu.menu_items_for_request(request)}
+    assert {"snippets", "reports"} <= names
