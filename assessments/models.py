@@ -224,7 +224,7 @@ class Quiz(index.Indexed, ClusterableModel):
         AVERAGE = "average", _("Average of attempts")
 
     class Review(models.TextChoices):
-        NEVER = "never", _("Never")
+        NEVER = "never", pgettext_lazy("answers review", "Never")
         AFTER_SUBMIT = "after_submit", _("After the attempt is submitted")
         AFTER_CLOSE = "after_close", _("After the quiz closes")
 

@@ -11,6 +11,10 @@ differently must carry a context (pgettext / {% translate "…" context "…" %}
 Our catalogues also come before Wagtail's, Django's and allauth's: a msgid of theirs
 that we translate differently changes their screens too. Those are listed as well.
 
+locale_wagtail/ (Chinese for Wagtail strings Wagtail's zh_Hans leaves empty) counts as one
+of ours: it is in LOCALE_PATHS, so it wins over every app's catalogue, ours included. A
+msgid it shares with an app must read the same there (or the app's takes a context).
+
 Exits 1 when there is a conflict.
 """
 
@@ -29,6 +33,7 @@ SAME_MEANING = {
     "Breadcrumb",
     "Description",
     "description",
+    "Disabled",
     "Filter",
     "History",
     "Log out",
@@ -42,7 +47,9 @@ SAME_MEANING = {
     "session",
     "sessions",
     "Summary",
+    "Views",  # locale_wagtail's search-promotion hits; admindocs' views (not installed)
     "active",
+    "created",
     "name",
     "slug",
     "started at",
@@ -52,6 +59,7 @@ SAME_MEANING = {
 def _project_catalogues(lang: str) -> list[Path]:
     paths = sorted(ROOT.glob(f"*/locale/{lang}/LC_MESSAGES/django.po"))
     paths += [ROOT / "locale" / lang / "LC_MESSAGES" / "django.po"]
+    paths += [ROOT / "locale_wagtail" / lang / "LC_MESSAGES" / "django.po"]
     return [p for p in paths if p.exists() and ".venv" not in p.parts]
 
 
@@ -94,7 +102,7 @@ def _describe(key: tuple[str | None, str], by_text: dict[str, list[str]]) -> tup
 def conflicts(lang: str) -> list[str]:
     ours: dict[tuple[str | None, str], dict[str, list[str]]] = {}
     for path in _project_catalogues(lang):
-        name = str(path.relative_to(ROOT)).split("/locale/")[0] or "."
+        name = str(path.relative_to(ROOT)).split(f"/{lang}/")[0].removesuffix("/locale") or "."
         for key, msgstr in _entries(path).items():
             ours.setdefault(key, {}).setdefault(msgstr, []).append(name)
     theirs: dict[tuple[str | None, str], str] = {}
