@@ -270,3 +270,11 @@ def register_assessment_actions(actions):
     actions.register_action(
         "assessments.questions_import", _("Import questions"), _("Questions imported")
     )
+
+
+@hooks.register("construct_homepage_panels")
+def add_gradingpanel(request, panels):
+    from .home_panel import GradingPanel
+
+    if is_grader(request.user):
+        panels.append(GradingPanel(request.user))

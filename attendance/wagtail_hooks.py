@@ -41,3 +41,12 @@ def register_attendance_actions(actions):
         ("attendance.policy_change", _("Change attendance rules"), _("Attendance rules changed")),
     ]:
         actions.register_action(action, label, message)
+
+
+@hooks.register("construct_homepage_panels")
+def add_todaypanel(request, panels):
+    from . import selectors
+    from .home_panel import TodayPanel
+
+    if selectors.runnable_class_list(viewer=request.user).exists():
+        panels.append(TodayPanel(request.user))

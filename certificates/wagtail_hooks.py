@@ -114,3 +114,11 @@ def training_record_classes(person):
 
     rows = class_history_for_person(person=person)
     return {"template": "certificates/pdf/record_classes.html", "rows": rows}
+
+
+@hooks.register("construct_homepage_panels")
+def add_classestoclosepanel(request, panels):
+    from .home_panel import ClassesToClosePanel
+
+    if request.user.is_superuser or has_role(request.user, Role.ORGANISER):
+        panels.append(ClassesToClosePanel(request.user))
