@@ -94,7 +94,7 @@ class Question(index.Indexed, ClusterableModel):
         related_name="questions",
     )
     type = models.CharField(_("type"), max_length=16, choices=Type.choices)
-    stem = models.TextField(_("question"))
+    stem = models.TextField(pgettext_lazy("question text", "question"))
     points = models.DecimalField(
         _("points"),
         max_digits=5,

@@ -123,7 +123,7 @@ def signin_sheet_xlsx(*, session) -> bytes:
     ]
     _sheet(
         ws,
-        title=f"{session.training_class.name} {_('Sign-in sheet')}",
+        title=_("%(class)s Sign-in sheet") % {"class": session.training_class.name},
         subtitle=_session_subtitle(session),
         headers=headers,
         rows=rows,
@@ -167,7 +167,7 @@ def class_report_xlsx(*, training_class) -> bytes:
         )
     _sheet(
         ws,
-        title=f"{training_class.name} {_('Attendance by session')}",
+        title=_("%(class)s Attendance by session") % {"class": training_class.name},
         subtitle=training_class.provider,
         headers=headers,
         rows=rows,
@@ -204,7 +204,7 @@ def class_report_xlsx(*, training_class) -> bytes:
         )
     _sheet(
         ws2,
-        title=f"{training_class.name} {_('Attendance by trainee')}",
+        title=_("%(class)s Attendance by trainee") % {"class": training_class.name},
         subtitle=training_class.provider,
         headers=headers2,
         rows=rows2,

@@ -72,6 +72,9 @@ def test_class_report_xlsx(client, world, klass, signed):
     assert [c.value for c in sessions[3]][3:] == ["出勤", "迟到", "早退", "请假", "旷课"]
     assert sessions["D4"].value == 1
     assert trainees["A4"].value == "学员甲" and trainees["C4"].value == 1
+    # Titles in Chinese: the words were inside f-strings, which makemessages cannot read.
+    assert sessions["A1"].value == f"{klass.name} 各课次考勤"
+    assert trainees["A1"].value == f"{klass.name} 学员考勤汇总"
     assert AttendanceRecord.objects.count() == 1
 
 

@@ -57,3 +57,12 @@ def test_staff_menus_leave_out_wagtails_own_reports_and_snippets(world):
     request.user = world.admin
     names = {item.name for item in admin_menu.menu_items_for_request(request)}
     assert {"snippets", "reports"} <= names
+
+
+def test_the_question_bank_adds_a_question_not_a_question_stem(client, world):
+    """The model is 试题; its text field is 题干 (one msgid had served both)."""
+    client.force_login(world.admin)
+    html = client.get(reverse("wagtailsnippets_assessments_question:add")).content.decode()
+    assert "添加 题干" not in html and "题干" in html
+    html = client.get(reverse("wagtailsnippets_assessments_question:list")).content.decode()
+    assert "添加 试题" in html or "添加试题" in html
