@@ -514,3 +514,30 @@ def class_attendance_summary(
             sessions_held=len(held),
         )
     return result
+
+
+@dataclass(frozen=True)
+class GridRow:
+    trainee: object
+    cells: list  # per session, in timetable order: (session, record status or "")
+
+
+def class_attendance_grid(*, training_class: TrainingClass) -> tuple[list, list[GridRow]]:
+    """Trainee × session: every status of the class on one screen, in two queries."""
+    sessions = list(training_class.sessions.order_by("starts_at"))
+    status = {
+        (tid, sid): st
+        for tid, sid, st in AttendanceRecord.objects.filter(
+            session__training_class=training_class
+        ).values_list("trainee_id", "session_id", "status")
+    }
+    rows = [
+        GridRow(e.trainee, [(s, status.get((e.trainee_id, s.pk), "")) for s in sessions])
+        for e in Enrolment.objects.filter(
+            training_class=training_class,
+            status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED],
+        )
+        .select_related("trainee")
+        .order_by("trainee__full_name")
+    ]
+    return sessions, rows

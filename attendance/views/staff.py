@@ -66,6 +66,7 @@ def class_detail(request, pk: int):
     enrolments = selectors.active_enrolments(training_class).order_by("trainee__full_name")
     trainees = [(e.trainee, summaries.get(e.trainee_id)) for e in enrolments]
     trainees.sort(key=lambda t: (not (t[1] and t[1].at_risk),))
+    grid_sessions, grid = selectors.class_attendance_grid(training_class=training_class)
     return _page(
         request,
         "attendance/admin/class_detail.html",
@@ -79,6 +80,8 @@ def class_detail(request, pk: int):
         at_risk=sum(1 for _t, s in trainees if s and s.at_risk),
         can_manage=can_manage_class(request.user, training_class),
         now=timezone.now(),
+        grid_sessions=grid_sessions,
+        grid=grid,
     )
 
 

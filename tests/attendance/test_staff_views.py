@@ -154,3 +154,19 @@ def test_the_display_lists_every_missing_name_of_a_large_class(client, world, li
     missing = html[html.index('id="missing-list"') :]
     assert 'data-size="xl"' in missing[:40]
     assert all(f"学员{n:03d}" in missing for n in range(299))
+
+
+def test_the_class_page_shows_a_trainee_by_session_grid(client, world, klass):
+    """Every status of the class on one screen, each cell a way to correct it."""
+    now = timezone.now()
+    first = session_around(klass, start=now - datetime.timedelta(days=1))
+    second = session_around(klass, start=now - datetime.timedelta(hours=4))
+    AttendanceRecordFactory(session=first, trainee=world.trainee_a)
+    AttendanceRecordFactory(session=second, trainee=world.trainee_a, status=S.ABSENT)
+    client.force_login(world.adviser)
+    html = client.get(reverse("attendance_admin:class", args=[klass.pk])).content.decode()
+    grid = html[html.index('class="listing att-grid"') :]
+    grid = grid[: grid.index("</table>")]
+    row = grid[grid.index("学员甲") :]
+    assert row.index(">出<") < row.index(">旷<")
+    assert reverse("attendance_admin:record_edit", args=[second.pk, world.trainee_a.pk]) in row
