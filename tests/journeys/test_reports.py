@@ -293,3 +293,23 @@ def test_city_organiser_drills_down_and_exports_county_organiser_sees_only_their
         names = {r[0] for r in rows[1:]}
         assert {"学员甲", "张志强", "李秀英", "王建国"} <= names
         assert not names & {"学员乙", "赵丽华"}
+
+
+def test_a_long_class_report_fits_the_screen(journey, world):
+    """Three weeks of sessions: the trainee × session table scrolls inside its card, and
+    the page itself stays within 1366 px (it used to run off the right edge)."""
+    klass = class_for_world(world, name="三周脱产培训班")
+    start = timezone.now().replace(hour=1, minute=0, second=0, microsecond=0)
+    for day in range(21):
+        session = session_around(klass, start=start - datetime.timedelta(days=30 - day))
+        AttendanceRecordFactory(session=session, trainee=world.trainee_a)
+    page = journey.desktop()
+    with journey.step("the organiser opens the class report", page):
+        journey.login(page, world.organiser.phone, TEST_PASSWORD, next_path="/admin/")
+        page.goto(journey.url(f"/admin/reports/classes/{klass.pk}/"))
+        expect(page.locator("h1")).to_contain_text("三周脱产培训班")
+        widths = page.evaluate(
+            "(() => { const m = document.querySelector('main');"
+            " return [m.scrollWidth, m.clientWidth]; })()"
+        )
+        assert widths[0] <= widths[1], widths
