@@ -66,3 +66,16 @@ def test_the_question_bank_adds_a_question_not_a_question_stem(client, world):
     assert "添加 题干" not in html and "题干" in html
     html = client.get(reverse("wagtailsnippets_assessments_question:list")).content.decode()
     assert "添加 试题" in html or "添加试题" in html
+
+
+def test_wagtails_install_time_rows_read_in_chinese():
+    """Wagtail's migrations name a root page, two groups and a workflow in English; the
+    admin shows them in breadcrumbs, group lists and workflow history."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import Page, Task, Workflow
+
+    assert Page.objects.get(depth=1).title == "根目录"
+    names = set(Group.objects.values_list("name", flat=True))
+    assert {"编辑", "审核员"} <= names and not {"Editors", "Moderators"} & names
+    assert Workflow.objects.filter(name="审核员审批").exists()
+    assert not Task.objects.filter(name="Moderators approval").exists()
