@@ -4,10 +4,9 @@ from wagtail.admin.ui.tables import BooleanColumn
 
 
 class YesNoColumn(BooleanColumn):
-    """Wagtail's BooleanColumn titles its tick "True" and its cross "False" in English;
-    this one says 是 / 否 (screen readers read the title)."""
-
-    cell_template_name = "lms/yes_no_cell.html"
+    """A tick or a cross, labelled with the model field's verbose name. Every boolean
+    column's icons are titled 是 / 否 (templates/wagtailadmin/tables/boolean_cell.html
+    overrides Wagtail's True / False), Wagtail's own listings included."""
 
     def __init__(self, name, model, **kwargs):
         kwargs.setdefault("label", model._meta.get_field(name).verbose_name)

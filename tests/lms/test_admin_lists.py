@@ -79,3 +79,10 @@ def test_wagtails_install_time_rows_read_in_chinese():
     assert {"编辑", "审核员"} <= names and not {"Editors", "Moderators"} & names
     assert Workflow.objects.filter(name="审核员审批").exists()
     assert not Task.objects.filter(name="Moderators approval").exists()
+
+
+def test_wagtails_own_user_list_says_yes_not_true(client, world):
+    client.force_login(world.admin)
+    cells = _cells(client.get(reverse("wagtailusers_users:index")).content.decode())
+    texts = {_text(c) for c in cells}
+    assert "True" not in texts and "是" in texts
