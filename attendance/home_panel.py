@@ -3,7 +3,7 @@
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from training.models import ClassSession
+from training.models import ClassSession, TrainingClass
 
 from . import selectors
 from .models import LeaveRequest
@@ -28,4 +28,18 @@ class TodayPanel(Component):
             "pending_leave": selectors.leave_list_for_staff(viewer=self.viewer)
             .filter(status=LeaveRequest.Status.PENDING)
             .count(),
+            "at_risk": self._at_risk(classes),
         }
+
+    @staticmethod
+    def _at_risk(classes) -> list[tuple[TrainingClass, int]]:
+        """Classes not yet closed with trainees past the leave cap or the 旷课 limit (four
+        queries a class; the ten that started last)."""
+        out = []
+        live = classes.exclude(status=TrainingClass.Status.CLOSED).order_by("-start_date")
+        for klass in live[:10]:
+            summaries = selectors.class_attendance_summary(training_class=klass)
+            count = sum(1 for s in summaries.values() if s.at_risk)
+            if count:
+                out.append((klass, count))
+        return out

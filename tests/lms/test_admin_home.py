@@ -34,6 +34,21 @@ def test_each_role_finds_its_work_on_the_admin_home(client, world):
     html = _home(client, world.adviser)
     assert "今日专题课" in html
     assert 'data-pending-leave="1"' in html and "1 条请假申请待审批" in html
+    assert "data-at-risk" not in html
+    # Marked absent by staff on four dates: past the 旷课 limit, so the class shows.
+    from attendance.models import AttendanceRecord
+    from tests.attendance.factories import AttendanceRecordFactory
+
+    for days in (5, 4, 3, 2):
+        held = session_around(klass, start=now - datetime.timedelta(days=days))
+        AttendanceRecordFactory(
+            session=held,
+            trainee=world.trainee_a,
+            status=AttendanceRecord.Status.ABSENT,
+            source=AttendanceRecord.Source.ADVISER,
+        )
+    html = _home(client, world.adviser)
+    assert 'data-at-risk="1"' in html and f"{klass.name}：1 名学员预警" in html
     # Another county's adviser sees neither.
     html = _home(client, world.adviser_other)
     assert "今日专题课" not in html and "data-pending-leave" not in html
