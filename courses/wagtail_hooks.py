@@ -126,3 +126,10 @@ def document_serve_check(document, request):
         return redirect_to_login(request.get_full_path())
     if not document_is_visible_to(viewer=request.user, document=document):
         raise Http404
+
+
+@hooks.register("construct_homepage_panels")
+def add_sent_back_panel(request, panels):
+    from .home_panel import SentBackPanel
+
+    panels.append(SentBackPanel(request.user))

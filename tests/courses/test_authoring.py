@@ -126,3 +126,29 @@ def test_trainees_and_advisers_cannot_edit_courses(client, world, course, actor)
     response = client.get(reverse("wagtailadmin_pages:edit", args=[course.pk]))
     assert response.status_code in (302, 403)
     assert Page.objects.get(pk=course.pk).specific.title == course.title
+
+
+def test_a_lesson_sent_back_shows_on_its_authors_home_with_the_comment(client, world, course):
+    """The reviewer's comment used to be only in the page history."""
+    client.force_login(world.instructor)
+    data = lesson_form("第五课 片区产业", "industry", "<p>片区产业草稿。</p>")
+    data["action-submit"] = "Submit"
+    assert client.post(add_lesson_url(course), data).status_code == 302
+    lesson = LessonPage.objects.get(slug="industry")
+    state = WorkflowState.objects.get(object_id=str(lesson.pk))
+    client.force_login(world.organiser)
+    url = reverse(
+        "wagtailadmin_pages:workflow_action",
+        args=[lesson.pk, "reject", state.current_task_state.pk],
+    )
+    client.post(url, {"comment": "请补充片区产业的具体案例"})
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    client.force_login(world.instructor)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "退回修改" in html and "请补充片区产业的具体案例" in html
+    assert reverse("wagtailadmin_pages:edit", args=[lesson.pk]) in html
+    client.force_login(world.instructor_other)
+    assert (
+        "请补充片区产业的具体案例" not in client.get(reverse("wagtailadmin_home")).content.decode()
+    )
