@@ -6,7 +6,12 @@ from lms.warmup import _template_names, warm_up
 def test_every_project_template_compiles_and_is_counted(db):
     names = _template_names()
     assert "base.html" in names and "attendance/checkin_result.html" in names
-    assert not any(name.startswith("wagtailadmin/") for name in names)  # libraries' own: lazily
+    # Libraries' own templates compile lazily; only our overrides of them are warmed.
+    from django.conf import settings
+
+    overrides = [name for name in names if name.startswith("wagtailadmin/")]
+    assert all((settings.BASE_DIR / "templates" / name).is_file() for name in overrides)
+    assert len(overrides) < 5
     loaded = warm_up()
     assert loaded["templates"] == len(names)
     assert loaded["content_types"] > 50
