@@ -27,12 +27,12 @@ start=$SECONDS
 $PY -m pytest -n 2 -m "not postgres and not browser" -q "$@" || status=1
 phase sqlite $((SECONDS - start))
 
-echo "== PostgreSQL tests (row locking, concurrency, search)"
+echo "== PostgreSQL tests (row locking, concurrency, search, the permission matrices)"
 start=$SECONDS
 url=$(scripts/pg-test-server.sh start "$PGDIR" "$PGPORT") || { echo "could not start PostgreSQL"; exit 1; }
 # The locking tests keep their migrated database as a template for the journeys' (tests/dbtemplate.py).
 export LMS_TEST_PG_TEMPLATE=1
-DJANGO_DATABASE_URL=$url $PY -m pytest -m "postgres" -q -p no:xdist "$@"
+DJANGO_DATABASE_URL=$url $PY -m pytest -m "postgres or permissions" -q -p no:xdist "$@"
 rc=$?; [ $rc -eq 0 ] || [ $rc -eq 5 ] || status=1
 phase postgresql $((SECONDS - start))
 
