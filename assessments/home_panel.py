@@ -1,17 +1,14 @@
 """The instructor's corner of the admin home: work waiting to be graded."""
 
-from wagtail.admin.ui.components import Component
+from lms.admin_home import ViewerPanel
 
 from .selectors import grading_queue_answers, grading_queue_submissions
 
 
-class GradingPanel(Component):
+class GradingPanel(ViewerPanel):
     name = "grading_waiting"
     template_name = "assessments/admin/home_panel.html"
     order = 110
-
-    def __init__(self, viewer):
-        self.viewer = viewer
 
     def get_context_data(self, parent_context=None):
         return {

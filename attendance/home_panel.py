@@ -1,21 +1,18 @@
 """The class adviser's corner of the admin home: today's sessions and leave to decide."""
 
 from django.utils import timezone
-from wagtail.admin.ui.components import Component
 
+from lms.admin_home import ViewerPanel
 from training.models import ClassSession, TrainingClass
 
 from . import selectors
 from .models import LeaveRequest
 
 
-class TodayPanel(Component):
+class TodayPanel(ViewerPanel):
     name = "attendance_today"
     template_name = "attendance/admin/home_panel.html"
     order = 100
-
-    def __init__(self, viewer):
-        self.viewer = viewer
 
     def get_context_data(self, parent_context=None):
         classes = selectors.runnable_class_list(viewer=self.viewer)

@@ -2,20 +2,17 @@
 
 from django.db.models import Q
 from django.utils import timezone
-from wagtail.admin.ui.components import Component
 
+from lms.admin_home import ViewerPanel
 from training.models import TrainingClass
 
 from .selectors import class_list_for_organiser
 
 
-class ClassesToClosePanel(Component):
+class ClassesToClosePanel(ViewerPanel):
     name = "classes_to_close"
     template_name = "certificates/admin/home_panel.html"
     order = 120
-
-    def __init__(self, viewer):
-        self.viewer = viewer
 
     def get_context_data(self, parent_context=None):
         S = TrainingClass.Status

@@ -1,17 +1,15 @@
 """The author's corner of the admin home: pages a reviewer sent back, with the comment."""
 
 from django.contrib.contenttypes.models import ContentType
-from wagtail.admin.ui.components import Component
 from wagtail.models import Page, WorkflowState
 
+from lms.admin_home import ViewerPanel
 
-class SentBackPanel(Component):
+
+class SentBackPanel(ViewerPanel):
     name = "pages_sent_back"
     template_name = "courses/admin/home_panel.html"
     order = 105
-
-    def __init__(self, viewer):
-        self.viewer = viewer
 
     def get_context_data(self, parent_context=None):
         states = list(
