@@ -10,6 +10,20 @@ from people.roles import Role
 from tests.factories import OrgUnitFactory, UserFactory
 
 
+def pytest_terminal_summary(terminalreporter):
+    """How many screens each language crawl read (tests/crawl): the figure to quote. Read
+    from the reports, so it shows with -q and under xdist too."""
+    rows = []
+    for report in terminalreporter.getreports("passed") + terminalreporter.getreports("failed"):
+        props = dict(report.user_properties)
+        if report.when == "call" and "crawled" in props:
+            rows.append((props["crawl"], props["crawled"], props["seconds"], report.outcome))
+    if rows:
+        terminalreporter.section("screens crawled")
+        for name, pages, seconds, outcome in sorted(rows):
+            terminalreporter.write_line(f"{name:<36} {pages:>4} pages {seconds:>6.1f} s  {outcome}")
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """Migrate the SQLite test database once per run and copy it (tests/dbtemplate.py)."""
