@@ -16,6 +16,9 @@ class PeopleConfig(AppConfig):
     def ready(self):
         # Groups need the permissions every app creates, so sync once all have migrated.
         post_migrate.connect(_sync_roles, dispatch_uid="people.roles_sync")
+        from lms import wagtail_chinese
+
         from . import wagtail_account
 
         wagtail_account.apply()
+        wagtail_chinese.apply()

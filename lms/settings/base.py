@@ -152,6 +152,9 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # both have; `make messages` writes only locale/ (makemessages uses the first path).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_wagtail"]
 TIME_ZONE = "Asia/Shanghai"
+# One time zone for the whole country: the admin's account page offers no choice (its
+# list of 600 zones is in English only).
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 USE_I18N = True
 USE_TZ = True
 

@@ -7,7 +7,7 @@
 What a person *sees* (see `visible_text`): the text of every element in the body and the
 page title, plus the attributes a browser shows (placeholder, title, aria-label, alt, a
 button's value, Wagtail's tooltips) and the labels of the admin menu, which the browser
-draws from JSON. Left out: <script>/<style> (code), hidden inputs (data), and anything the
+draws from JSON. Left out: <script>/<style> (code), an <iframe>'s fallback (never drawn), hidden inputs (data), and anything the
 page marks as not to be translated: `translate="no"` (a name, a brand) or a `lang`
 attribute other than the page's (the language switcher's "English").
 
@@ -66,6 +66,17 @@ LATIN_ALLOWED = {
     "ip",
     "ics",
     "excel",
+    # File formats, named as the upload fields and help texts name them.
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "webp",
+    "avif",
+    "svg",
+    "tsv",
+    "css",
+    "docx",
     "wps",
     "word",
     "wagtail",
@@ -89,9 +100,12 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # A token: what sits between spaces and Chinese characters ("xy-2026-xzsj", "a@b.cn").
 TOKEN = re.compile(r"[^\s\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 TOKEN_PUNCTUATION = "()[]{}<>\"'“”‘’.,;:!?…·/|*+=-–—_#%&~`^"
-# Addresses and file names are data, whatever letters they carry.
+# Data, whatever letters it carries: addresses, file names, placeholders to type
+# ({name}), codes with digits (DBS-2025-00001, xy-2026-xzsj), dotted identifiers
+# (courses.lessonpage, under a page type's name).
 DATA_TOKEN = re.compile(
-    r"^(https?://|www\.|/)|@|\.(pdf|xlsx|xls|csv|zip|png|jpe?g|gif|svg|docx?|txt|ics)$",
+    r"^(https?://|www\.|/)|@|\.(pdf|xlsx|xls|csv|zip|png|jpe?g|gif|svg|docx?|txt|ics)$"
+    r"|^\{\w+\}$|^[A-Za-z]+-\d|\d-[A-Za-z]|^[a-z_]+\.[a-z_]+$",
     re.IGNORECASE,
 )
 
@@ -192,7 +206,7 @@ def visible_text(page_html: str) -> list[Chunk]:
 
     def walk(element, parts: list[str]):
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in ("script", "style") or not tag:
+        if tag in ("script", "style", "iframe") or not tag:
             # Comments and processing instructions carry no text; their tails do.
             return
         if element.get("translate") == "no":
