@@ -70,7 +70,16 @@ class QuestionCategory(models.Model):
 
 
 class QuestionTag(TaggedItemBase):
-    content_object = ParentalKey("Question", on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = ParentalKey(
+        "Question",
+        on_delete=models.CASCADE,
+        related_name="tagged_items",
+        verbose_name=_("question"),
+    )
+
+    class Meta:
+        verbose_name = _("question tag")
+        verbose_name_plural = _("question tags")
 
 
 class Question(index.Indexed, ClusterableModel):
@@ -144,8 +153,9 @@ class Question(index.Indexed, ClusterableModel):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("created by"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     panels = [
         FieldRowPanel([FieldPanel("category"), FieldPanel("type"), FieldPanel("points")]),
@@ -175,7 +185,9 @@ class Question(index.Indexed, ClusterableModel):
 
 
 class QuestionOption(Orderable):
-    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="options")
+    question = ParentalKey(
+        Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("question")
+    )
     text = models.CharField(_("option"), max_length=500)
     is_correct = models.BooleanField(_("correct"), default=False)
 
@@ -183,6 +195,10 @@ class QuestionOption(Orderable):
 
     def __str__(self) -> str:
         return self.text
+
+    class Meta:
+        verbose_name = _("question option")
+        verbose_name_plural = _("question options")
 
 
 class QuestionVersion(models.Model):
@@ -192,13 +208,20 @@ class QuestionVersion(models.Model):
     true_false, accepted [..], explanation. Rows are only ever inserted.
     """
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="versions", verbose_name=_("question")
+    )
     number = models.PositiveIntegerField(_("version"))
-    content_hash = models.CharField(max_length=64)
-    data = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    content_hash = models.CharField(max_length=64, verbose_name=_("content hash"))
+    data = models.JSONField(verbose_name=_("content"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
@@ -299,8 +322,9 @@ class Quiz(index.Indexed, ClusterableModel):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     panels = [
         FieldPanel("title"),
@@ -380,7 +404,7 @@ class Quiz(index.Indexed, ClusterableModel):
 class QuizSlot(Orderable):
     """One place in the quiz: a fixed question, or N questions drawn from a category."""
 
-    quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="slots")
+    quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="slots", verbose_name=_("quiz"))
     question = models.ForeignKey(
         Question,
         verbose_name=_("question"),
@@ -425,6 +449,8 @@ class QuizSlot(Orderable):
                 ),
             ),
         ]
+        verbose_name = _("quiz question")
+        verbose_name_plural = _("quiz questions")
 
 
 class Attempt(models.Model):
@@ -434,9 +460,14 @@ class Attempt(models.Model):
         IN_PROGRESS = "in_progress", pgettext_lazy("attempt", "In progress")
         SUBMITTED = "submitted", pgettext_lazy("attempt", "Submitted")
 
-    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.PROTECT, related_name="attempts", verbose_name=_("quiz")
+    )
     trainee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="quiz_attempts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="quiz_attempts",
+        verbose_name=_("trainee"),
     )
     number = models.PositiveIntegerField(_("attempt"))
     status = models.CharField(
@@ -449,14 +480,18 @@ class Attempt(models.Model):
     )
     auto_submitted = models.BooleanField(_("submitted at the deadline"), default=False)
     score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, null=True, blank=True)
-    max_score = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("0"))
+    max_score = models.DecimalField(
+        max_digits=7, decimal_places=2, default=Decimal("0"), verbose_name=_("maximum score")
+    )
     percent = models.DecimalField(
         _("percent"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     passed = models.BooleanField(_("passed"), null=True, blank=True)
     pending_manual = models.PositiveIntegerField(_("answers awaiting grading"), default=0)
     graded_count = models.PositiveIntegerField(
-        default=0, help_text="How many times auto-grading ran; a second run is a defect."
+        default=0,
+        help_text="How many times auto-grading ran; a second run is a defect.",
+        verbose_name=_("graded answers"),
     )
 
     class Meta:
@@ -505,22 +540,36 @@ class AttemptQuestion(models.Model):
     when its number is higher, so an older save arriving late never overwrites a newer one.
     """
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveIntegerField()
-    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
-    points = models.DecimalField(max_digits=5, decimal_places=1)
-    option_order = models.JSONField(default=list, blank=True)
-    answer = models.JSONField(null=True, blank=True)
-    answer_seq = models.BigIntegerField(default=0)
-    answered_at = models.DateTimeField(null=True, blank=True)
-    score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    needs_grading = models.BooleanField(default=False)
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="questions", verbose_name=_("attempt")
+    )
+    position = models.PositiveIntegerField(verbose_name=_("order in the quiz"))
+    version = models.ForeignKey(
+        QuestionVersion,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("question version"),
+    )
+    points = models.DecimalField(max_digits=5, decimal_places=1, verbose_name=_("points"))
+    option_order = models.JSONField(default=list, blank=True, verbose_name=_("option order"))
+    answer = models.JSONField(null=True, blank=True, verbose_name=_("answer"))
+    answer_seq = models.BigIntegerField(default=0, verbose_name=_("answer sequence number"))
+    answered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("answered at"))
+    score = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, verbose_name=_("score")
+    )
+    needs_grading = models.BooleanField(default=False, verbose_name=_("needs grading"))
     grade = models.CharField(_("grade"), max_length=16, choices=Grade.choices, blank=True)
     comment = models.TextField(pgettext_lazy("grading", "comment"), blank=True)
     graded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("graded by"),
     )
-    graded_at = models.DateTimeField(null=True, blank=True)
+    graded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("graded at"))
 
     class Meta:
         ordering = ["attempt", "position"]
@@ -533,6 +582,8 @@ class AttemptQuestion(models.Model):
                 fields=["needs_grading"], condition=Q(needs_grading=True), name="aq_needs_grading"
             )
         ]
+        verbose_name = _("answered question")
+        verbose_name_plural = _("answered questions")
 
     def __str__(self) -> str:
         return f"{self.attempt_id}#{self.position}"
@@ -577,7 +628,7 @@ class Assignment(index.Indexed, models.Model):
     allows_late = models.BooleanField(
         _("accept late work"),
         default=False,
-        help_text=_("After the due time, work is still accepted and marked late (迟交)."),
+        help_text=_("After the due time, work is still accepted and marked late."),
     )
     accepts_text = models.BooleanField(_("text answer"), default=True)
     accepts_file = models.BooleanField(_("file upload"), default=True)
@@ -592,8 +643,9 @@ class Assignment(index.Indexed, models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     panels = [
         FieldRowPanel([FieldPanel("title"), FieldPanel("kind")]),
@@ -641,17 +693,25 @@ class Submission(models.Model):
         SUBMITTED = "submitted", _("Awaiting grading")
         GRADED = "graded", _("Graded")
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="submissions")
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.CASCADE,
+        related_name="submissions",
+        verbose_name=_("assignment"),
+    )
     trainee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("trainee"),
     )
     text = models.TextField(_("text"), blank=True)
     file = models.FileField(
         _("file"), upload_to=_submission_path, storage=private_storage, blank=True, max_length=200
     )
-    file_name = models.CharField(max_length=200, blank=True)
-    file_mime = models.CharField(max_length=100, blank=True)
-    file_size = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True, verbose_name=_("file name"))
+    file_mime = models.CharField(max_length=100, blank=True, verbose_name=_("file type"))
+    file_size = models.PositiveIntegerField(default=0, verbose_name=_("file size"))
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
     )
@@ -668,9 +728,14 @@ class Submission(models.Model):
     )
     comment = models.TextField(pgettext_lazy("grading", "comment"), blank=True)
     graded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("graded by"),
     )
-    graded_at = models.DateTimeField(null=True, blank=True)
+    graded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("graded at"))
 
     class Meta:
         verbose_name = _("submission")
@@ -692,20 +757,37 @@ class GradeChange(models.Model):
     """Audit of every (re)grade: who, when, old and new value. Insert-only."""
 
     attempt_question = models.ForeignKey(
-        AttemptQuestion, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+        AttemptQuestion,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("answer"),
     )
     submission = models.ForeignKey(
-        Submission, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+        Submission,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("submission"),
     )
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
-    changed_at = models.DateTimeField(auto_now_add=True)
-    old_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    new_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    old_grade = models.CharField(max_length=16, blank=True)
-    new_grade = models.CharField(max_length=16, blank=True)
-    comment = models.TextField(blank=True)
+    changed_at = models.DateTimeField(auto_now_add=True, verbose_name=_("changed at"))
+    old_score = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, verbose_name=_("old score")
+    )
+    new_score = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, verbose_name=_("new score")
+    )
+    old_grade = models.CharField(max_length=16, blank=True, verbose_name=_("old grade"))
+    new_grade = models.CharField(max_length=16, blank=True, verbose_name=_("new grade"))
+    comment = models.TextField(blank=True, verbose_name=_("comment"))
 
     class Meta:
         ordering = ["-changed_at"]
@@ -716,6 +798,8 @@ class GradeChange(models.Model):
                 name="grade_change_has_one_target",
             ),
         ]
+        verbose_name = _("grade change")
+        verbose_name_plural = _("grade changes")
 
     def __str__(self) -> str:
         return f"{self.old_grade or self.old_score} → {self.new_grade or self.new_score}"
@@ -733,14 +817,23 @@ class GradeChange(models.Model):
 class PendingImport(models.Model):
     """A parsed, valid question file kept between preview and confirm; used once."""
 
-    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    token = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("token")
     )
-    file_name = models.CharField(max_length=200)
-    rows = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    file_name = models.CharField(max_length=200, verbose_name=_("file name"))
+    rows = models.JSONField(verbose_name=_("rows"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("confirmed at"))
 
     def __str__(self) -> str:
         return self.file_name
+
+    class Meta:
+        verbose_name = _("pending import")
+        verbose_name_plural = _("pending imports")

@@ -178,8 +178,8 @@ class AttendanceRecord(models.Model):
         blank=True,
         related_name="records",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("attendance record")
@@ -398,9 +398,17 @@ class LeaveRequestSession(models.Model):
     declared so that deleting a session cannot silently shrink a request (PROTECT)."""
 
     leave_request = models.ForeignKey(
-        LeaveRequest, on_delete=models.CASCADE, db_column="leaverequest_id"
+        LeaveRequest,
+        on_delete=models.CASCADE,
+        db_column="leaverequest_id",
+        verbose_name=_("leave request"),
     )
-    session = models.ForeignKey(ClassSession, on_delete=models.PROTECT, db_column="classsession_id")
+    session = models.ForeignKey(
+        ClassSession,
+        on_delete=models.PROTECT,
+        db_column="classsession_id",
+        verbose_name=_("session"),
+    )
 
     class Meta:
         db_table = "attendance_leaverequest_sessions"

@@ -61,7 +61,7 @@ class CertificateTemplate(models.Model):
         _("signatory"),
         max_length=100,
         blank=True,
-        help_text=_("e.g. 大别山干部学院（盖章）"),
+        help_text=_("e.g. Dabie Mountain Cadre Academy (seal)"),
     )
     extra_css = models.TextField(
         _("extra CSS"), blank=True, help_text=_("Optional adjustments to the layout.")
@@ -83,7 +83,7 @@ class CertificateTemplate(models.Model):
             "may use it. Empty: a system template that only administrators change."
         ),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("certificate template")
@@ -235,10 +235,14 @@ class IssueBatch(models.Model):
     done = models.PositiveIntegerField(_("done"), default=0)
     failed = models.PositiveIntegerField(_("failed"), default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
     error = models.TextField(_("error"), blank=True)
 
     class Meta:
@@ -259,14 +263,16 @@ class IssueBatch(models.Model):
 class NumberCounter(models.Model):
     """The last sequence handed out per (prefix, year); locked row by row, so no gaps."""
 
-    prefix = models.CharField(max_length=12)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    prefix = models.CharField(max_length=12, verbose_name=_("prefix"))
+    year = models.PositiveIntegerField(verbose_name=_("year"))
+    last = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["prefix", "year"], name="one_counter_per_prefix_year")
         ]
+        verbose_name = _("certificate number counter")
+        verbose_name_plural = _("certificate number counters")
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last}"
@@ -294,7 +300,9 @@ class Certificate(models.Model):
         related_name="certificates",
     )
     number = models.CharField(_("certificate number"), max_length=40, unique=True)
-    verification_code = models.CharField(max_length=64, unique=True, editable=False)
+    verification_code = models.CharField(
+        max_length=64, unique=True, editable=False, verbose_name=_("verification code")
+    )
     snapshot = models.JSONField(_("what it certifies"), default=dict)
     # Private: a certificate number is easy to guess, so the files are handed out only by
     # views that check who asks (the trainee, or staff of the class).
@@ -313,7 +321,12 @@ class Certificate(models.Model):
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
     )
     revoke_reason = models.CharField(_("reason for revocation"), max_length=200, blank=True)
     replaces = models.OneToOneField(

@@ -113,7 +113,7 @@ def class_course_add(request, pk):
         if created:
             messages.success(
                 request,
-                _("“%(course)s” added: every trainee of the class now has it under 我的学习.")
+                _("“%(course)s” added: every trainee of the class now has it under My learning.")
                 % {"course": course.title},
             )
         else:

@@ -41,7 +41,7 @@ class Theme(models.Model):
         ORGANISATION = "organisation", _("Organisational revitalisation")
 
     code = models.CharField(_("code"), max_length=16, choices=Code.choices, unique=True)
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    sort_order = models.PositiveSmallIntegerField(default=0, verbose_name=_("sort order"))
 
     class Meta:
         verbose_name = _("theme")
@@ -71,11 +71,23 @@ class CaseApproach(models.Model):
 
 
 class CourseTag(TaggedItemBase):
-    content_object = ParentalKey("courses.CoursePage", related_name="tagged_items")
+    content_object = ParentalKey(
+        "courses.CoursePage", related_name="tagged_items", verbose_name=_("course")
+    )
+
+    class Meta:
+        verbose_name = _("course tag")
+        verbose_name_plural = _("course tags")
 
 
 class CaseStudyTag(TaggedItemBase):
-    content_object = ParentalKey("courses.CaseStudyPage", related_name="tagged_items")
+    content_object = ParentalKey(
+        "courses.CaseStudyPage", related_name="tagged_items", verbose_name=_("case study")
+    )
+
+    class Meta:
+        verbose_name = _("case study tag")
+        verbose_name_plural = _("case study tags")
 
 
 class LoginRequiredPageMixin:
@@ -425,9 +437,14 @@ class ClassCourse(models.Model):
         related_name="class_links",
     )
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("added by"),
     )
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(auto_now_add=True, verbose_name=_("added at"))
 
     class Meta:
         verbose_name = _("class course")
@@ -456,9 +473,14 @@ class CourseEnrolment(models.Model):
         related_name="direct_enrolments",
     )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assigned by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("course enrolment")
@@ -477,13 +499,23 @@ class CourseEnrolment(models.Model):
 
 class CourseProgress(models.Model):
     trainee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_progress"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="course_progress",
+        verbose_name=_("trainee"),
     )
-    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="progress")
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.CASCADE, related_name="progress", verbose_name=_("course")
+    )
     seconds_studied = models.PositiveIntegerField(_("seconds studied"), default=0)
     lessons_completed = models.PositiveSmallIntegerField(_("lessons completed"), default=0)
     last_lesson = models.ForeignKey(
-        "courses.LessonPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "courses.LessonPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("last lesson"),
     )
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     last_studied_at = models.DateTimeField(_("last studied at"), null=True, blank=True)
@@ -505,10 +537,17 @@ class CourseProgress(models.Model):
 
 class LessonProgress(models.Model):
     trainee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="lesson_progress",
+        verbose_name=_("trainee"),
     )
-    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="progress")
-    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(
+        LessonPage, on_delete=models.CASCADE, related_name="progress", verbose_name=_("lesson")
+    )
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.CASCADE, related_name="+", verbose_name=_("course")
+    )
     seconds_studied = models.PositiveIntegerField(_("seconds studied"), default=0)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     last_studied_at = models.DateTimeField(_("last studied at"), null=True, blank=True)
@@ -538,9 +577,12 @@ class StudyClock(models.Model):
     """
 
     trainee = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_clock"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="study_clock",
+        verbose_name=_("trainee"),
     )
-    last_beat_at = models.DateTimeField(null=True, blank=True)
+    last_beat_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last heartbeat"))
 
     class Meta:
         verbose_name = _("study clock")
@@ -554,16 +596,25 @@ class StudyView(models.Model):
     """One opening of a lesson page. The token is issued by the server when it renders the
     page; heartbeats name it and count up `seq`, so a replayed beat is recognised."""
 
-    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    trainee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_views"
+    token = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("token")
     )
-    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
-    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
-    opened_at = models.DateTimeField(auto_now_add=True)
-    last_seq = models.PositiveIntegerField(default=0)
-    last_beat_at = models.DateTimeField(null=True, blank=True)
-    seconds_credited = models.PositiveIntegerField(default=0)
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="study_views",
+        verbose_name=_("trainee"),
+    )
+    lesson = models.ForeignKey(
+        LessonPage, on_delete=models.CASCADE, related_name="+", verbose_name=_("lesson")
+    )
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.CASCADE, related_name="+", verbose_name=_("course")
+    )
+    opened_at = models.DateTimeField(auto_now_add=True, verbose_name=_("opened at"))
+    last_seq = models.PositiveIntegerField(default=0, verbose_name=_("last sequence number"))
+    last_beat_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last heartbeat"))
+    seconds_credited = models.PositiveIntegerField(default=0, verbose_name=_("seconds credited"))
 
     class Meta:
         verbose_name = _("lesson view")

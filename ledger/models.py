@@ -42,7 +42,7 @@ class CreditEntry(models.Model):
         related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("credit-hour entry")

@@ -5,6 +5,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from lms.admin_columns import YesNoColumn
 from lms.admin_scope import ScopedSnippetViewSet, SharedVocabularyPolicy
 from people.roles import Role, has_role
 
@@ -52,7 +53,14 @@ class CreditRequirementViewSet(ScopedSnippetViewSet):
     icon = "tasks"
     menu_label = _("Credit-hour requirements")
     add_to_admin_menu = False
-    list_display = ["name", "rank", "channel", "hours", "period", "active"]
+    list_display = [
+        "name",
+        "rank",
+        "channel",
+        "hours",
+        "period",
+        YesNoColumn("active", CreditRequirement),
+    ]
 
 
 register_snippet(CreditRequirementViewSet)

@@ -63,7 +63,7 @@ class TrainingClass(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.PLANNING
     )
     description = models.TextField(_("description"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
     # The 学时 posted at close: the class's hours, or only the sessions held if closed early.
     awarded_hours = models.DecimalField(
@@ -407,7 +407,7 @@ class CalendarFeed(models.Model):
         related_name="calendar_feed",
     )
     token = models.CharField(_("token"), max_length=64, unique=True, default=_feed_token)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("calendar feed")
@@ -428,18 +428,26 @@ class ImportBatch(models.Model):
         ROSTER = "roster", _("Roster")
         TIMETABLE = "timetable", _("Timetable")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     training_class = models.ForeignKey(
-        TrainingClass, on_delete=models.CASCADE, related_name="import_batches"
+        TrainingClass,
+        on_delete=models.CASCADE,
+        related_name="import_batches",
+        verbose_name=_("training class"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    filename = models.CharField(max_length=200, blank=True)
-    rows = models.JSONField(default=list)
-    created_at = models.DateTimeField(auto_now_add=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    filename = models.CharField(max_length=200, blank=True, verbose_name=_("file name"))
+    rows = models.JSONField(default=list, verbose_name=_("rows"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("confirmed at"))
 
     class Meta:
         verbose_name = _("import batch")

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
@@ -36,10 +37,17 @@ def names_size(count) -> str:
     return "xl" if count > 160 else "l" if count > 80 else "m" if count > 40 else "s"
 
 
-SHORT = {"present": "出", "late": "迟", "left_early": "早", "on_leave": "假", "absent": "旷"}
+# One letter in English, one character in Chinese (出迟早假旷), as the grid's legend says.
+SHORT = {
+    "present": pgettext_lazy("attendance grid mark", "P"),
+    "late": pgettext_lazy("attendance grid mark", "L"),
+    "left_early": pgettext_lazy("attendance grid mark", "E"),
+    "on_leave": pgettext_lazy("attendance grid mark", "V"),
+    "absent": pgettext_lazy("attendance grid mark", "A"),
+}
 
 
 @register.filter
 def status_short(value) -> str:
     """One character per status for the trainee × session grid (— when no record)."""
-    return SHORT.get(str(value or ""), "—")
+    return str(SHORT.get(str(value or ""), "—"))

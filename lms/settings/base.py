@@ -155,6 +155,8 @@ TIME_ZONE = "Asia/Shanghai"
 # One time zone for the whole country: the admin's account page offers no choice (its
 # list of 600 zones is in English only).
 WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
+# Project formats first (lms/formats/<language>/formats.py), then Django's.
+FORMAT_MODULE_PATH = ["lms.formats"]
 USE_I18N = True
 USE_TZ = True
 
