@@ -26,6 +26,9 @@ STAFF_ROLES = {
 # finished the closed class and holds a certificate.
 TRAINEE_ROLES = {"trainee": "13976000003", "graduate": "13976000041"}
 ROLES = {**STAFF_ROLES, **TRAINEE_ROLES}
+# Not signed in: the login pages (the site's and the admin's), password reset, and the
+# certificate check anyone may make from a QR code.
+ANONYMOUS = "anonymous"
 
 
 @dataclass

@@ -546,6 +546,10 @@ class Crawler:
             if visit is None:
                 continue
             self.visits.append(visit)
+            if visit.is_form and visit.status == 200 and ADD_VIEW.search(view_name(visit)):
+                sent = self.send_blank(visit, body)
+                if sent is not None:
+                    self.visits.append(sent)
             leaf = self.scope == STAFF and not urlsplit(visit.url).path.startswith("/admin/")
             if body and depth < self.max_depth and not leaf:
                 queue.extend((link, depth + 1) for link in links(body, visit.url))
@@ -589,6 +593,31 @@ class Crawler:
         visit.is_form = has_form(body)
         return visit, body if response.status_code == 200 else ""
 
+    def send_blank(self, form: Visit, page_html: str) -> Visit | None:
+        """The add form sent as it came, blank, as a browser sends it (hidden fields and
+        defaults included): its error messages are screens too ("The page could not be
+        created due to validation errors", "This field is required")."""
+        if 'data-controller="w-block"' in page_html:
+            return None  # a StreamField: its fields are built by a script, only a browser sends it
+        started = time.monotonic()
+        view = f"{view_name(form)} · sent blank"
+        target = form.redirected_to or form.url
+        visit = Visit(url=target, view=view, status=0, depth=form.depth, seconds=0)
+        visit.key = (view, *form.key[1:])
+        data: dict[str, list[str]] = {}
+        for name, value in form_values(page_html):
+            data.setdefault(name, []).append(value)
+        try:
+            response = self.client.post(target, data)
+        except Exception as exc:
+            visit.status, visit.error = 500, f"{type(exc).__name__}: {exc}"
+        else:
+            visit.status = response.status_code
+            if "text/html" in response.get("Content-Type", ""):
+                visit.chunks = visible_text(response.content.decode(errors="replace"))
+        visit.seconds = time.monotonic() - started
+        return visit
+
     def key(self, url: str, *, at_start: bool = False):
         """What makes two URLs the same screen: the view, its non-numeric arguments, and
         for Wagtail's page views the page type. None: not to be visited."""
@@ -596,7 +625,7 @@ class Crawler:
         if path.lower().endswith(DOWNLOAD_SUFFIXES):
             return None
         in_admin = path.startswith("/admin/")
-        if self.scope == TRAINEE and in_admin:
+        if self.scope == TRAINEE and in_admin and not at_start:
             return None
         try:
             match = resolve(path)
@@ -651,6 +680,8 @@ class Crawler:
         return self._page_types[path]
 
 
+# Views that add something: `…:add`, `class_create`, `enrol_add`, `leave_create`.
+ADD_VIEW = re.compile(r"(^|[:_])(add|create|new)$")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 PROJECT_APPS = {
     "people",
@@ -665,21 +696,47 @@ PROJECT_APPS = {
 }
 
 
+def view_name(visit: Visit) -> str:
+    """The name of the view that answered (after any redirect)."""
+    try:
+        match = resolve(urlsplit(visit.redirected_to or visit.url).path)
+    except Resolver404:
+        return visit.view
+    return match.view_name
+
+
+def _writing_forms(tree):
+    for form in tree.iter("form"):
+        action = form.get("action") or ""
+        if (form.get("method") or "").lower() == "post" and "/i18n/" not in action:
+            yield form
+
+
+def _has_field(form) -> bool:
+    for element in form.iter("input", "select", "textarea"):
+        kind = (element.get("type") or "text").lower()
+        if element.tag != "input" or kind not in ("hidden", "submit", "button", "reset"):
+            return True
+    return False
+
+
+def form_values(page_html: str) -> list[tuple[str, str]]:
+    """What the page's first writing form sends as it is (lxml's form_values: the fields a
+    browser would submit, without a button)."""
+    tree = lxml_html.document_fromstring(page_html)
+    for form in _writing_forms(tree):
+        if _has_field(form):
+            return list(form.form_values())
+    return []
+
+
 def has_form(page_html: str) -> bool:
     """A page with a form that writes (POST) and a field a person fills in: an add or edit
     form, not a filter bar or a delete confirmation."""
     if "method" not in page_html:
         return False
     tree = lxml_html.document_fromstring(page_html)
-    for form in tree.iter("form"):
-        action = form.get("action") or ""
-        if (form.get("method") or "").lower() != "post" or "/i18n/" in action:
-            continue
-        for element in form.iter("input", "select", "textarea"):
-            kind = (element.get("type") or "text").lower()
-            if element.tag != "input" or kind not in ("hidden", "submit", "button", "reset"):
-                return True
-    return False
+    return any(_has_field(form) for form in _writing_forms(tree))
 
 
 # ----------------------------------------------------------------------------- reporting
