@@ -1,15 +1,18 @@
 """Crawl the site as one person and read what they see, to find words in the wrong language.
 
-    crawler = Crawler(client, scope=STAFF, start=admin_menu_urls(client))
-    visits = crawler.run()
-    words = wrong_language(visits, language="zh-hans", content=Content.from_db())
+    visits = Crawler(client, scope=STAFF, start=["/admin/", *sidebar_urls(html)]).run()
+    found = offending(visits, language="zh-hans", content=Content.from_db())
+    print(report(found, role="adviser", language="zh-hans"))
 
 What a person *sees* (see `visible_text`): the text of every element in the body and the
 page title, plus the attributes a browser shows (placeholder, title, aria-label, alt, a
 button's value, Wagtail's tooltips) and the labels of the admin menu, which the browser
-draws from JSON. Left out: <script>/<style> (code), an <iframe>'s fallback (never drawn), hidden inputs (data), and anything the
-page marks as not to be translated: `translate="no"` (a name, a brand) or a `lang`
-attribute other than the page's (the language switcher's "English").
+draws from JSON. Left out: <script>/<style> (code), an <iframe>'s fallback (never drawn),
+hidden inputs (data), and anything the page marks as not to be translated:
+`translate="no"` (a name, a brand) or a `lang` attribute other than the page's (the
+language switcher's "English").
+
+Screen-reader text (Wagtail's `w-sr-only`, aria-label) counts: a blind reader hears it.
 
 Kept on purpose, although not on screen when the page loads: `hidden` elements,
 <template>s and CSS-hidden states. Wagtail shows them later, on a click or a change:
@@ -53,20 +56,21 @@ BUTTON_INPUTS = {"submit", "button", "reset"}
 # Keys of JSON props (Wagtail's sidebar, telepath widgets) whose strings are drawn on screen.
 SHOWN_JSON_KEYS = {"label", "helpText", "help_text", "description", "placeholder"}
 
-# Latin words Chinese screens keep: file formats, QR codes, names of things.
+# Latin words Chinese screens keep (compared in lower case).
 LATIN_ALLOWED = {
-    "pdf",
-    "xlsx",
-    "xls",
-    "csv",
-    "zip",
+    # Codes and addresses, as Chinese writes them too.
     "qr",
     "url",
     "id",
     "ip",
+    # File formats and sizes, as upload fields and help texts name them.
+    "pdf",
+    "xlsx",
+    "xls",
+    "csv",
+    "tsv",
+    "zip",
     "ics",
-    "excel",
-    # File formats, named as the upload fields and help texts name them.
     "png",
     "jpg",
     "jpeg",
@@ -74,26 +78,19 @@ LATIN_ALLOWED = {
     "webp",
     "avif",
     "svg",
-    "tsv",
     "css",
-    "docx",
-    "wps",
-    "word",
-    "wagtail",
-    "email",
-    "ok",
-    "javascript",
-    "english",  # the language's own name, in the language menus
     "mb",
     "kb",
+    # Names of products.
+    "excel",
+    "wagtail",
+    "javascript",
+    "english",  # the language's own name, in the language menus
     # Keys on the keyboard, as printed on it (Wagtail's list of shortcuts).
     "ctrl",
     "alt",
     "shift",
     "esc",
-    "enter",
-    "tab",
-    "cmd",
 }
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -177,11 +174,20 @@ def _json_strings(value, keys=SHOWN_JSON_KEYS, found=None):
     return found
 
 
-def visible_text(page_html: str) -> list[Chunk]:
+def parse(page_html: str):
+    """The page as an lxml tree (None for an empty body); the helpers below take either."""
+    return lxml_html.document_fromstring(page_html) if page_html.strip() else None
+
+
+def _tree(page):
+    return parse(page) if isinstance(page, str) else page
+
+
+def visible_text(page) -> list[Chunk]:
     """The text a person can meet on the page (see the module docstring)."""
-    if not page_html.strip():
+    tree = _tree(page)
+    if tree is None:
         return []
-    tree = lxml_html.document_fromstring(page_html)
     page_lang = (tree.get("lang") or "").lower()
     chunks: list[Chunk] = []
 
@@ -220,9 +226,9 @@ def visible_text(page_html: str) -> list[Chunk]:
             value = element.get(name)
             if value and _norm(value):
                 chunks.append(Chunk(_norm(value), name))
-        if tag == "input" and (element.get("type") or "").lower() in BUTTON_INPUTS:
-            if element.get("value"):
-                chunks.append(Chunk(_norm(element.get("value")), "button"))
+        kind = (element.get("type") or "").lower()
+        if tag == "input" and kind in BUTTON_INPUTS and element.get("value"):
+            chunks.append(Chunk(_norm(element.get("value")), "button"))
         if tag == "option" and element.get("label"):
             chunks.append(Chunk(_norm(element.get("label")), "option label"))
         # Block elements end a run of text; inline ones continue it.
@@ -284,11 +290,11 @@ def _flush(parts: list[str], chunks: list[Chunk]) -> None:
         chunks.append(Chunk(text))
 
 
-def links(page_html: str, base_url: str) -> list[str]:
+def links(page, base_url: str) -> list[str]:
     """The page's link targets in document order (GET: <a href>), as absolute paths."""
-    if not page_html.strip():
+    tree = _tree(page)
+    if tree is None:
         return []
-    tree = lxml_html.document_fromstring(page_html)
     found = []
     for anchor in tree.iter("a"):
         href = anchor.get("href")
@@ -440,7 +446,8 @@ def _strings(value) -> list[str]:
                 pass
         return [value] + value.splitlines()
     if isinstance(value, dict):
-        return [s for k, item in value.items() if k not in SKIPPED_JSON_KEYS for s in _strings(item)]
+        items = (item for key, item in value.items() if key not in SKIPPED_JSON_KEYS)
+        return [s for item in items for s in _strings(item)]
     if isinstance(value, list | tuple):
         return [s for item in value for s in _strings(item)]
     if hasattr(value, "raw_data"):  # a StreamValue
@@ -551,11 +558,11 @@ class Crawler:
                 if sent is not None:
                     self.visits.append(sent)
             leaf = self.scope == STAFF and not urlsplit(visit.url).path.startswith("/admin/")
-            if body and depth < self.max_depth and not leaf:
+            if body is not None and depth < self.max_depth and not leaf:
                 queue.extend((link, depth + 1) for link in links(body, visit.url))
         return self.visits
 
-    def fetch(self, url: str, depth: int, key) -> tuple[Visit | None, str]:
+    def fetch(self, url: str, depth: int, key) -> tuple[Visit | None, object]:
         """GET the page (following redirects); a redirect to a screen already read is
         kept without its text, so that a refusal (Wagtail sends to the dashboard) shows."""
         started = time.monotonic()
@@ -568,36 +575,36 @@ class Crawler:
                     break
                 target = urlsplit(urljoin(final, response["Location"]))
                 if target.netloc not in ("", "testserver"):
-                    return None, ""
+                    return None, None
                 final = target.path + (f"?{target.query}" if target.query else "")
                 visit.redirected_to = final
                 final_key = self.key(final, at_start=True)
                 if final_key is None:
-                    return None, ""
+                    return None, None
                 if final_key in self._seen_keys:
                     visit.status = response.status_code
                     visit.seconds = time.monotonic() - started
-                    return visit, ""
+                    return visit, None
                 self._seen_keys.add(final_key)
                 response = self.client.get(final)
         except Exception as exc:  # a server error: the crawl reports it with the rest
             visit.status, visit.error = 500, f"{type(exc).__name__}: {exc}"
             visit.seconds = time.monotonic() - started
-            return visit, ""
+            return visit, None
         if "text/html" not in response.get("Content-Type", ""):
-            return None, ""
-        body = response.content.decode(response.charset or "utf-8", errors="replace")
+            return None, None
+        tree = parse(response.content.decode(response.charset or "utf-8", errors="replace"))
         visit.status = response.status_code
         visit.seconds = time.monotonic() - started
-        visit.chunks = visible_text(body)
-        visit.is_form = has_form(body)
-        return visit, body if response.status_code == 200 else ""
+        visit.chunks = visible_text(tree)
+        visit.is_form = has_form(tree)
+        return visit, tree if response.status_code == 200 else None
 
-    def send_blank(self, form: Visit, page_html: str) -> Visit | None:
+    def send_blank(self, form: Visit, page) -> Visit | None:
         """The add form sent as it came, blank, as a browser sends it (hidden fields and
         defaults included): its error messages are screens too ("The page could not be
         created due to validation errors", "This field is required")."""
-        if 'data-controller="w-block"' in page_html:
+        if page.xpath("//*[@data-controller='w-block']"):
             return None  # a StreamField: its fields are built by a script, only a browser sends it
         started = time.monotonic()
         view = f"{view_name(form)} · sent blank"
@@ -605,7 +612,7 @@ class Crawler:
         visit = Visit(url=target, view=view, status=0, depth=form.depth, seconds=0)
         visit.key = (view, *form.key[1:])
         data: dict[str, list[str]] = {}
-        for name, value in form_values(page_html):
+        for name, value in form_values(page):
             data.setdefault(name, []).append(value)
         try:
             response = self.client.post(target, data)
@@ -720,23 +727,21 @@ def _has_field(form) -> bool:
     return False
 
 
-def form_values(page_html: str) -> list[tuple[str, str]]:
+def form_values(page) -> list[tuple[str, str]]:
     """What the page's first writing form sends as it is (lxml's form_values: the fields a
     browser would submit, without a button)."""
-    tree = lxml_html.document_fromstring(page_html)
+    tree = _tree(page)
     for form in _writing_forms(tree):
         if _has_field(form):
             return list(form.form_values())
     return []
 
 
-def has_form(page_html: str) -> bool:
+def has_form(page) -> bool:
     """A page with a form that writes (POST) and a field a person fills in: an add or edit
     form, not a filter bar or a delete confirmation."""
-    if "method" not in page_html:
-        return False
-    tree = lxml_html.document_fromstring(page_html)
-    return any(_has_field(form) for form in _writing_forms(tree))
+    tree = _tree(page)
+    return tree is not None and any(_has_field(form) for form in _writing_forms(tree))
 
 
 # ----------------------------------------------------------------------------- reporting

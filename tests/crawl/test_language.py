@@ -166,9 +166,7 @@ def _write_artifact(name: str, visits, found_text: str) -> Path:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("role", [*STAFF_ROLES, *TRAINEE_ROLES, ANONYMOUS])
-def test_every_screen_speaks_the_chosen_language(
-    demo, client, db, role, language, record_property
-):
+def test_every_screen_speaks_the_chosen_language(demo, client, db, role, language, record_property):
     import time
 
     started = time.monotonic()

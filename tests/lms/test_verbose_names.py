@@ -21,7 +21,9 @@ def _inherited_from_elsewhere(model) -> set[str]:
 
 def _our_models():
     return [
-        m for m in apps.get_models() if m._meta.app_label in PROJECT_APPS and not m._meta.auto_created
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in PROJECT_APPS and not m._meta.auto_created
     ]
 
 
