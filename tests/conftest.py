@@ -16,8 +16,12 @@ def pytest_terminal_summary(terminalreporter):
     rows = []
     for report in terminalreporter.getreports("passed") + terminalreporter.getreports("failed"):
         props = dict(report.user_properties)
-        if report.when == "call" and "crawled" in props:
+        if report.when != "call":
+            continue
+        if "crawled" in props:
             rows.append((props["crawl"], props["crawled"], props["seconds"], report.outcome))
+        for name, pages, seconds in props.get("crawls", []):
+            rows.append((name, pages, seconds, report.outcome))
     if rows:
         terminalreporter.section("screens crawled")
         for name, pages, seconds, outcome in sorted(rows):
