@@ -532,6 +532,9 @@ class Crawler:
     max_depth: int = 3
     max_pages: int = 400
     extra: list[str] = field(default_factory=list)  # visited whatever their key
+    # Which forms to send back blank, to read their errors: add forms, or every form (the
+    # login and password pages, whose errors come from allauth and Django).
+    send_blank_forms: str = "add"
     visits: list[Visit] = field(default_factory=list)
     _page_types: dict = field(default_factory=dict)
 
@@ -553,7 +556,8 @@ class Crawler:
             if visit is None:
                 continue
             self.visits.append(visit)
-            if visit.is_form and visit.status == 200 and ADD_VIEW.search(view_name(visit)):
+            blank = self.send_blank_forms == "all" or ADD_VIEW.search(view_name(visit))
+            if visit.is_form and visit.status == 200 and blank:
                 sent = self.send_blank(visit, body)
                 if sent is not None:
                     self.visits.append(sent)
@@ -608,17 +612,21 @@ class Crawler:
             return None  # a StreamField: its fields are built by a script, only a browser sends it
         started = time.monotonic()
         view = f"{view_name(form)} · sent blank"
-        target = form.redirected_to or form.url
+        action, values = form_values(page)
+        target = urljoin(form.redirected_to or form.url, action)
+        target = urlsplit(target).path + (f"?{urlsplit(target).query}" if "?" in target else "")
         visit = Visit(url=target, view=view, status=0, depth=form.depth, seconds=0)
         visit.key = (view, *form.key[1:])
         data: dict[str, list[str]] = {}
-        for name, value in form_values(page):
+        for name, value in values:
             data.setdefault(name, []).append(value)
         try:
             response = self.client.post(target, data)
         except Exception as exc:
             visit.status, visit.error = 500, f"{type(exc).__name__}: {exc}"
         else:
+            if response.status_code == 405:
+                return None  # a form a script sends elsewhere (a quiz's answers)
             visit.status = response.status_code
             if "text/html" in response.get("Content-Type", ""):
                 visit.chunks = visible_text(response.content.decode(errors="replace"))
@@ -727,14 +735,14 @@ def _has_field(form) -> bool:
     return False
 
 
-def form_values(page) -> list[tuple[str, str]]:
-    """What the page's first writing form sends as it is (lxml's form_values: the fields a
-    browser would submit, without a button)."""
+def form_values(page) -> tuple[str, list[tuple[str, str]]]:
+    """Where the page's first writing form goes ("" for the page itself) and what it sends
+    as it is (lxml's form_values: the fields a browser would submit, without a button)."""
     tree = _tree(page)
     for form in _writing_forms(tree):
         if _has_field(form):
-            return list(form.form_values())
-    return []
+            return form.get("action") or "", list(form.form_values())
+    return "", []
 
 
 def has_form(page) -> bool:

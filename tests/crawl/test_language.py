@@ -83,7 +83,8 @@ STAFF_VIEWS = {
 
 def trainee_screens(client, user) -> list[str]:
     """Screens no link leads to without a step first: the check-in page (a QR code leads
-    there), the leave form of a class still to come, a quiz being taken."""
+    there), the leave form of a class still to come (given a session to miss), a quiz
+    being taken."""
     from assessments.models import Attempt, Quiz
     from attendance.tokens import token_make
     from certificates.models import Certificate
@@ -94,6 +95,11 @@ def trainee_screens(client, user) -> list[str]:
     admin = User.objects.get(username=STAFF_ROLES["superuser"])
     upcoming = TrainingClass.objects.filter(status=TrainingClass.Status.ENROLLING).first()
     enrolment_add(actor=admin, training_class=upcoming, trainee=user)
+    if not upcoming.sessions.exists():
+        from tests.training.factories import ClassSessionFactory
+
+        title = ClassSession.objects.order_by("pk").values_list("title", flat=True).first()
+        ClassSessionFactory(training_class=upcoming, date=upcoming.start_date, title=title)
     classes = Enrolment.objects.filter(trainee=user).values("training_class")
     session = ClassSession.objects.filter(training_class__in=classes).order_by("-starts_at")[0]
     urls = [
@@ -144,7 +150,8 @@ def crawl(client, demo, role: str, language: str):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     if role == ANONYMOUS:
         start = anonymous_screens()
-        return Crawler(client, scope=TRAINEE, start=start, max_depth=1), start
+        crawler = Crawler(client, scope=TRAINEE, start=start, max_depth=1, send_blank_forms="all")
+        return crawler, start
     user = demo.user(role)
     client.force_login(user)
     if role in STAFF_ROLES:
@@ -153,7 +160,8 @@ def crawl(client, demo, role: str, language: str):
         return Crawler(client, scope=STAFF, start=start, extra=staff_screens(user)), start
     start = ["/", *(path for _key, _label, path in MAIN_NAV)]
     extra = trainee_screens(client, user)
-    return Crawler(client, scope=TRAINEE, start=start, extra=extra), start
+    crawler = Crawler(client, scope=TRAINEE, start=start, extra=extra, send_blank_forms="all")
+    return crawler, start
 
 
 def _write_artifact(name: str, visits, found_text: str) -> Path:
