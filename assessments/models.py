@@ -787,7 +787,7 @@ class GradeChange(models.Model):
     )
     old_grade = models.CharField(max_length=16, blank=True, verbose_name=_("old grade"))
     new_grade = models.CharField(max_length=16, blank=True, verbose_name=_("new grade"))
-    comment = models.TextField(blank=True, verbose_name=_("comment"))
+    comment = models.TextField(pgettext_lazy("grading", "comment"), blank=True)
 
     class Meta:
         ordering = ["-changed_at"]
@@ -831,9 +831,9 @@ class PendingImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("confirmed at"))
 
-    def __str__(self) -> str:
-        return self.file_name
-
     class Meta:
         verbose_name = _("pending import")
         verbose_name_plural = _("pending imports")
+
+    def __str__(self) -> str:
+        return self.file_name
