@@ -80,16 +80,21 @@ def _label_from_field_name(column, model):
     column.label = capfirst(model._meta.get_field(column.name).verbose_name)
 
 
+# The snippet chooser's texts (wagtail/snippets/widgets.py), by attribute.
+SNIPPET_CHOOSER_TEXTS = {
+    "choose_one_text": "Choose %(object)s",
+    "choose_another_text": "Choose another %(object)s",
+    "link_to_chosen_text": "Edit this %(object)s",
+}
+WHATS_NEW = "What's new in Wagtail %(version)s"
+
+
 def _snippet_chooser_texts(upstream_init):
     def __init__(self, model=None, **kwargs):
         given = set(kwargs)
         upstream_init(self, model, **kwargs)
         name = self.model._meta.verbose_name
-        for attribute, msgid in (
-            ("choose_one_text", "Choose %(object)s"),
-            ("choose_another_text", "Choose another %(object)s"),
-            ("link_to_chosen_text", "Edit this %(object)s"),
-        ):
+        for attribute, msgid in SNIPPET_CHOOSER_TEXTS.items():
             if attribute not in given:
                 setattr(self, attribute, interpolate_lazy(msgid, {"object": name}))
 
@@ -114,7 +119,7 @@ def _whats_new_label(request, menu_items):
     for item in menu_items:
         if item.name.startswith("whats-new-in-wagtail-"):
             version = get_main_version(include_patch=False)
-            item.label = interpolate_lazy("What's new in Wagtail %(version)s", {"version": version})
+            item.label = interpolate_lazy(WHATS_NEW, {"version": version})
 
 
 def apply() -> None:
