@@ -267,7 +267,8 @@ def title_drawing(title: str) -> TitleDrawing | None:
     width, height = x, ascent + descent
     em = TITLE_SIZE_PT
     svg = (
-        f'<svg class="title-drawing" aria-hidden="true" color="{TITLE_COLOR}" width="{width / 1000 * em:.2f}pt" '
+        f'<svg class="title-drawing" aria-hidden="true" color="{TITLE_COLOR}" '
+        f'width="{width / 1000 * em:.2f}pt" '
         f'height="{height / 1000 * em:.2f}pt" viewBox="0 {-ascent:.1f} {width:.1f} {height:.1f}">'
         f'<g transform="scale(1 -1)" fill="currentColor">{"".join(paths)}</g></svg>'
     )
