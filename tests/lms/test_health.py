@@ -1,4 +1,4 @@
-"""Load-balancer probes: /healthz is alive and touches nothing, /readyz checks what serving needs."""
+"""Load-balancer probes: /healthz is alive and touches nothing, /readyz checks serving."""
 
 import datetime
 from unittest import mock
