@@ -207,6 +207,11 @@ admin_patterns = [
     ),
     path("gradebook/course/<int:pk>/", admin_views.gradebook_course, name="gradebook_course"),
     path(
+        "makeup/class/<int:pk>/trainee/<int:trainee_id>/",
+        admin_views.makeup_grant,
+        name="makeup_grant",
+    ),
+    path(
         "gradebook/course/<int:pk>/export.xlsx",
         admin_views.gradebook_course_export,
         name="gradebook_course_export",
@@ -269,6 +274,12 @@ def register_assessment_actions(actions):
     )
     actions.register_action(
         "assessments.questions_import", _("Import questions"), _("Questions imported")
+    )
+    actions.register_action(
+        "assessments.makeup_grant", _("Grant make-up exam"), _("Make-up exam granted")
+    )
+    actions.register_action(
+        "assessments.makeup_start", _("Start make-up exam"), _("Make-up exam started")
     )
 
 
