@@ -285,7 +285,14 @@ def register_assessment_actions(actions):
 
 @hooks.register("construct_homepage_panels")
 def add_gradingpanel(request, panels):
+    from people.roles import Role, has_role
+
     from .home_panel import GradingPanel
 
-    if is_grader(request.user):
-        panels.append(GradingPanel(request.user))
+    user = request.user
+    if is_grader(user):
+        # Instructors grade every day; organisers only now and then (course-level work).
+        instructor = user.is_superuser or has_role(user, Role.INSTRUCTOR)
+        panels.append(
+            GradingPanel(user, hide_when_empty=not instructor, order=None if instructor else 145)
+        )

@@ -128,8 +128,33 @@ def document_serve_check(document, request):
         raise Http404
 
 
-@hooks.register("construct_homepage_panels")
-def add_sent_back_panel(request, panels):
-    from .home_panel import SentBackPanel
+@hooks.register("register_admin_urls")
+def register_approval_urls():
+    from . import admin_approvals
 
-    panels.append(SentBackPanel(request.user))
+    return [path("approvals/", include(admin_approvals, namespace="courses_approvals"))]
+
+
+@hooks.register("construct_homepage_panels")
+def add_workflow_panels(request, panels):
+    """Authors see what was sent back to them; reviewers what waits for their approval.
+
+    Our approvals panel replaces Wagtail's "awaiting your review", which asks the
+    database again for every page listed and every task type. Reviewers are organisers,
+    superusers and anyone in a group that approves a workflow task."""
+    from wagtail.models import GroupApprovalTask
+
+    from people.roles import Role, has_role
+
+    from .home_panel import ApprovalsPanel, SentBackPanel
+
+    user = request.user
+    panels[:] = [p for p in panels if getattr(p, "name", "") != "workflow_objects_to_moderate"]
+    author = user.is_superuser or has_role(user, Role.INSTRUCTOR)
+    panels.append(SentBackPanel(user, hide_when_empty=not author))
+    if (
+        user.is_superuser
+        or has_role(user, Role.ORGANISER)
+        or GroupApprovalTask.groups.through.objects.filter(group__user=user).exists()
+    ):
+        panels.append(ApprovalsPanel(user))

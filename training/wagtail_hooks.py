@@ -67,3 +67,16 @@ def register_training_actions(actions):
         ("training.calendar_renew", _("Renew calendar link"), _("Calendar link renewed")),
     ):
         actions.register_action(action, label, message)
+
+
+@hooks.register("construct_homepage_panels")
+def add_training_panels(request, panels):
+    """Instructors: the sessions they are about to teach. Organisers: their units' classes
+    of the week."""
+    from .home_panel import ClassesThisWeekPanel, UpcomingSessionsPanel
+
+    user = request.user
+    if has_role(user, Role.INSTRUCTOR):
+        panels.append(UpcomingSessionsPanel(user))
+    if user.is_superuser or has_role(user, Role.ORGANISER):
+        panels.append(ClassesThisWeekPanel(user))
