@@ -153,6 +153,20 @@ class EnrolByPhoneForm(forms.Form):
     phone = forms.CharField(label=_("mobile phone"), max_length=30)
 
 
+class PastePhonesForm(forms.Form):
+    text = forms.CharField(
+        label=_("Mobile numbers"),
+        max_length=20_000,
+        widget=forms.Textarea(
+            attrs={"rows": 4, "placeholder": "138 0000 0001\n+86 138-0000-0002，13800000003"}
+        ),
+        help_text=_(
+            "One per line, or separated by commas, semicolons or 、. Spaces, dashes, +86 and "
+            "full-width digits are fine. Only people already in your units are enrolled."
+        ),
+    )
+
+
 class EnrolmentForm(forms.Form):
     group = forms.ModelChoiceField(
         label=_("study group"), queryset=StudyGroup.objects.none(), required=False
