@@ -349,6 +349,8 @@ def roster_paste_preview(request, pk, batch_pk):
     if request.method == "POST":
         try:
             result = services.roster_paste_confirm(actor=request.user, batch=batch)
+        except services.ImportBatchUsed:
+            messages.info(request, _("These numbers have already been enrolled."))
         except DomainError as exc:
             _error(request, exc)
             if exc.code == services.PasteInvalid.code:  # something changed since the preview
