@@ -222,3 +222,18 @@ def test_the_chooser_answers_only_inside_the_admin(client, world):
     assert client.get(reverse(RESULTS)).status_code == 302
     client.force_login(world.trainee_a)
     assert client.get(reverse(RESULTS)).status_code in (302, 403)
+
+
+def test_reports_offer_the_chooser_and_keep_the_period(client, world):
+    client.force_login(world.city_organiser)
+    url = reverse("reports_admin:coverage")
+    response = client.get(url, {"start": "2026-01-01", "end": "2026-06-30", "year": "2026"})
+    chooser = response.context["unit_chooser"]
+    assert chooser["action"] == url
+    assert dict(chooser["hidden"]) == {"start": "2026-01-01", "end": "2026-06-30", "year": 2026}
+    assert 'id="report-unit-chooser"' in response.content.decode()
+    # What the chooser submits is read by the report's own scope check.
+    response = client.get(url, {"unit": world.township_a.pk})
+    assert response.status_code == 200 and response.context["unit"] == world.township_a
+    client.force_login(world.organiser)
+    assert client.get(url, {"unit": world.county_b.pk}).status_code == 404
