@@ -99,13 +99,10 @@ class UnitFilterForm(BaseFilterForm):
         if query:
             self.is_searching = True
             self.search_query = query
-            matches = list(
-                objects.filter(Q(name__icontains=query) | Q(code__startswith=query)).values_list(
-                    "path", flat=True
-                )[: SUBTREE_LIMIT + 1]
-            )
+            hit = Q(name__icontains=query) | Q(code__startswith=query)
+            matches = list(objects.filter(hit).values_list("path", flat=True)[: SUBTREE_LIMIT + 1])
             if len(matches) > SUBTREE_LIMIT:
-                objects = objects.filter(Q(name__icontains=query) | Q(code__startswith=query))
+                objects = objects.filter(hit)
             else:
                 # A match brings its subtree: 周党镇 lists the villages of 周党镇 too.
                 subtree = Q(pk__in=[])
@@ -121,8 +118,8 @@ class UnitFilterForm(BaseFilterForm):
 
 
 class UnitTitleColumn(TitleColumn):
-    """The unit's name, indented by its depth below the viewer's top units; while
-    searching, its ancestors are written above it (东湾村 is a name in many townships)."""
+    """The unit's name, indented under its parent; a row whose parent is not listed with
+    it has its ancestors written above it (东湾村 is a name in many townships)."""
 
     cell_template_name = "people/admin/unit_title_cell.html"
 
@@ -234,9 +231,17 @@ class OrgUnitChooser(BaseChooser):
     icon = "site"
     show_edit_link = False
 
-    def __init__(self, *, exclude_levels=(), **kwargs):
+    def __init__(self, *, exclude_levels=(), queryset=None, **kwargs):
         self.exclude_levels = list(exclude_levels)
+        # The units it may show by name (set by OrgUnitChoiceField): a forged id of a
+        # unit outside them is redisplayed as nothing chosen, not by its name.
+        self.queryset = queryset
         super().__init__(**kwargs)
+
+    def get_instance(self, value):
+        if value is None or isinstance(value, OrgUnit) or self.queryset is None:
+            return super().get_instance(value)
+        return self.queryset.filter(pk=value).first() if str(value).isdigit() else None
 
     def get_chooser_modal_url(self):
         url = reverse(self.chooser_modal_url_name)
@@ -286,10 +291,9 @@ class OrgUnitChoiceField(forms.ModelChoiceField):
     }
 
     def __init__(self, *, viewer, exclude_levels=(), **kwargs):
-        kwargs.setdefault("widget", OrgUnitChooser(exclude_levels=exclude_levels))
-        super().__init__(
-            queryset=unit_choices(viewer=viewer, exclude_levels=exclude_levels), **kwargs
-        )
+        units = unit_choices(viewer=viewer, exclude_levels=exclude_levels)
+        kwargs.setdefault("widget", OrgUnitChooser(exclude_levels=exclude_levels, queryset=units))
+        super().__init__(queryset=units, **kwargs)
 
 
 def unit_field(field: forms.Field, *, viewer, exclude_levels=(), **overrides):

@@ -157,6 +157,7 @@ def test_a_forged_class_post_with_another_countys_unit_is_refused_in_chinese(cli
         "请从列表中选择单位：该单位不在您管理的范围内。"
     ]
     assert "请从列表中选择单位：该单位不在您管理的范围内。" in response.content.decode()
+    assert "息县" not in response.content.decode()  # the forged id is not shown by name
     # A village is not offered for a class either, even inside the organiser's county.
     response = client.post(
         reverse("training_admin:class_create"), _class_data(world, world.village_a)
