@@ -22,6 +22,11 @@ def register_courses_actions(actions):
         "courses.class_course_add", _("Add course to class"), _("Course added to class")
     )
     actions.register_action(
+        "courses.class_course_update",
+        _("Change a class course's terms"),
+        _("Compulsory or elective, or due date, changed"),
+    )
+    actions.register_action(
         "courses.class_course_remove",
         _("Remove course from class"),
         _("Course removed from class"),
@@ -116,6 +121,26 @@ def class_courses_tab(request, training_class):
             "url": reverse("courses_admin:class_courses", args=[training_class.pk]),
         }
     ]
+
+
+@hooks.register("training_class_page_sections")
+def class_courses_section(request, training_class, enrolment):
+    """The class's online courses on its page: 必修/选修, due dates, the trainee's progress."""
+    from django.utils import timezone
+
+    from .selectors import class_courses_for_trainee
+
+    courses = class_courses_for_trainee(training_class=training_class, trainee=request.user)
+    if not courses.statuses:
+        return None
+    return {
+        "id": "courses",
+        "title": _("Online courses"),
+        "template": "courses/class_courses_section.html",
+        "courses": courses,
+        "show_progress": enrolment is not None,
+        "today": timezone.localdate(),
+    }
 
 
 @hooks.register("before_serve_document")

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ledger.models import CreditEntry
+from people.choosers import OrgUnitChooser
 from people.models import OrgUnit, User
 from training.models import Enrolment, TrainingClass
 
@@ -46,6 +47,9 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
 
     header_icon = "table"
     url_name = ""
+    # The unit chooser above the report jumps to any unit of the viewer's (not only a
+    # child of the one shown); reports of one class or one person have no unit to choose.
+    choose_unit = True
 
     def dispatch(self, request, *args, **kwargs):
         if not may_view_reports(request.user):
@@ -124,7 +128,19 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
         context["all_url"] = self.link(unit="") if len(self.top_units) > 1 else ""
         context["export_xlsx"] = self.link(export="xlsx", **self.extra_export_params())
         context["export_csv"] = self.link(export="csv", **self.extra_export_params())
+        if self.choose_unit and self.top_units:
+            context["unit_chooser"] = self.unit_chooser()
         return context
+
+    def unit_chooser(self) -> dict:
+        widget = OrgUnitChooser(show_clear_link=False)
+        return {
+            "action": reverse(f"reports_admin:{self.url_name}"),
+            "hidden": [(k, v) for k, v in self.params().items() if k not in ("unit", "p")],
+            # Empty: the trail above already names the unit shown.
+            "widget": widget.render("unit", None, attrs={"id": "report-unit"}),
+            "media": widget.media,
+        }
 
     def extra_export_params(self) -> dict:
         return {}
@@ -414,6 +430,7 @@ class ClassReportView(ReportView):
     template_name = "reports/class_report.html"
     page_title = _("Class report")
     url_name = "classes"
+    choose_unit = False
 
     def parse(self, request):
         super().parse(request)
@@ -482,6 +499,7 @@ class PersonView(ReportView):
     template_name = "reports/person.html"
     page_title = _("Person")
     url_name = "coverage"
+    choose_unit = False
 
     def parse(self, request):
         super().parse(request)

@@ -54,6 +54,11 @@ def register_training_actions(actions):
         ("training.class_ended", _("Class ended"), _("Class ended, awaiting close")),
         ("training.roster_import", _("Import roster"), _("Roster imported")),
         ("training.enrolment_add", _("Enrol trainee"), _("Trainee enrolled")),
+        (
+            "training.roster_paste",
+            _("Enrol pasted numbers"),
+            _("Trainees enrolled by mobile number"),
+        ),
         ("training.enrolment_withdraw", _("Withdraw trainee"), _("Trainee withdrawn")),
         ("training.group_create", _("Create group"), _("Group created")),
         ("training.group_update", _("Edit group"), _("Group edited")),

@@ -81,6 +81,13 @@ RULES = {
         data=lambda world, ctx: {"course": ctx["spare"].pk},
         expect=admin_screen(organiser=REDIRECT),
     ),
+    # 必修/选修 and due date: the class's organisers (another county's class is a 404).
+    "courses_admin:class_course_terms": Rule(
+        kwargs=_class_course,
+        method="post",
+        data=lambda world, ctx: {"requirement": "elective", "due_date": ""},
+        expect=admin_screen(organiser=REDIRECT),
+    ),
     "courses_admin:class_course_remove": Rule(kwargs=_class_course, expect=admin_screen()),
     "courses_admin:class_course_progress": Rule(kwargs=_class_course, expect=admin_screen()),
     "courses_admin:class_course_export": Rule(kwargs=_class_course, expect=admin_screen()),
