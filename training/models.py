@@ -135,6 +135,12 @@ class Enrolment(models.Model):
         ENROLLED = "enrolled", _("Enrolled")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         COMPLETED = "completed", _("Completed")
+        # 不予结业: stayed to the end but missed a completion rule; no certificate.
+        NOT_COMPLETED = "not_completed", _("Not completed")
+
+    # On the class to its end, whatever the result: they keep its pages, courses and
+    # results. Only 退学 (withdrawn) takes a trainee off the class.
+    STAYED = (Status.ENROLLED, Status.COMPLETED, Status.NOT_COMPLETED)
 
     training_class = models.ForeignKey(
         TrainingClass,

@@ -178,17 +178,19 @@ def test_trainee_pages(client, world, klass, tomorrow):
     response = client.post(
         url,
         {
+            "kind": "sick",
             "sessions": [tomorrow[0].pk],
             "reason": "发烧就医",
             "attachment": SimpleUploadedFile("病历.png", PNG),
         },
     )
     leave = LeaveRequest.objects.get()
+    assert leave.kind == LeaveRequest.Kind.SICK
     assert response.status_code == 302 and response["Location"] == reverse(
         "attendance:leave_detail", args=[leave.pk]
     )
     detail = client.get(response["Location"]).content.decode()
-    assert "发烧就医" in detail
+    assert "发烧就医" in detail and ">病假<" in detail
     attachment = client.get(reverse("attendance:leave_attachment", args=[leave.pk]))
     assert attachment["Content-Type"] == "image/png"
     # Another trainee sees neither the request nor its attachment.
@@ -211,6 +213,7 @@ def test_bad_attachment_shows_the_error_and_saves_nothing(client, world, klass, 
     response = client.post(
         reverse("attendance:leave_create", args=[klass.pk]),
         {
+            "kind": "personal",
             "sessions": [tomorrow[0].pk],
             "reason": "x",
             "attachment": SimpleUploadedFile("a.pdf", b"not a pdf"),
