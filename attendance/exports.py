@@ -243,7 +243,7 @@ def class_report_xlsx(*, training_class) -> bytes:
             (pgettext("attendance sheet", "Sessions"), 30),
             (pgettext("attendance sheet", "Credit hours"), 8),
             (pgettext("attendance sheet", "Reason"), 34),
-            (pgettext("attendance sheet", "Status"), 10),
+            (_("Status"), 10),
         ],
         rows=rows3,
     )

@@ -170,6 +170,21 @@ def certificate_list_for_trainee(*, trainee) -> QuerySet[Certificate]:
     )
 
 
+def outcome_list_without_certificate(*, trainee) -> QuerySet[CompletionRecord]:
+    """The trainee's 不予结业 and 退学 decisions, newest class first, with the reasons."""
+    return (
+        CompletionRecord.objects.filter(
+            trainee=trainee,
+            outcome__in=[
+                CompletionRecord.Outcome.NOT_COMPLETED,
+                CompletionRecord.Outcome.WITHDRAWN,
+            ],
+        )
+        .select_related("training_class")
+        .order_by("-training_class__start_date", "-pk")
+    )
+
+
 def certificate_get_by_code(*, code: str) -> Certificate | None:
     if not code or len(code) > 64:
         return None

@@ -248,3 +248,20 @@ def test_overview_chart_names_sessions_by_date_and_class_name_and_says_it_is_the
     labels = [row["label"] for row in response.context["o"].attendance_by_session]
     assert labels[-1] == f"{last:%m-%d} 上午 罗山县驻村第一书记…"
     assert all(other.code not in label and first.code not in label for label in labels)
+
+
+def test_class_report_counts_not_completed_apart(client, world, data):
+    """结业 · 不予结业 · 退学 each counted, as the close decided them."""
+    from training.models import Enrolment
+
+    E = Enrolment.Status
+    Enrolment.objects.filter(training_class=data["city"], trainee=world.trainee_a).update(
+        status=E.NOT_COMPLETED
+    )
+    Enrolment.objects.filter(training_class=data["city"], trainee=world.trainee_b).update(
+        status=E.COMPLETED
+    )
+    response = _get(client, world.city_organiser, "reports_admin:class", pk=data["city"].pk)
+    report = response.context["report"]
+    assert (report.counts["completed"], report.counts["not_completed"]) == (1, 1)
+    assert "不予结业" in _body(response)

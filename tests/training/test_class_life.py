@@ -183,6 +183,27 @@ def test_class_list_counts_roster_completed_and_withdrawn(client, world, past_cl
     assert 'data-counts="0 1 0 0"' in html
 
 
+def test_class_list_and_overview_count_not_completed_apart(client, world, past_class):
+    """在册 · 结业 · 不予结业 · 退学: a trainee refused completion is neither completed nor
+    withdrawn."""
+    from tests.factories import trainee
+    from tests.training.factories import EnrolmentFactory
+    from training.models import Enrolment
+
+    E = Enrolment.Status
+    Enrolment.objects.filter(training_class=past_class).update(status=E.COMPLETED)
+    for status in (E.NOT_COMPLETED, E.NOT_COMPLETED, E.WITHDRAWN, E.ENROLLED):
+        EnrolmentFactory(training_class=past_class, trainee=trainee(), status=status)
+    client.force_login(world.organiser)
+    html = client.get(reverse("training_admin:class_list")).content.decode()
+    assert 'data-counts="1 1 2 1"' in html
+    assert "在册 · 结业 · 不予结业 · 退学" in html
+    overview = client.get(
+        reverse("training_admin:class_overview", args=[past_class.pk])
+    ).content.decode()
+    assert "结业 1 人" in overview and "不予结业 2 人" in overview and "退学 1 人" in overview
+
+
 def test_the_close_page_states_the_hours_the_close_would_post(client, world, first_day_class):
     """The page and the service agree: 4 学时 held, not the class's 16."""
     client.force_login(world.organiser)
