@@ -21,6 +21,7 @@ from training.models import TrainingClass
 
 from . import rendering
 from .completion import _pct
+from .errors import ClassAlreadyClosed
 from .forms import CompletionRuleForm, OverrideForm, RevokeForm
 from .models import Certificate, CompletionRecord, IssueBatch
 from .selectors import (
@@ -106,6 +107,9 @@ def _outcome_counts(rows) -> list[tuple[str, str, int]]:
 def completion_override_view(request, pk: int, trainee_pk: int):
     """准予结业 / 不予结业 for one trainee before the close, with the reason."""
     klass = _class(request, pk)
+    if klass.status == TrainingClass.Status.CLOSED:
+        messages.error(request, ClassAlreadyClosed.message)
+        return redirect("certificates_admin:class_detail", pk=klass.pk)
     row = next(
         (r for r in class_completion_review(training_class=klass) if r.trainee.pk == trainee_pk),
         None,

@@ -108,12 +108,20 @@ def class_completion_review(
         .select_related("trainee", "trainee__org_unit")
         .order_by("trainee__org_unit__path", "trainee__full_name")
     )
+    enrolments = list(enrolments)
+    reasons = _withdrawal_reasons(e for e in enrolments if e.status == Enrolment.Status.WITHDRAWN)
     rows = []
     for e in enrolments:
         summary = for_trainee(attendance, e.trainee_id)
         if e.status == Enrolment.Status.WITHDRAWN:
             result = CompletionResult(
-                missing=[Missing("withdrawn_during_class", _("Withdrew during the class"))]
+                missing=[
+                    Missing(
+                        "withdrawn_before_close",
+                        _("Withdrawn from the class before its close"),
+                        reasons.get(e.pk, ""),
+                    )
+                ]
             )
         else:
             result = completion_evaluate(
@@ -131,6 +139,22 @@ def class_completion_review(
         )
     rows.sort(key=lambda r: r.withdrew)  # stable: the roster's order within each part
     return rows
+
+
+def _withdrawal_reasons(enrolments) -> dict[int, str]:
+    """The reason given when each enrolment was withdrawn (its audit entry), by pk."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ModelLogEntry
+
+    ids = [str(e.pk) for e in enrolments]
+    if not ids:
+        return {}
+    entries = ModelLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Enrolment),
+        object_id__in=ids,
+        action="training.enrolment_withdraw",
+    ).order_by("timestamp", "pk")
+    return {int(entry.object_id): str(entry.data.get("reason") or "") for entry in entries}
 
 
 # The order the outcome reads in: completers first, then 不予结业, then 退学.

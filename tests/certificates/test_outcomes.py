@@ -192,7 +192,8 @@ def test_a_trainee_withdrawn_during_the_class_stays_withdrawn(
     assert status_of(klass, regular) == E.WITHDRAWN
     record = record_of(klass, regular)
     assert record.outcome == OUT.WITHDRAWN
-    assert [m["code"] for m in record.missing] == ["withdrawn_during_class"]
+    assert [m["code"] for m in record.missing] == ["withdrawn_before_close"]
+    assert record.missing[0]["detail"] == "调岗"  # the reason given when withdrawn
     assert not CreditEntry.objects.filter(person=regular).exists()  # attended, yet withdrew
     assert status_of(klass, world.trainee_a) == E.COMPLETED
 
@@ -529,3 +530,17 @@ def test_a_withdrawn_trainee_reads_why_in_my_certificates_and_the_record(
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     text = text.replace("\n", "").replace(" ", "")
     assert "退学" in text and "旷课" in text
+
+
+def test_the_override_page_of_a_closed_class_sends_the_organiser_back(
+    client, world, klass, django_capture_on_commit_callbacks
+):
+    close(world, klass, django_capture_on_commit_callbacks)
+    client.force_login(world.organiser)
+    url = reverse("certificates_admin:completion_override", args=[klass.pk, world.trainee_a.pk])
+    response = client.post(url, {"decision": "complete", "reason": "补办"}, follow=True)
+    assert "结业结论不能再修改" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse(
+        "certificates_admin:class_detail", args=[klass.pk]
+    )
+    assert not CompletionRecord.objects.exclude(override="").exists()
