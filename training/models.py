@@ -65,7 +65,9 @@ class TrainingClass(models.Model):
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
-    # The 学时 posted at close: the class's hours, or only the sessions held if closed early.
+    # The most 学时 a trainee was awarded at close: the class's hours, or (closed early, or
+    # an in-person class with a timetable) those of the sessions held. Each trainee's own
+    # hours, by the sessions they attended, are on their completion record and ledger.
     awarded_hours = models.DecimalField(
         _("credit hours awarded"),
         max_digits=6,
