@@ -56,8 +56,9 @@ class Missing:
 
 
 # The domain's withdrawal rules: leave over the cap, or 旷课 at the limit, is 退学 (no
-# certificate); any other unmet rule is 不予结业.
-WITHDRAWAL_CODES = frozenset({"leave_over_cap", "absence_over_limit"})
+# certificate), as is a withdrawal from the roster before the close; any other unmet rule
+# is 不予结业.
+WITHDRAWAL_CODES = frozenset({"leave_over_cap", "absence_over_limit", "withdrawn_before_close"})
 
 COMPLETED, NOT_COMPLETED, WITHDRAWN = "completed", "not_completed", "withdrawn"
 OUTCOME_LABELS = {

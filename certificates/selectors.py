@@ -43,7 +43,7 @@ class ReviewRow:
 
     @property
     def withdrew(self) -> bool:
-        """Withdrawn (退学) during the class, before any close: the decision stands."""
+        """Withdrawn (退学) from the roster before the close: the decision stands."""
         return self.enrolment.status == Enrolment.Status.WITHDRAWN
 
     @property
@@ -86,8 +86,8 @@ def class_completion_review(
     """Every trainee still on the roster, complete or not, with exactly what is missing,
     and the organiser's override where one was made.
 
-    With `with_withdrawn`, those who withdrew during the class (退学) too, after the
-    others, as the review shows them. Before the close this evaluates live; after it, the
+    With `with_withdrawn`, those withdrawn from the roster before the close (退学) too,
+    after the others, as the review shows them. Before the close this evaluates live; after it, the
     decisions stored at close stand (see `class_completion_outcome`).
     """
     from .services.close import completion_rule_for
