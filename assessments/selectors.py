@@ -25,7 +25,7 @@ from .models import (
     answer_cutoff,
 )
 
-ACTIVE_ENROLMENT = [Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED]
+ACTIVE_ENROLMENT = Enrolment.STAYED
 
 
 # --- trainees ------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from people.choosers import unit_field
 
-from .models import CertificateTemplate, CompletionRule
+from .models import CertificateTemplate, CompletionRecord, CompletionRule
 from .selectors import certificate_template_list_usable
 
 
@@ -43,6 +44,7 @@ class CompletionRuleForm(forms.ModelForm):
         fields = [
             "max_leave_share",
             "absence_limit_days",
+            "official_leave_excused",
             "final_exam_required",
             "quizzes_required",
             "written_work_required",
@@ -55,4 +57,22 @@ class CompletionRuleForm(forms.ModelForm):
 class RevokeForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=200, widget=forms.TextInput(attrs={"autofocus": True})
+    )
+
+
+class OverrideForm(forms.Form):
+    """准予结业 / 不予结业 for one trainee, whatever the rules say, with the reason."""
+
+    decision = forms.ChoiceField(
+        label=pgettext_lazy("completion", "Decision"),
+        choices=[("", _("Follow the completion rules")), *CompletionRecord.Override.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when allowing or refusing completion; kept in the record."),
     )

@@ -12,6 +12,7 @@ from .selectors import (
     certificate_get_by_code,
     certificate_get_by_number_and_name,
     certificate_list_for_trainee,
+    outcome_list_without_certificate,
 )
 
 # Lookups per client IP per window: enough for a verifier checking a pile of paper
@@ -22,10 +23,14 @@ VERIFY_RATE = getattr(settings, "CERTIFICATE_VERIFY_RATE", (30, 60))
 @require_GET
 @login_required
 def my_certificates(request):
+    """The trainee's certificates, and the closed classes that gave none, with why."""
     return render(
         request,
         "certificates/my_certificates.html",
-        {"certificates": certificate_list_for_trainee(trainee=request.user)},
+        {
+            "certificates": certificate_list_for_trainee(trainee=request.user),
+            "without_certificate": outcome_list_without_certificate(trainee=request.user),
+        },
     )
 
 

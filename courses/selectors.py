@@ -41,10 +41,7 @@ def assigned_course_q(trainee, *, prefix: str = "") -> Q:
     return Q(
         **{
             f"{prefix}class_links__training_class__enrolments__trainee": trainee,
-            f"{prefix}class_links__training_class__enrolments__status__in": [
-                Enrolment.Status.ENROLLED,
-                Enrolment.Status.COMPLETED,
-            ],
+            f"{prefix}class_links__training_class__enrolments__status__in": Enrolment.STAYED,
         }
     ) | Q(**{f"{prefix}direct_enrolments__trainee": trainee})
 

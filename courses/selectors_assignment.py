@@ -19,7 +19,7 @@ from training.models import Enrolment, TrainingClass
 
 from .models import ClassCourse, CourseEnrolment, CoursePage, CourseProgress, LessonPage
 
-ACTIVE = [Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED]
+ACTIVE = Enrolment.STAYED
 SEARCH_LIMIT = 20
 
 

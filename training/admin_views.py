@@ -124,6 +124,11 @@ def class_list(request):
             completed_count=Count(
                 "enrolments", filter=Q(enrolments__status=Enrolment.Status.COMPLETED), distinct=True
             ),
+            not_completed_count=Count(
+                "enrolments",
+                filter=Q(enrolments__status=Enrolment.Status.NOT_COMPLETED),
+                distinct=True,
+            ),
             withdrawn_count=Count(
                 "enrolments", filter=Q(enrolments__status=Enrolment.Status.WITHDRAWN), distinct=True
             ),
@@ -208,6 +213,8 @@ def class_overview(request, pk):
     ]
     counts = klass.enrolments.aggregate(
         enrolled=Count("pk", filter=Q(status=Enrolment.Status.ENROLLED)),
+        completed=Count("pk", filter=Q(status=Enrolment.Status.COMPLETED)),
+        not_completed=Count("pk", filter=Q(status=Enrolment.Status.NOT_COMPLETED)),
         withdrawn=Count("pk", filter=Q(status=Enrolment.Status.WITHDRAWN)),
     )
     return _render(

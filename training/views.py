@@ -79,7 +79,8 @@ def class_detail(request, pk):
         .select_related("trainee")
         .order_by("committee_role")
     )
-    # Apps that build on training add their sections (courses: the class's online courses).
+    # Apps that build on training add their sections: courses the class's online courses,
+    # certificates the trainee's outcome once the class is closed ("top": above the rest).
     sections = [
         section
         for hook in hooks.get_hooks("training_class_page_sections")
@@ -91,6 +92,7 @@ def class_detail(request, pk):
         {
             "klass": klass,
             "enrolment": enrolment,
+            "sections": sections,
             "days": _days(sessions),
             "now": timezone.now(),
             "today": timezone.localdate(),

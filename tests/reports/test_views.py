@@ -265,3 +265,20 @@ def test_overview_chart_shows_every_session_of_the_year_under_its_class_name(cli
     response = _get(client, world.organiser, OVERVIEW, f"?year={year}&sessions=999")
     assert response.context["o"].attendance_by_session.number == page.pages
     assert _get(client, world.organiser, OVERVIEW, "?sessions=x").status_code == 400
+
+
+def test_class_report_counts_not_completed_apart(client, world, data):
+    """结业 · 不予结业 · 退学 each counted, as the close decided them."""
+    from training.models import Enrolment
+
+    E = Enrolment.Status
+    Enrolment.objects.filter(training_class=data["city"], trainee=world.trainee_a).update(
+        status=E.NOT_COMPLETED
+    )
+    Enrolment.objects.filter(training_class=data["city"], trainee=world.trainee_b).update(
+        status=E.COMPLETED
+    )
+    response = _get(client, world.city_organiser, "reports_admin:class", pk=data["city"].pk)
+    report = response.context["report"]
+    assert (report.counts["completed"], report.counts["not_completed"]) == (1, 1)
+    assert "不予结业" in _body(response)

@@ -72,7 +72,7 @@ def _on_roster(user, training_class_id: int) -> bool:
     return Enrolment.objects.filter(
         training_class_id=training_class_id,
         trainee=user,
-        status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED],
+        status__in=Enrolment.STAYED,
     ).exists()
 
 
