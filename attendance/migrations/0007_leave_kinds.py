@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('attendance', '0006_checkout_opens_before_end'),
-        ('training', '0005_enrolment_not_completed'),
+        ('training', '0006_enrolment_not_completed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

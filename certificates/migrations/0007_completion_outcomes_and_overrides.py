@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('certificates', '0006_template_owning_unit'),
-        ('training', '0005_enrolment_not_completed'),
+        ('training', '0006_enrolment_not_completed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

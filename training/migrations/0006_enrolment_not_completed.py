@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('training', '0004_class_ended_status'),
+        ('training', '0005_import_batch_pasted_phones'),
     ]
 
     operations = [
