@@ -9,6 +9,7 @@ from wagtail.log_actions import log
 from ..errors import GradingOutOfScope, InvalidGrade, NotGradable
 from ..grading import TWO_PLACES
 from ..models import Attempt, AttemptQuestion, Grade, GradeChange, Submission
+from ..notify import work_graded
 from ..selectors import answer_list_for_grader, submission_list_for_grader
 from ..signals import attempt_result_changed
 from .attempts import attempt_recompute_result
@@ -121,4 +122,5 @@ def submission_grade(
                 "new_score": None if score is None else str(score),
             },
         )
+        work_graded(sub)
     return sub
