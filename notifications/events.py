@@ -29,7 +29,7 @@ class EventSpec:
     # No SMS at night (NOTIFICATIONS_QUIET_HOURS) unless the person is waiting for it.
     quiet_hours: bool = True
     # Past this age a message is worth nothing (a session that has begun): not sent.
-    lifetime: datetime.timedelta = datetime.timedelta(days=1)
+    lifetime: datetime.timedelta = datetime.timedelta(days=2)
     extra: dict = field(default_factory=dict)
 
 

@@ -100,7 +100,7 @@ def deliveries_send(*, channel: str, key: str = "", now: datetime.datetime | Non
         results = _send_sms(batch) if channel == Channel.SMS else _send_email(batch)
         for outcome in _record(batch, results, now=timezone.now() if fixed_now is None else now):
             counts[outcome] += 1
-    return dict(counts)
+    return {outcome: n for outcome, n in counts.items() if n}
 
 
 # --- the channels ---------------------------------------------------------------------------

@@ -26,8 +26,10 @@ _PERSON_FIELDS = ("pk", "full_name", "username", "phone", "email", "is_active")
 
 def quiet_until(now: datetime.datetime) -> datetime.datetime | None:
     """The end of the night's quiet hours if `now` falls in them (22:00-07:00 by default,
-    the site's time zone, Asia/Shanghai), else None."""
+    the site's time zone, Asia/Shanghai), else None. Equal hours mean none at all."""
     start, end = settings.NOTIFICATIONS_QUIET_HOURS
+    if start == end:  # no quiet hours
+        return None
     local = timezone.localtime(now)
     if not (local.hour >= start or local.hour < end):
         return None

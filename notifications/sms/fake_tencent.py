@@ -92,11 +92,14 @@ class FakeTencentSms:
                 body = self.rfile.read(length)
                 status, answer = fake._answer(self.command, self.path, self.headers, body)
                 data = json.dumps(answer, ensure_ascii=False).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (a timeout test)
 
             def log_message(self, *args):
                 pass
@@ -166,8 +169,6 @@ class FakeTencentSms:
             with self._lock:
                 self.problems.append(problem)
             return 200, self._error("AuthFailure.SignatureFailure", problem)
-        if self.hold_seconds:
-            time.sleep(self.hold_seconds)
         params = json.loads(body)
         with self._lock:
             self.requests.append(params)
@@ -209,4 +210,6 @@ class FakeTencentSms:
                         "IsoCode": "CN",
                     }
                 )
+        if self.hold_seconds:  # delivered, but the answer comes late
+            time.sleep(self.hold_seconds)
         return 200, {"Response": {"SendStatusSet": statuses, "RequestId": str(uuid.uuid4())}}
