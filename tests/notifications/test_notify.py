@@ -30,6 +30,8 @@ S = Delivery.Status
 @pytest.fixture
 def nights(settings):
     settings.NOTIFICATIONS_QUIET_HOURS = (22, 7)
+
+
 NOTICE = {"class_name": "乡镇党委书记培训班", "title": "明早7:30集合", "excerpt": "带好笔记本"}
 
 
