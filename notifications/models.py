@@ -105,7 +105,9 @@ class Delivery(models.Model):
         on_delete=models.CASCADE,
         related_name="deliveries",
     )
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    channel = models.CharField(
+        pgettext_lazy("notification", "channel"), max_length=8, choices=Channel.choices
+    )
     address = models.CharField(
         _("address"), max_length=254, blank=True, help_text=_("Mobile number or email address.")
     )
@@ -116,7 +118,7 @@ class Delivery(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=64, blank=True)
     detail = models.CharField(_("provider's answer"), max_length=300, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    attempts = models.PositiveSmallIntegerField(pgettext_lazy("delivery", "attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
@@ -194,7 +196,9 @@ class Preference(models.Model):
         related_name="notification_preferences",
     )
     event = models.CharField(_("event"), max_length=32, choices=Event.choices)
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    channel = models.CharField(
+        pgettext_lazy("notification", "channel"), max_length=8, choices=Channel.choices
+    )
     enabled = models.BooleanField(_("enabled"))
 
     class Meta:

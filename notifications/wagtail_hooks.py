@@ -2,7 +2,7 @@ import uuid
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
@@ -55,11 +55,15 @@ class DeliveryViewSet(ScopedSnippetViewSet):
         DateColumn("created_at", label=_("created at")),
         Column("recipient", label=_("recipient")),
         Column("event", label=_("event"), accessor="get_event_display"),
-        Column("channel", label=_("channel"), accessor="get_channel_display"),
+        Column(
+            "channel",
+            label=pgettext_lazy("notification", "channel"),
+            accessor="get_channel_display",
+        ),
         Column("address", label=_("address")),
         Column("status", label=_("status"), accessor="get_status_display"),
         Column("reason", label=_("reason"), accessor="reason_label"),
-        Column("attempts", label=_("attempts")),
+        Column("attempts", label=pgettext_lazy("delivery", "attempts")),
     ]
     list_filter = ["status", "channel", "event"]
     search_fields = ["address", "recipient__full_name", "key", "reason"]
