@@ -81,7 +81,8 @@ def notify(
     `key` names the occurrence ("notice:12"): with the recipient and the channel it is
     unique, so calling again for the same occurrence sends nothing twice. `context` holds
     plain values the event's words need (see events.py). Returns how many inbox items
-    were new (0 if it failed; the failure is logged).
+    were new as this call saw them (0 if it failed; the failure is logged); callers
+    racing on one key may each count the same rows, but only one row per person exists.
     """
     event = Event(event)
     try:
