@@ -116,6 +116,7 @@ class Command(BaseCommand):
             },
         )
         klass.advisers.add(adviser)
+        Group.objects.get(name=str(Role.ADVISER)).user_set.add(adviser)
         Enrolment.objects.bulk_create(
             [Enrolment(training_class=klass, trainee=p) for p in people], ignore_conflicts=True
         )
