@@ -53,21 +53,23 @@ class Command(BaseCommand):
     def handle(self, *args, trainees, workers, timeout, **options):
         from notifications.sms.fake_tencent import FakeTencentSms
 
-        with FakeTencentSms(
-            secret_id=TENCENT["SECRET_ID"],
-            secret_key=TENCENT["SECRET_KEY"],
-            app_id=TENCENT["SDK_APP_ID"],
-        ) as fake:
-            with override_settings(
+        with (
+            FakeTencentSms(
+                secret_id=TENCENT["SECRET_ID"],
+                secret_key=TENCENT["SECRET_KEY"],
+                app_id=TENCENT["SDK_APP_ID"],
+            ) as fake,
+            override_settings(
                 TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
                 EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
                 SMS_BACKEND="notifications.sms.tencent.SmsBackend",
                 SMS_TENCENT={**TENCENT, "ENDPOINT": fake.endpoint},
                 SMS_TEMPLATES={"notice_posted": "1000001"},
                 NOTIFICATIONS_QUIET_HOURS=(0, 0),
-            ):
-                mail.outbox = []
-                line = self._run(trainees, workers, timeout, fake)
+            ),
+        ):
+            mail.outbox = []
+            line = self._run(trainees, workers, timeout, fake)
         self.stdout.write(line)
 
     # -- setup -------------------------------------------------------------------------------
@@ -100,7 +102,8 @@ class Command(BaseCommand):
         people = list(User.objects.filter(username__in=names))
         Group.objects.get(name=str(Role.TRAINEE)).user_set.add(*people)
         adviser, _ = User.objects.get_or_create(
-            username="bench-notify-adviser", defaults={"full_name": "压测班主任", "password": password}
+            username="bench-notify-adviser",
+            defaults={"full_name": "压测班主任", "password": password},
         )
         today = timezone.localdate()
         klass, _ = TrainingClass.objects.get_or_create(
@@ -190,9 +193,7 @@ class Command(BaseCommand):
                 t.join(timeout=10)
 
         rows = Delivery.objects.filter(key=key)
-        sent = Counter(
-            rows.filter(status=Delivery.Status.SENT).values_list("channel", flat=True)
-        )
+        sent = Counter(rows.filter(status=Delivery.Status.SENT).values_list("channel", flat=True))
         failed = rows.filter(status=Delivery.Status.FAILED).count()
         inbox = Notification.objects.filter(key=key).count()
         phones = Counter(m["phone"] for m in fake.messages)
