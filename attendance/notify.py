@@ -1,5 +1,7 @@
 """What attendance tells people (notifications.services.notify): leave decisions, and the
-reminder to report back (销假) when a leave has ended, run by the notifications sweep."""
+reminders the notifications sweep runs through the `notification_reminders` hook: a
+session starting within the hour (not to those on leave for it), and reporting back
+(销假) when a leave has ended."""
 
 import datetime
 
@@ -8,11 +10,13 @@ from django.urls import reverse
 from wagtail import hooks
 
 from notifications.services import notify
+from training.models import ClassSession, Enrolment, TrainingClass
 
 from .models import LeaveRequest
 
 # A leave that ended longer ago than this is the adviser's business, not a reminder's.
 REPORT_BACK_WINDOW = datetime.timedelta(days=2)
+REMIND_BEFORE = datetime.timedelta(hours=1)
 
 
 def _when(leave) -> str:
@@ -54,6 +58,42 @@ def leave_report_back_due(*, now: datetime.datetime) -> int:
             key=f"leave:{leave.pk}:report_back",
             context={"class_name": leave.training_class.name, "when": _when(leave)},
             url=reverse("attendance:leave_detail", args=[leave.pk]),
+            now=now,
+        )
+    return count
+
+
+@hooks.register("notification_reminders")
+def sessions_starting(*, now: datetime.datetime) -> int:
+    """Sessions starting within the hour: the roster is told once per session (the key),
+    with the class page link; checking in still needs the code on the screen. Trainees
+    with approved leave for the session are not told."""
+    sessions = ClassSession.objects.filter(
+        starts_at__gt=now,
+        starts_at__lte=now + REMIND_BEFORE,
+        training_class__status__in=[TrainingClass.Status.ENROLLING, TrainingClass.Status.RUNNING],
+    ).select_related("training_class")
+    count = 0
+    for session in sessions:
+        klass = session.training_class
+        on_leave = LeaveRequest.objects.filter(
+            sessions=session, status=LeaveRequest.Status.APPROVED
+        ).values("trainee_id")
+        count += notify(
+            event="session_starting",
+            recipients=Enrolment.objects.filter(
+                training_class=klass, status=Enrolment.Status.ENROLLED
+            )
+            .exclude(trainee_id__in=on_leave)
+            .values_list("trainee_id", flat=True),
+            key=f"session_start:{session.pk}",
+            context={
+                "class_name": klass.name,
+                "session": session.title,
+                "time": session.starts_at.isoformat(),
+                "venue": session.venue or klass.venue,
+            },
+            url=reverse("training:class_detail", args=[klass.pk]),
             now=now,
         )
     return count

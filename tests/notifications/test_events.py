@@ -111,17 +111,24 @@ def test_an_account_an_organiser_creates_is_told_how_to_log_in(world):
 # --- reminders from the sweep ---------------------------------------------------------------
 
 
-def test_a_session_starting_within_the_hour_is_announced_once(world):
+def test_a_session_starting_within_the_hour_is_announced_once_not_to_those_on_leave(world):
     klass = class_for_world(world)
+    away = trainee()
+    EnrolmentFactory(training_class=klass, trainee=away)
     now = timezone.now().replace(microsecond=0)
     soon = session_around(klass, start=now + datetime.timedelta(minutes=50), title="开班式")
     session_around(klass, start=now + datetime.timedelta(hours=3), title="下午课")
+    leave = leave_request_create(
+        trainee=away, training_class=klass, sessions=[soon], reason="开会", now=now
+    )
+    leave_approve(actor=world.adviser, leave=leave, now=now)
     sweep(now=now)
     sweep(now=now + datetime.timedelta(minutes=5))
     item = Notification.objects.get(recipient=world.trainee_a)
     assert (item.event, item.key) == ("session_starting", f"session_start:{soon.pk}")
     assert item.url == f"/classes/{klass.pk}/"
     assert "开班式" in item.title
+    assert events_of(away) == ["leave_approved"]
 
 
 def test_a_quiz_that_opens_and_one_due_without_an_attempt_are_announced(world):
