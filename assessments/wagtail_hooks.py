@@ -16,6 +16,7 @@ from lms.admin_columns import YesNoColumn
 from lms.admin_scope import CHOOSE, ScopedPolicy, ScopedSnippetViewSet
 
 from . import admin_views
+from . import notify as _notify  # noqa: F401  (registers the quiz reminders)
 from .admin_forms import QuestionAdminForm, QuizAdminForm, ScopedClassForm
 from .models import Assignment, Question, QuestionCategory, Quiz, QuizSlot
 from .selectors import assignment_list_for_staff, is_grader, quiz_list_for_staff

@@ -6,6 +6,7 @@ from wagtail.admin.menu import MenuItem
 from people.roles import Role, has_role
 
 from . import admin_urls
+from . import notify as _notify  # noqa: F401  (registers the report-back reminder)
 
 
 @hooks.register("register_admin_urls")

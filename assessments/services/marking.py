@@ -18,6 +18,7 @@ from ..models import (
     Submission,
     grade_for_score,
 )
+from ..notify import work_graded
 from ..selectors import answer_list_for_grader, submission_list_for_grader
 from ..signals import attempt_result_changed
 from .attempts import attempt_recompute_result
@@ -224,4 +225,5 @@ def submission_grade(
                 "override_reason": reason,
             },
         )
+        work_graded(sub)
     return sub

@@ -20,6 +20,7 @@ from training.selectors import can_manage_class, can_run_class
 
 from .. import errors
 from ..models import AttendanceRecord, LeaveRequest
+from ..notify import leave_decided
 from ..selectors import policy_for
 from ._locking import record_lock_or_create
 
@@ -175,6 +176,7 @@ def leave_approve(
             user=actor,
             data={"marked": marked, "kept_checked_in": kept, "note": locked.decision_note},
         )
+        leave_decided(locked)
     return locked
 
 
@@ -196,6 +198,7 @@ def leave_reject(*, actor, leave: LeaveRequest, note: str, now=None) -> LeaveReq
         locked.full_clean()
         locked.save()
         log(locked, "attendance.leave_reject", user=actor, data={"note": note})
+        leave_decided(locked)
     return locked
 
 

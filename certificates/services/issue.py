@@ -30,6 +30,7 @@ from ..models import (
     IssueBatch,
     NumberCounter,
 )
+from ..notify import certificate_issued
 from .close import completion_rule_for
 from .templates import certificate_template_default
 
@@ -210,6 +211,7 @@ def certificate_issue(
             user=issuer,
             data={"number": number, "trainee": trainee.pk, "class": klass.pk},
         )
+        certificate_issued(klass, [trainee.pk])
     return certificate, True
 
 
@@ -284,6 +286,7 @@ def certificates_issue_for_class(*, training_class: TrainingClass, on_behalf_of=
             )
             for c in certificates
         )
+        certificate_issued(klass, [t.pk for t in trainees])
     return len(certificates)
 
 
