@@ -181,6 +181,9 @@ class CoursePage(LoginRequiredPageMixin, Page):
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
+    # The explorer lists lessons in the order trainees take them (and offers drag to
+    # reorder), not by last edit: Wagtail's default would shuffle them on every save.
+    admin_default_ordering = "ord"
 
     class Meta:
         verbose_name = _("course")
