@@ -16,7 +16,7 @@ from lms.admin_columns import YesNoColumn
 from lms.admin_scope import CHOOSE, ScopedPolicy, ScopedSnippetViewSet
 
 from . import admin_views
-from .admin_forms import QuestionAdminForm, QuizAdminForm, ScopedClassForm
+from .admin_forms import ScopedClassForm, question_edit_handler, quiz_edit_handler
 from .models import Assignment, Question, QuestionCategory, Quiz, QuizSlot
 from .selectors import assignment_list_for_staff, is_grader, quiz_list_for_staff
 from .services.questions import question_version_ensure
@@ -137,7 +137,7 @@ class QuestionViewSet(ScopedSnippetViewSet):
     ]
     list_filter = ["type", "category", "is_active"]
     search_fields = ["stem"]
-    edit_handler = ObjectList(Question.panels, base_form_class=QuestionAdminForm)
+    edit_handler = question_edit_handler()
 
     def get_queryset(self, request):
         return self.object_scope(request).select_related("category", "current_version")
@@ -156,7 +156,7 @@ class QuizViewSet(ScopedSnippetViewSet):
     list_filter = ["is_final_exam"]
     search_fields = ["title"]
     add_view_class = OwnedCreateView
-    edit_handler = ObjectList(Quiz.panels, base_form_class=QuizAdminForm)
+    edit_handler = quiz_edit_handler()
 
     def get_queryset(self, request):
         return self.object_scope(request).select_related("training_class")
