@@ -263,6 +263,11 @@ admin_patterns = [
     ),
     path("gradebook/course/<int:pk>/", admin_views.gradebook_course, name="gradebook_course"),
     path(
+        "makeup/class/<int:pk>/trainee/<int:trainee_id>/",
+        admin_views.makeup_grant,
+        name="makeup_grant",
+    ),
+    path(
         "gradebook/course/<int:pk>/export.xlsx",
         admin_views.gradebook_course_export,
         name="gradebook_course_export",
@@ -326,11 +331,24 @@ def register_assessment_actions(actions):
     actions.register_action(
         "assessments.questions_import", _("Import questions"), _("Questions imported")
     )
+    actions.register_action(
+        "assessments.makeup_grant", _("Grant make-up exam"), _("Make-up exam granted")
+    )
+    actions.register_action(
+        "assessments.makeup_start", _("Start make-up exam"), _("Make-up exam started")
+    )
 
 
 @hooks.register("construct_homepage_panels")
 def add_gradingpanel(request, panels):
+    from people.roles import Role, has_role
+
     from .home_panel import GradingPanel
 
-    if is_grader(request.user):
-        panels.append(GradingPanel(request.user))
+    user = request.user
+    if is_grader(user):
+        # Instructors grade every day; organisers only now and then (course-level work).
+        instructor = user.is_superuser or has_role(user, Role.INSTRUCTOR)
+        panels.append(
+            GradingPanel(user, hide_when_empty=not instructor, order=None if instructor else 145)
+        )

@@ -442,29 +442,51 @@ def class_attendance_summary(
     Days of 旷课: see `absence_days`.
     """
     now = now or timezone.now()
-    policy = policy_for(training_class)
-    in_person = training_class.kind == TrainingClass.Kind.IN_PERSON
     sessions = {
         s["pk"]: s
-        for s in ClassSession.objects.filter(training_class=training_class)
-        .annotate(taken=attendance_taken(), by_hand=closed_by_staff())
-        .values("pk", "date", "starts_at", "ends_at", "credit_hours", "taken", "by_hand")
+        for s in _summary_sessions().filter(training_class=training_class).values(*_SESSION_FIELDS)
     }
-    held = [
-        s
-        for s in sessions.values()
-        if s["ends_at"] <= now and ((in_person and s["taken"]) or s["by_hand"])
-    ]
     enrolled_at = dict(
         Enrolment.objects.filter(training_class=training_class).values_list(
             "trainee_id", "enrolled_at"
         )
     )
+    rows = AttendanceRecord.objects.filter(session__training_class=training_class).values_list(
+        *_RECORD_FIELDS
+    )
+    return _summarise(
+        training_class, sessions=sessions, enrolled_at=enrolled_at, rows=rows, now=now
+    )
+
+
+_SESSION_FIELDS = ("pk", "date", "starts_at", "ends_at", "credit_hours", "taken", "by_hand")
+_RECORD_FIELDS = ("trainee_id", "session_id", "status", "source", "checked_out_at")
+
+
+def _summary_sessions() -> QuerySet[ClassSession]:
+    return ClassSession.objects.annotate(taken=attendance_taken(), by_hand=closed_by_staff())
+
+
+def _summarise(
+    training_class: TrainingClass,
+    *,
+    sessions: dict[int, dict],
+    enrolled_at: dict,
+    rows,
+    now: datetime.datetime,
+) -> dict[int, AttendanceSummary]:
+    """`class_attendance_summary` from the rows already read: no query (the policy comes
+    with the class when it was read with `select_related("attendance_policy")`)."""
+    policy = policy_for(training_class)
+    in_person = training_class.kind == TrainingClass.Kind.IN_PERSON
+    held = [
+        s
+        for s in sessions.values()
+        if s["ends_at"] <= now and ((in_person and s["taken"]) or s["by_hand"])
+    ]
     records: dict[int, dict[int, tuple[str, str]]] = {}
     left_early_late: dict[int, int] = {}
-    for tid, sid, status, source, out in AttendanceRecord.objects.filter(
-        session__training_class=training_class
-    ).values_list("trainee_id", "session_id", "status", "source", "checked_out_at"):
+    for tid, sid, status, source, out in rows:
         records.setdefault(tid, {})[sid] = (status, source)
         if status == S.LATE and out is not None and out < sessions[sid]["ends_at"]:
             # Late and left early: the status keeps the lateness, the count both.
@@ -514,6 +536,47 @@ def class_attendance_summary(
             sessions_held=len(held),
         )
     return result
+
+
+def class_attendance_summaries(
+    *, classes: QuerySet[TrainingClass], now: datetime.datetime | None = None
+) -> list[tuple[TrainingClass, dict[int, AttendanceSummary]]]:
+    """`class_attendance_summary` for many classes in four queries, however many there
+    are: the classes with their policies, then the timetables, enrolments and records of
+    all of them at once."""
+    now = now or timezone.now()
+    klasses = list(classes.select_related("attendance_policy"))
+    ids = [k.pk for k in klasses]
+    sessions: dict[int, dict[int, dict]] = {pk: {} for pk in ids}
+    for s in (
+        _summary_sessions()
+        .filter(training_class__in=ids)
+        .values("training_class_id", *_SESSION_FIELDS)
+    ):
+        sessions[s["training_class_id"]][s["pk"]] = s
+    enrolled_at: dict[int, dict] = {pk: {} for pk in ids}
+    for cid, tid, when in Enrolment.objects.filter(training_class__in=ids).values_list(
+        "training_class_id", "trainee_id", "enrolled_at"
+    ):
+        enrolled_at[cid][tid] = when
+    rows: dict[int, list] = {pk: [] for pk in ids}
+    for cid, *row in AttendanceRecord.objects.filter(session__training_class__in=ids).values_list(
+        "session__training_class_id", *_RECORD_FIELDS
+    ):
+        rows[cid].append(row)
+    return [
+        (
+            klass,
+            _summarise(
+                klass,
+                sessions=sessions[klass.pk],
+                enrolled_at=enrolled_at[klass.pk],
+                rows=rows[klass.pk],
+                now=now,
+            ),
+        )
+        for klass in klasses
+    ]
 
 
 @dataclass(frozen=True)

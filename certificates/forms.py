@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from people.selectors import org_unit_list
+from people.choosers import unit_field
 
 from .models import CertificateTemplate, CompletionRule
 from .selectors import certificate_template_list_usable
@@ -15,10 +15,11 @@ class CertificateTemplateAdminForm(WagtailAdminModelForm):
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
         field = self.fields.get("org_unit")
-        if field is not None and for_user is not None and not for_user.is_superuser:
-            field.queryset = org_unit_list(viewer=for_user)
-            field.required = True
-            if not self.instance.pk and field.queryset.count() == 1:
+        if field is not None and for_user is not None:
+            # Only administrators may leave it empty (a system template).
+            required = field.required or not for_user.is_superuser
+            field = self.fields["org_unit"] = unit_field(field, viewer=for_user, required=required)
+            if required and not self.instance.pk and field.queryset.count() == 1:
                 field.initial = field.queryset.get().pk
         if for_user is not None and not for_user.is_superuser:
             # The default serves every class without a choice: a system decision.

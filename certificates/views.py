@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from lms.ratelimit import hit
 
 from .models import Certificate
 from .selectors import (
@@ -59,14 +60,7 @@ def _client_ip(request) -> str:
 
 def _throttled(request) -> bool:
     limit, window = VERIFY_RATE
-    key = f"cert-verify:{_client_ip(request)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    return not hit(f"cert-verify:{_client_ip(request)}", limit=limit, window=window)
 
 
 @never_cache

@@ -117,8 +117,8 @@ def training_record_classes(person):
 
 
 @hooks.register("construct_homepage_panels")
-def add_classestoclosepanel(request, panels):
-    from .home_panel import ClassesToClosePanel
+def add_certificates_panel(request, panels):
+    from .home_panel import CertificatesToIssuePanel
 
     if request.user.is_superuser or has_role(request.user, Role.ORGANISER):
-        panels.append(ClassesToClosePanel(request.user))
+        panels.append(CertificatesToIssuePanel(request.user))

@@ -516,7 +516,11 @@ class CourseApprovalTask(Task):
 
 
 class ClassCourse(models.Model):
-    """A course on a training class's online curriculum; every enrolled trainee takes it."""
+    """A course on a training class's online curriculum; every enrolled trainee takes it.
+
+    Whether it is 必修 or 选修 is the class's decision (the course's own `requirement` is
+    only the default when it is added), and so is the date it should be finished by.
+    """
 
     training_class = models.ForeignKey(
         "training.TrainingClass",
@@ -529,6 +533,19 @@ class ClassCourse(models.Model):
         verbose_name=_("course"),
         on_delete=models.CASCADE,
         related_name="class_links",
+    )
+    requirement = models.CharField(
+        _("compulsory or elective"),
+        max_length=16,
+        choices=CoursePage.Requirement.choices,
+        default=CoursePage.Requirement.COMPULSORY,
+        help_text=_("An elective left unfinished is not counted as missing."),
+    )
+    due_date = models.DateField(
+        _("due date"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: the day trainees should have finished the course by."),
     )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -544,6 +561,10 @@ class ClassCourse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.training_class} · {self.course}"
+
+    @property
+    def is_compulsory(self) -> bool:
+        return self.requirement == CoursePage.Requirement.COMPULSORY
 
 
 class CourseEnrolment(models.Model):

@@ -15,12 +15,12 @@ author who changed the owning unit in a draft would otherwise choose their own r
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, Length, Substr
 from wagtail.models import Page, PagePermissionTester
 
 from people.models import OrgUnit
-from people.selectors import managed_unit_paths, within_units_q
+from people.selectors import managed_unit_paths
 
 NO_COURSE = ""  # the page is in no course, or its course has no owning unit
 
@@ -58,13 +58,19 @@ def may_review_page(user, page) -> bool:
 
 
 def pages_of_other_units(user) -> QuerySet:
-    """Pages of courses owned by a unit the user does not manage: the course pages and
-    their lessons (one query, whatever the number of courses)."""
+    """Pages of courses owned by a unit the user does not manage (nor a unit above it):
+    the course pages and their lessons. A subquery, whatever the number of courses and
+    units; the user's units are read in it, not before it."""
     from .models import CoursePage
 
+    if user.is_superuser:
+        return Page.objects.none()
+    managing = OrgUnit.objects.filter(
+        organisers=user, path=Substr(OuterRef("owning_unit__path"), 1, Length("path"))
+    )
     foreign = (
         CoursePage.objects.filter(owning_unit__isnull=False)
-        .exclude(within_units_q(user, field="owning_unit"))
+        .exclude(Exists(managing))
         .values("path")
     )
     return Page.objects.annotate(
@@ -72,16 +78,18 @@ def pages_of_other_units(user) -> QuerySet:
     ).filter(Q(path__in=foreign) | Q(parent_path__in=foreign))
 
 
+def page_ids_of_other_units(user) -> QuerySet:
+    """`pages_of_other_units` as workflow rows name them (the page id as text): a subquery."""
+    return pages_of_other_units(user).annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+
+
 def task_states_in_scope(states: QuerySet, user) -> QuerySet:
     """`states` (TaskStates) without those on pages of courses of other units."""
-    if managed_unit_paths(user) is None:
+    if user.is_superuser:
         return states
-    foreign_ids = (
-        pages_of_other_units(user).annotate(pk_text=Cast("pk", CharField())).values("pk_text")
-    )
     return states.exclude(
         workflow_state__base_content_type=ContentType.objects.get_for_model(Page),
-        workflow_state__object_id__in=foreign_ids,
+        workflow_state__object_id__in=page_ids_of_other_units(user),
     )
 
 

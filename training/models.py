@@ -427,6 +427,8 @@ class ImportBatch(models.Model):
     class Kind(models.TextChoices):
         ROSTER = "roster", _("Roster")
         TIMETABLE = "timetable", _("Timetable")
+        # Mobile numbers pasted on the roster page; `rows` holds them as written.
+        PHONES = "phones", _("Pasted mobile numbers")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)

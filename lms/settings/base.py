@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, before the host check and the HTTPS redirect (lms/health.py).
+    "lms.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.ChineseFirstLocaleMiddleware",
@@ -183,6 +185,8 @@ SPREADSHEET_UPLOAD_MAX_SIZE = 10 * 1024 * 1024
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /readyz marks the task queue "stale" when a due task has waited longer than this (s).
+LMS_READY_TASK_AGE_WARN = 300
 
 # Wagtail
 WAGTAIL_SITE_NAME = "干部教育培训平台"

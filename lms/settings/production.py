@@ -74,12 +74,14 @@ DATABASES = {
 
 # WhiteNoise serves compressed, hashed static files straight from the app processes (nginx
 # may serve STATIC_ROOT itself; the files are the same). It sits right after
-# SecurityMiddleware so static responses skip sessions, auth and locale.
+# SecurityMiddleware so static responses skip sessions, auth and locale. The health
+# probes (lms.health) stay first of all.
+_SECURITY = _BASE_MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
 MIDDLEWARE = [
-    _BASE_MIDDLEWARE[0],
+    *_BASE_MIDDLEWARE[: _SECURITY + 1],
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "people.middleware.ContentSecurityPolicyMiddleware",
-    *_BASE_MIDDLEWARE[1:],
+    *_BASE_MIDDLEWARE[_SECURITY + 1 :],
 ]
 if os.environ.get("DJANGO_STATIC_ROOT"):
     STATIC_ROOT = os.environ["DJANGO_STATIC_ROOT"]

@@ -85,8 +85,15 @@ def test_a_city_lesson_goes_to_the_city_reviewers_not_a_county_organiser(
     assert str(lesson.pk) not in _awaiting(world.organiser_other)
     client.force_login(world.organiser)
     assert lesson.title not in client.get(reverse("wagtailadmin_home")).content.decode()
+    assert lesson.title not in client.get(reverse("courses_approvals:list")).content.decode()
     client.force_login(world.city_organiser)
     assert lesson.title in client.get(reverse("wagtailadmin_home")).content.decode()
+    assert lesson.title in client.get(reverse("courses_approvals:list")).content.decode()
+    from courses.selectors_home import approvals_waiting
+
+    waiting = {s.page_id for s in approvals_waiting(viewer=world.city_organiser)}
+    assert lesson.pk in waiting
+    assert lesson.pk not in {s.page_id for s in approvals_waiting(viewer=world.organiser)}
 
     # The e-mail asking for review goes to the city's reviewers only.
     told = {address for message in mail.outbox for address in message.to}
@@ -112,6 +119,13 @@ def test_a_county_lesson_goes_to_its_county_and_the_city_sees_it_too(
     assert str(lesson.pk) in _awaiting(world.organiser)  # 罗山县: its own
     assert str(lesson.pk) in _awaiting(world.city_organiser)  # 信阳市: a county below it
     assert str(lesson.pk) not in _awaiting(world.organiser_other)  # 息县: a sibling
+    from courses.selectors_home import approvals_waiting
+
+    for user, sees in ((world.organiser, True), (world.city_organiser, True)):
+        assert (lesson.pk in {s.page_id for s in approvals_waiting(viewer=user)}) is sees
+    assert not approvals_waiting(viewer=world.organiser_other).filter(
+        workflow_state__object_id=str(lesson.pk)
+    )
     # The nearest reviewers are told: the county's, not the city's.
     told = {address for message in mail.outbox for address in message.to}
     assert world.organiser.email in told
@@ -229,7 +243,7 @@ def test_existing_courses_get_the_unit_of_their_creator_or_their_classes(world, 
         training_class=TrainingClassFactory(organising_unit=world.county_b), course=used_by_xi
     )
     unknown = make_course(indexes[0], lessons=0)
-    import_module("courses.migrations.0004_course_owning_unit_and_approval_task").owning_units_set(
+    import_module("courses.migrations.0005_course_owning_unit_and_approval_task").owning_units_set(
         apps, None
     )
     made_by_county.refresh_from_db()

@@ -55,7 +55,7 @@ def owning_units_set(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("courses", "0003_lesson_quiz_block"),
+        ("courses", "0004_class_course_requirement_due_date"),
         ("people", "0001_initial"),
         ("training", "0002_class_life"),
         ("wagtailcore", "0098_apitoken"),
