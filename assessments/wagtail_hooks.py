@@ -3,21 +3,28 @@ editor), import/export, the grading queue and gradebooks, and audit action names
 
 from django.db.models import Q
 from django.urls import include, path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    EditView,
+    IndexView,
+    SnippetViewSetGroup,
+)
 
 from lms.admin_columns import YesNoColumn
 from lms.admin_scope import CHOOSE, ScopedPolicy, ScopedSnippetViewSet
 
-from . import admin_views
+from . import admin_preview, admin_views
 from . import notify as _notify  # noqa: F401  (registers the quiz reminders)
-from .admin_forms import QuestionAdminForm, QuizAdminForm, ScopedClassForm
+from .admin_forms import ScopedClassForm, question_edit_handler, quiz_edit_handler
 from .models import Assignment, Question, QuestionCategory, Quiz, QuizSlot
 from .selectors import assignment_list_for_staff, is_grader, quiz_list_for_staff
 from .services.questions import question_version_ensure
@@ -114,6 +121,39 @@ class OwnedCreateView(CreateView):
         return instance
 
 
+def _preview_url(quiz) -> str:
+    return reverse("wagtailsnippets_assessments_quiz:preview_as_trainee", args=[quiz.pk])
+
+
+class QuizEditView(EditView):
+    """The quiz builder, with its preview as a trainee will see it one click away."""
+
+    @cached_property
+    def header_buttons(self):
+        return [
+            HeaderButton(
+                _("Preview as a trainee"),
+                url=_preview_url(self.object),
+                icon_name="view",
+                attrs={"target": "_blank", "rel": "noopener"},
+                priority=10,
+            )
+        ]
+
+
+class QuizIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        return [
+            *super().get_list_more_buttons(instance),
+            ListingButton(
+                _("Preview as a trainee"),
+                url=_preview_url(instance),
+                icon_name="view",
+                priority=15,
+            ),
+        ]
+
+
 class CategoryViewSet(ScopedSnippetViewSet):
     model = QuestionCategory
     icon = "folder-open-inverse"
@@ -138,7 +178,7 @@ class QuestionViewSet(ScopedSnippetViewSet):
     ]
     list_filter = ["type", "category", "is_active"]
     search_fields = ["stem"]
-    edit_handler = ObjectList(Question.panels, base_form_class=QuestionAdminForm)
+    edit_handler = question_edit_handler()
 
     def get_queryset(self, request):
         return self.object_scope(request).select_related("category", "current_version")
@@ -157,10 +197,26 @@ class QuizViewSet(ScopedSnippetViewSet):
     list_filter = ["is_final_exam"]
     search_fields = ["title"]
     add_view_class = OwnedCreateView
-    edit_handler = ObjectList(Quiz.panels, base_form_class=QuizAdminForm)
+    edit_view_class = QuizEditView
+    index_view_class = QuizIndexView
+    edit_handler = quiz_edit_handler()
 
     def get_queryset(self, request):
         return self.object_scope(request).select_related("training_class")
+
+    def get_object_urlpatterns(self):
+        return [
+            path(
+                "trainee-preview/<int:pk>/",
+                admin_preview.quiz_preview_page,
+                name="preview_as_trainee",
+            ),
+            path(
+                "trainee-preview/<int:pk>/frame/",
+                admin_preview.quiz_preview_frame,
+                name="preview_frame",
+            ),
+        ]
 
 
 class AssignmentViewSet(ScopedSnippetViewSet):

@@ -2,7 +2,7 @@
 back with the reviewer's comment, a reviewer's pages waiting for approval. One query
 each, however many pages (tests/lms/test_admin_home.py counts them)."""
 
-from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from wagtail.models import GroupApprovalTask, Page, TaskState, WorkflowState
 
@@ -37,23 +37,35 @@ def pages_sent_back(*, viewer) -> tuple[list[WorkflowState], int]:
 
 def approvals_waiting(*, viewer) -> QuerySet[TaskState]:
     """Page approvals waiting for the viewer, oldest first: in-progress tasks of Wagtail's
-    group approval type whose groups include one of the viewer's (superusers: all), the
-    rule of `GroupApprovalTask.get_task_states_user_can_moderate`. Who is in those groups
-    decides whose approval a page waits for; this follows it. One query (without the
-    per-task queries of `TaskState.objects.reviewable_by`)."""
+    group approval type, or of the course approval task, whose groups include one of the
+    viewer's (superusers: all), the rule of their `get_task_states_user_can_moderate`; for
+    the course approval task, only pages of courses owned by the viewer's units or none
+    (courses/review.py). Who is in those groups decides whose approval a page waits for;
+    this follows it. One query (without the per-task queries of
+    `TaskState.objects.reviewable_by`)."""
+    from .models import CourseApprovalTask
+    from .review import page_ids_of_other_units
+
     if not viewer.is_authenticated:
         return TaskState.objects.none()
+    course_tasks = CourseApprovalTask.objects.values("pk")
     states = TaskState.objects.filter(
+        Q(task__in=GroupApprovalTask.objects.values("pk")) | Q(task__in=course_tasks),
         status=TaskState.STATUS_IN_PROGRESS,
         task__active=True,
-        task__in=GroupApprovalTask.objects.values("pk"),
         **{f"workflow_state__base_content_type__{k}": v for k, v in _PAGES.items()},
     )
     if not viewer.is_superuser:
         member = GroupApprovalTask.groups.through.objects.filter(
             groupapprovaltask_id=OuterRef("task_id"), group__user=viewer
         )
-        states = states.filter(Exists(member))
+        course_member = CourseApprovalTask.groups.through.objects.filter(
+            courseapprovaltask_id=OuterRef("task_id"), group__user=viewer
+        )
+        states = states.filter(Exists(member) | Exists(course_member)).exclude(
+            Q(task__in=course_tasks)
+            & Q(workflow_state__object_id__in=page_ids_of_other_units(viewer))
+        )
     return (
         _page_fields(states, "workflow_state__object_id")
         .select_related("workflow_state__requested_by", "task")

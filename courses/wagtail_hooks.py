@@ -172,6 +172,7 @@ def add_workflow_panels(request, panels):
     from people.roles import Role, has_role
 
     from .home_panel import ApprovalsPanel, SentBackPanel
+    from .models import CourseApprovalTask
 
     user = request.user
     panels[:] = [p for p in panels if getattr(p, "name", "") != "workflow_objects_to_moderate"]
@@ -181,5 +182,6 @@ def add_workflow_panels(request, panels):
         user.is_superuser
         or has_role(user, Role.ORGANISER)
         or GroupApprovalTask.groups.through.objects.filter(group__user=user).exists()
+        or CourseApprovalTask.groups.through.objects.filter(group__user=user).exists()
     ):
         panels.append(ApprovalsPanel(user))

@@ -153,5 +153,16 @@ RULES = {
         kwargs=lambda w, c: {"pk": c["quiz"].slots.first().question_id}, expect=STAFF_OF_CLASS
     ),
     "wagtailsnippets_assessments_quiz:add": Rule(expect=GRADERS),
+    # The quiz builder and list (subclassed here for the preview buttons), and the preview
+    # as a trainee sees it: scoped like editing the quiz, 404 outside it.
+    "wagtailsnippets_assessments_quiz:list": Rule(expect=GRADERS),
+    "wagtailsnippets_assessments_quiz:list_results": Rule(expect=GRADERS),
+    "wagtailsnippets_assessments_quiz:edit": Rule(kwargs=_pk("quiz"), expect=STAFF_OF_CLASS),
+    "wagtailsnippets_assessments_quiz:preview_as_trainee": Rule(
+        kwargs=_pk("quiz"), expect=STAFF_OF_CLASS
+    ),
+    "wagtailsnippets_assessments_quiz:preview_frame": Rule(
+        kwargs=_pk("quiz"), expect=STAFF_OF_CLASS
+    ),
     "wagtailsnippets_assessments_assignment:add": Rule(expect=GRADERS),
 }
