@@ -102,7 +102,6 @@ def class_detail(request, pk):
             "notices": notices,
             "advisers": klass.advisers.all(),
             "committee": committee,
-            "sections": sections,
         },
     )
 
