@@ -17,7 +17,7 @@ from lms.uploads import UploadRefused
 from training.selectors import class_list_for_staff
 
 from .errors import ImportInvalid
-from .forms import AnswerGradeForm, ImportForm, SubmissionGradeForm
+from .forms import AnswerGradeForm, ImportForm, MakeupGrantForm, SubmissionGradeForm
 from .models import GradeChange, PendingImport, Question
 from .selectors import (
     answer_get_for_grader,
@@ -30,8 +30,10 @@ from .selectors import (
     grading_queue_submissions,
     is_assessment_staff,
     is_grader,
+    makeup_case_for_staff,
     submission_get_for_grader,
 )
+from .services.makeup import final_exam_makeup_grant, makeup_default_closes_at
 from .services.marking import answer_grade, submission_grade
 from .services.questions import (
     question_import_confirm,
@@ -170,6 +172,22 @@ def grading_queue(request):
     )
 
 
+def _grading_form_data(form) -> dict:
+    data = form.cleaned_data
+    return {
+        "score": data["score"],
+        "grade": data["grade"],
+        "comment": data["comment"],
+        "override": data["override"],
+        "override_reason": data["override_reason"],
+    }
+
+
+def _grading_error(form, exc: DomainError) -> None:
+    field = "override_reason" if exc.code == "grade_override_reason_required" else None
+    form.add_error(field, exc.message)
+
+
 @require_http_methods(["GET", "POST"])
 def grade_answer(request, pk):
     _require_grader(request)
@@ -178,21 +196,17 @@ def grade_answer(request, pk):
         "score": aq.score if aq.graded_at else None,
         "grade": aq.grade,
         "comment": aq.comment,
+        "override": aq.grade_overridden,
+        "override_reason": aq.grade_override_reason,
     }
-    form = AnswerGradeForm(initial=initial)
+    form = AnswerGradeForm(initial=initial, points=aq.points)
     if request.method == "POST":
-        form = AnswerGradeForm(request.POST)
+        form = AnswerGradeForm(request.POST, points=aq.points)
         if form.is_valid():
             try:
-                answer_grade(
-                    grader=request.user,
-                    answer_id=aq.pk,
-                    score=form.cleaned_data["score"],
-                    grade=form.cleaned_data["grade"],
-                    comment=form.cleaned_data["comment"],
-                )
+                answer_grade(grader=request.user, answer_id=aq.pk, **_grading_form_data(form))
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                _grading_error(form, exc)
             else:
                 messages.success(request, _("Grade saved."))
                 return redirect("assessments_admin:grading_queue")
@@ -213,21 +227,24 @@ def grade_submission(request, pk):
     _require_grader(request)
     sub = submission_get_for_grader(viewer=request.user, pk=pk)
     form = SubmissionGradeForm(
-        initial={"grade": sub.grade or None, "score": sub.score, "comment": sub.comment}
+        initial={
+            "grade": sub.grade or None,
+            "score": sub.score,
+            "comment": sub.comment,
+            "override": sub.grade_overridden,
+            "override_reason": sub.grade_override_reason,
+        },
+        assignment=sub.assignment,
     )
     if request.method == "POST":
-        form = SubmissionGradeForm(request.POST)
+        form = SubmissionGradeForm(request.POST, assignment=sub.assignment)
         if form.is_valid():
             try:
                 submission_grade(
-                    grader=request.user,
-                    submission_id=sub.pk,
-                    grade=form.cleaned_data["grade"],
-                    score=form.cleaned_data["score"],
-                    comment=form.cleaned_data["comment"],
+                    grader=request.user, submission_id=sub.pk, **_grading_form_data(form)
                 )
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                _grading_error(form, exc)
             else:
                 messages.success(request, _("Grade saved."))
                 return redirect("assessments_admin:grading_queue")
@@ -289,13 +306,15 @@ def gradebook_course(request, pk):
 
 def _quiz_status_zh(result) -> str:
     if result.pending:
-        return "待评分"
-    if result.passed:
-        return "通过"
-    if result.passed is False:
-        return "未通过"
-    # Nothing graded yet: started and not submitted is not the same as never started.
-    return "作答中" if result.in_progress else "未参加"
+        status = "待评分"
+    elif result.passed:
+        status = "通过"
+    elif result.passed is False:
+        status = "未通过"
+    else:
+        # Nothing graded yet: started and not submitted is not the same as never started.
+        status = "作答中" if result.in_progress else "未参加"
+    return f"{status}（补考）" if result.makeup else status
 
 
 def gradebook_workbook(book) -> bytes:
@@ -310,12 +329,17 @@ def gradebook_workbook(book) -> bytes:
         header += [f"完成课时（共{book.lesson_count}）", "学习分钟", "课程完成时间"]
     for quiz in book.quizzes:
         header += [
-            f"{quiz.title}（得分%）",
+            f"{quiz.title}（得分率%）",
             f"{quiz.title}（是否通过）",
             f"{quiz.title}（作答次数）",
         ]
+        if quiz.is_final_exam:
+            header.append(f"{quiz.title}（是否补考）")
     for assignment in book.assignments:
-        header += [f"{assignment.title}（等级）", f"{assignment.title}（分数）"]
+        header += [
+            f"{assignment.title}（等级）",
+            f"{assignment.title}（得分，满分{assignment.full_marks}）",
+        ]
     append_row(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -330,18 +354,21 @@ def gradebook_workbook(book) -> bytes:
                 row.minutes_studied,
                 timezone.localtime(done).replace(tzinfo=None) if done else None,
             ]
-        for result in row.quiz_results:
+        for quiz, result in zip(book.quizzes, row.quiz_results, strict=True):
             values += [
                 float(result.percent) if result.percent is not None else None,
                 _quiz_status_zh(result),
                 result.attempts,
             ]
+            if quiz.is_final_exam:
+                values.append("是" if result.makeup else "否")
         for sub in row.submissions:
             if sub is None:
                 values += ["未提交", None]
             elif sub.status == "graded":
+                level = grade_zh.get(sub.grade, sub.grade)
                 values += [
-                    grade_zh.get(sub.grade, sub.grade),
+                    f"{level}（评阅人调整）" if sub.grade_overridden else level,
                     float(sub.score) if sub.score is not None else None,
                 ]
             else:
@@ -364,3 +391,64 @@ def gradebook_course_export(request, pk):
     _require_staff(request)
     book = gradebook_for_course(viewer=request.user, page_id=pk)
     return _xlsx_response(gradebook_workbook(book), f"{book.title}-成绩册.xlsx")
+
+
+# --- 补考 (make-up exam) ---------------------------------------------------------------
+
+
+def _next_url(request, default: str) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@require_http_methods(["GET", "POST"])
+def makeup_grant(request, pk, trainee_id):
+    """准予补考 for one trainee of a class: organisers of the class's unit only (404 for
+    everyone else, as for a class that does not exist)."""
+    case = makeup_case_for_staff(viewer=request.user, class_pk=pk, trainee_id=trainee_id)
+    back = _next_url(request, reverse("assessments_admin:gradebook_class", args=[pk]))
+    form = MakeupGrantForm(initial={"closes_at": timezone.localtime(makeup_default_closes_at())})
+    if request.method == "POST":
+        form = MakeupGrantForm(request.POST)
+        if form.is_valid():
+            try:
+                final_exam_makeup_grant(
+                    actor=request.user,
+                    training_class=case.training_class,
+                    trainee=case.trainee,
+                    reason=form.cleaned_data["reason"],
+                    closes_at=form.cleaned_data["closes_at"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Make-up exam granted to %(name)s.")
+                    % {"name": case.trainee.full_name or case.trainee.username},
+                )
+                return redirect(back)
+    grant = case.grant
+    # Eligible, or granted and never used before its window passed (a new grant reopens it).
+    may_grant = case.state == "eligible" or (
+        grant is not None
+        and grant.attempt_id is None
+        and timezone.now() >= grant.closes_at
+        and case.training_class.status != case.training_class.Status.CLOSED
+    )
+    return render(
+        request,
+        "assessments/admin/makeup_grant.html",
+        {
+            "case": case,
+            "form": form if may_grant else None,
+            "back": back,
+            "now": timezone.now(),
+        },
+    )

@@ -359,6 +359,10 @@ def seed(context):
             },
         )
         _demo_work(context, klass, exam, reflection)
+        # The rest of the class sat the exam and handed in reflections, as a class that
+        # ended does; trainees 2–4 keep the work above (to grade, or failed).
+        roster = list(context.get("trainees", []))
+        seed_class_results(context, klass, exam, reflection, trainees=roster[5:52])
 
 
 def _place_in_last_lesson(context, quiz):
@@ -417,4 +421,79 @@ def _demo_work(context, klass, exam, reflection):
                     "和周边乡镇抱团发展，把分散的资源整合起来，先从产业联营和人居环境连片整治做起。"
                 ),
                 submitted_at=start + datetime.timedelta(days=2),
+            )
+
+
+def _right_answer(data: dict, n: int):
+    """A good answer to one question; every seventh objective question missed."""
+    qtype = data["type"]
+    if qtype == "essay":
+        return (
+            "我镇地处片区中部，将发挥茶产业基础，与相邻乡镇联建区域党委，统筹规划、"
+            "共建冷链和品牌，先从两个村的联营试点做起。"
+        )
+    keys = [o["key"] for o in data.get("options", [])]
+    correct = [o["key"] for o in data.get("options", []) if o["correct"]]
+    wrong = n % 7 == 3
+    if qtype == "single":
+        return next((k for k in keys if k not in correct), correct[0]) if wrong else correct[0]
+    if qtype == "multiple":
+        return correct[:1] if wrong else correct
+    if qtype == "true_false":
+        return (not data["true_false"]) if wrong else data["true_false"]
+    if qtype == "fill_in":
+        return "" if wrong else data["accepted"][0]
+    return None
+
+
+def seed_class_results(context, klass, exam, reflection, *, trainees):
+    """The flagship class's exam and reflections as a finished class has them: most sat
+    the exam and passed, their essays and reflections graded by the instructor. Who is
+    left out is what the completion review shows as 不予结业 (see certificates.demo)."""
+    from .services.attempts import attempt_answer_save, attempt_start, attempt_submit
+    from .services.marking import answer_grade, submission_grade
+
+    instructor = context["staff"]["instructor"]
+    start = datetime.datetime.combine(klass.end_date, datetime.time(9, 0), SHANGHAI)
+    start -= datetime.timedelta(days=1)
+    for n, trainee in enumerate(trainees):
+        if Attempt.objects.filter(quiz=exam, trainee=trainee).exists():
+            continue
+        attempt = attempt_start(quiz=exam, trainee=trainee, now=start, seed=100 + n)
+        for i, aq in enumerate(attempt.questions.select_related("version")):
+            attempt_answer_save(
+                attempt_id=attempt.pk,
+                trainee=trainee,
+                position=aq.position,
+                answer=_right_answer(aq.version.data, n + i),
+                seq=1,
+                now=start,
+            )
+        attempt_submit(
+            attempt_id=attempt.pk, trainee=trainee, now=start + datetime.timedelta(minutes=25)
+        )
+        for aq in attempt.questions.filter(version__data__type="essay"):
+            answer_grade(
+                grader=instructor,
+                answer_id=aq.pk,
+                score=aq.points * Decimal("0.8"),
+                comment="结合本乡镇实际，思路清楚。",
+            )
+        submission, _created = Submission.objects.get_or_create(
+            assignment=reflection,
+            trainee=trainee,
+            defaults={
+                "text": (
+                    "这次学习让我看清了先导区建设的路子：片区化、组团式，县里统筹、乡镇落实。"
+                    "回去后先抓片区规划和产业联营两件事，把区域党委的议事机制建起来。"
+                ),
+                "submitted_at": start - datetime.timedelta(hours=20),
+            },
+        )
+        if submission.graded_at is None:
+            submission_grade(
+                grader=instructor,
+                submission_id=submission.pk,
+                score=Decimal(72 + (n * 5) % 25),
+                comment="紧扣专题，措施具体。",
             )

@@ -124,3 +124,59 @@ class ExportTooManyOptions(DomainError):
 class ImportExpired(DomainError):
     code = "import_expired"
     message = _("This import was already confirmed or has expired. Please upload the file again.")
+
+
+class GradeOverrideReasonRequired(DomainError):
+    code = "grade_override_reason_required"
+    message = _(
+        "The level differs from the one the score gives: say why, or leave the level to "
+        "follow the score."
+    )
+
+
+# --- 补考 (make-up exam) ---------------------------------------------------------------
+
+
+class MakeupNotPermitted(DomainPermissionDenied):
+    """The same for a class outside the organiser's units and one that does not exist."""
+
+    code = "makeup_not_permitted"
+    message = _("Only an organiser of the class can grant a make-up exam.")
+
+
+class MakeupNoFinalExam(DomainError):
+    code = "makeup_no_final_exam"
+    message = _("This class has no final exam to make up.")
+
+
+class MakeupReasonRequired(DomainError):
+    code = "makeup_reason_required"
+    message = _("Give the reason for the make-up exam.")
+
+
+class MakeupDeadlineInvalid(DomainError):
+    code = "makeup_deadline_invalid"
+    message = _("The make-up must close at a time still to come.")
+
+
+class MakeupTraineePassed(DomainError):
+    code = "makeup_trainee_passed"
+    message = _("This trainee has passed the final exam: there is nothing to make up.")
+
+
+class MakeupClassClosed(DomainError):
+    code = "makeup_class_closed"
+    message = _("The class is closed: a make-up exam can no longer be granted or taken.")
+
+
+class MakeupAlreadyUsed(DomainError):
+    code = "makeup_used"
+    message = _("This trainee has already taken the make-up exam; only one is allowed.")
+
+
+class MakeupNotEligible(DomainError):
+    code = "makeup_not_eligible"
+    message = _(
+        "A make-up exam is for a trainee of the class who did not pass the final exam, "
+        "once their attempts are used or the exam has closed, and whose work is graded."
+    )

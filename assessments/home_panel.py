@@ -1,17 +1,30 @@
-"""The instructor's corner of the admin home: work waiting to be graded."""
+"""The grader's corner of the admin home: work waiting to be graded, by quiz and assignment."""
 
-from lms.admin_home import ViewerPanel
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from .selectors import grading_queue_answers, grading_queue_submissions
+from lms.admin_home import PANEL_ROWS, ViewerPanel
+
+from .selectors_home import grading_waiting
 
 
 class GradingPanel(ViewerPanel):
     name = "grading_waiting"
     template_name = "assessments/admin/home_panel.html"
     order = 110
+    icon = "edit"
+    heading = _("Grading queue")
+    empty = _("Nothing is waiting for your grading.")
+    full_label = _("Open the grading queue")
 
-    def get_context_data(self, parent_context=None):
+    def full_url(self):
+        return reverse("assessments_admin:grading_queue")
+
+    def rows(self):
+        items, answers, submissions = grading_waiting(viewer=self.viewer)
         return {
-            "answers": grading_queue_answers(viewer=self.viewer).count(),
-            "submissions": grading_queue_submissions(viewer=self.viewer).count(),
+            "items": items[:PANEL_ROWS],
+            "total": len(items),
+            "answers": answers,
+            "submissions": submissions,
         }

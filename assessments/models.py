@@ -50,6 +50,24 @@ class Grade(models.TextChoices):
 
 
 PASSING_GRADES = (Grade.EXCELLENT, Grade.GOOD, Grade.PASS)
+# The default rubric: the lowest score rate (% of full marks) of each passing level.
+GRADE_THRESHOLDS = {
+    Grade.EXCELLENT: Decimal("90"),
+    Grade.GOOD: Decimal("80"),
+    Grade.PASS: Decimal("60"),
+}
+
+
+def grade_for_score(score, full_marks, thresholds=None) -> str:
+    """The level a score earns: the highest level whose threshold its score rate reaches
+    (a threshold is reached at equality), else 不合格. Compared exactly, not rounded:
+    89.99% is 良好 under a 90% threshold."""
+    thresholds = thresholds or GRADE_THRESHOLDS
+    score, full = Decimal(score), Decimal(full_marks)
+    for level in (Grade.EXCELLENT, Grade.GOOD, Grade.PASS):
+        if score * 100 >= Decimal(thresholds[level]) * full:
+            return level
+    return Grade.FAIL
 
 
 class QuestionCategory(models.Model):
@@ -493,6 +511,9 @@ class Attempt(models.Model):
         help_text="How many times auto-grading ran; a second run is a defect.",
         verbose_name=_("graded answers"),
     )
+    # 补考: the one extra attempt an organiser granted (ExamMakeup) after the trainee failed
+    # the final exam. Its score is recorded as it is; results say that it was a make-up.
+    is_makeup = models.BooleanField(_("make-up attempt"), default=False)
 
     class Meta:
         verbose_name = _("attempt")
@@ -510,6 +531,11 @@ class Attempt(models.Model):
             models.CheckConstraint(
                 condition=Q(status="in_progress") | Q(submitted_at__isnull=False),
                 name="submitted_attempt_has_time",
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "trainee"],
+                condition=Q(is_makeup=True),
+                name="one_makeup_attempt_per_quiz",
             ),
         ]
         indexes = [
@@ -560,6 +586,8 @@ class AttemptQuestion(models.Model):
     )
     needs_grading = models.BooleanField(default=False, verbose_name=_("needs grading"))
     grade = models.CharField(_("grade"), max_length=16, choices=Grade.choices, blank=True)
+    grade_overridden = models.BooleanField(_("level set by the grader"), default=False)
+    grade_override_reason = models.TextField(_("reason for the level"), blank=True)
     comment = models.TextField(pgettext_lazy("grading", "comment"), blank=True)
     graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -576,6 +604,10 @@ class AttemptQuestion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["attempt", "position"], name="attempt_position"),
             models.UniqueConstraint(fields=["attempt", "version"], name="attempt_version_once"),
+            models.CheckConstraint(
+                condition=Q(grade_overridden=False) | ~Q(grade_override_reason=""),
+                name="answer_level_override_has_reason",
+            ),
         ]
         indexes = [
             models.Index(
@@ -595,6 +627,62 @@ class AttemptQuestion(models.Model):
     @property
     def type(self) -> str:
         return self.data["type"]
+
+
+class ExamMakeup(models.Model):
+    """补考: one extra attempt of a class's final exam, granted by an organiser of the
+    class to a trainee who failed it (or did not pass it by the time it closed).
+
+    One row per exam and trainee (`one_makeup_per_exam`), so granting twice is one
+    make-up. It has its own window, from the grant until `closes_at` (the organiser's
+    deadline, by default a week after the grant), and cannot be started once the class
+    is closed; the exam's time limit applies to it. `attempt` is the make-up attempt
+    once the trainee starts it: a make-up is used once, whatever its result.
+    """
+
+    quiz = models.ForeignKey(
+        Quiz, verbose_name=_("final exam"), on_delete=models.CASCADE, related_name="makeups"
+    )
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainee"),
+        on_delete=models.PROTECT,
+        related_name="exam_makeups",
+    )
+    reason = models.TextField(_("reason"))
+    closes_at = models.DateTimeField(_("make-up closes at"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("granted at"))
+    attempt = models.OneToOneField(
+        Attempt,
+        verbose_name=_("make-up attempt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="makeup",
+    )
+
+    class Meta:
+        verbose_name = _("make-up exam")
+        verbose_name_plural = _("make-up exams")
+        ordering = ["quiz", "trainee"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "trainee"], name="one_makeup_per_exam"),
+            models.CheckConstraint(condition=~Q(reason=""), name="makeup_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} – {self.trainee_id} (补考)"
+
+    def is_open(self, now=None) -> bool:
+        """Its window: from the grant until its deadline, while unused."""
+        now = now or timezone.now()
+        return self.attempt_id is None and self.granted_at <= now < self.closes_at
 
 
 class Assignment(index.Indexed, models.Model):
@@ -636,6 +724,35 @@ class Assignment(index.Indexed, models.Model):
         _("largest file (MB)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(50)]
     )
     is_required = models.BooleanField(_("required for completion"), default=True)
+    # The rubric's thresholds: a score's level (优秀/良好/合格/不合格) follows its score rate
+    # unless the grader overrides it with a reason. Percentages of full marks, as the
+    # quiz's pass mark is.
+    full_marks = models.PositiveSmallIntegerField(
+        _("full marks"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+    )
+    excellent_from = models.DecimalField(
+        _("excellent from (score rate %)"),
+        max_digits=5,
+        decimal_places=2,
+        default=GRADE_THRESHOLDS[Grade.EXCELLENT],
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    good_from = models.DecimalField(
+        _("good from (score rate %)"),
+        max_digits=5,
+        decimal_places=2,
+        default=GRADE_THRESHOLDS[Grade.GOOD],
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    pass_from = models.DecimalField(
+        _("pass from (score rate %)"),
+        max_digits=5,
+        decimal_places=2,
+        default=GRADE_THRESHOLDS[Grade.PASS],
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -655,6 +772,23 @@ class Assignment(index.Indexed, models.Model):
         FieldRowPanel(
             [FieldPanel("accepts_text"), FieldPanel("accepts_file"), FieldPanel("max_file_mb")]
         ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("full_marks"),
+                        FieldPanel("excellent_from"),
+                        FieldPanel("good_from"),
+                        FieldPanel("pass_from"),
+                    ]
+                ),
+            ],
+            heading=_("Full marks and levels"),
+            help_text=_(
+                "A score's level follows these thresholds (优秀/良好/合格 from the given score "
+                "rate, 不合格 below); a grader may set another level only with a reason."
+            ),
+        ),
     ]
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
 
@@ -668,10 +802,27 @@ class Assignment(index.Indexed, models.Model):
                 name="assignment_accepts_something",
                 violation_error_message=_("Accept a text answer, a file upload or both."),
             ),
+            models.CheckConstraint(
+                condition=Q(pass_from__lte=models.F("good_from"))
+                & Q(good_from__lte=models.F("excellent_from")),
+                name="assignment_thresholds_in_order",
+                violation_error_message=_(
+                    "The thresholds must rise from pass to good to excellent."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def thresholds(self) -> dict:
+        """{level: lowest score rate (%)} of 优秀, 良好 and 合格."""
+        return {
+            Grade.EXCELLENT: self.excellent_from,
+            Grade.GOOD: self.good_from,
+            Grade.PASS: self.pass_from,
+        }
 
     def is_past_due(self, now=None) -> bool:
         return self.due_at is not None and (now or timezone.now()) > self.due_at
@@ -718,14 +869,17 @@ class Submission(models.Model):
     submitted_at = models.DateTimeField(pgettext_lazy("attempt", "submitted at"))
     is_late = models.BooleanField(_("late"), default=False)
     grade = models.CharField(_("grade"), max_length=16, choices=Grade.choices, blank=True)
+    # Out of the assignment's full marks (the grading service checks the upper bound).
     score = models.DecimalField(
         _("score"),
         max_digits=5,
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        validators=[MinValueValidator(Decimal("0"))],
     )
+    grade_overridden = models.BooleanField(_("level set by the grader"), default=False)
+    grade_override_reason = models.TextField(_("reason for the level"), blank=True)
     comment = models.TextField(pgettext_lazy("grading", "comment"), blank=True)
     graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -746,6 +900,10 @@ class Submission(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status="submitted") | ~Q(grade=""), name="graded_submission_has_grade"
+            ),
+            models.CheckConstraint(
+                condition=Q(grade_overridden=False) | ~Q(grade_override_reason=""),
+                name="submission_level_override_has_reason",
             ),
         ]
 
@@ -788,6 +946,9 @@ class GradeChange(models.Model):
     old_grade = models.CharField(max_length=16, blank=True, verbose_name=_("old grade"))
     new_grade = models.CharField(max_length=16, blank=True, verbose_name=_("new grade"))
     comment = models.TextField(pgettext_lazy("grading", "comment"), blank=True)
+    # The new level is not the one its score gives: the grader's reason for it.
+    grade_overridden = models.BooleanField(_("level set by the grader"), default=False)
+    override_reason = models.TextField(_("reason for the level"), blank=True)
 
     class Meta:
         ordering = ["-changed_at"]

@@ -1,10 +1,10 @@
 """Reads: what a trainee may take and see, what staff may grade, results and gradebooks."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -12,19 +12,20 @@ from courses.selectors_assignment import ProgressFigures
 from people.roles import Role, has_role
 from people.selectors import within_units_q
 from training.models import Enrolment, TrainingClass
-from training.selectors import class_list_for_staff
+from training.selectors import can_manage_class, class_list_for_staff
 
 from .models import (
     PASSING_GRADES,
     Assignment,
     Attempt,
     AttemptQuestion,
+    ExamMakeup,
     Quiz,
     Submission,
     answer_cutoff,
 )
 
-ACTIVE_ENROLMENT = [Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED]
+ACTIVE_ENROLMENT = Enrolment.STAYED
 
 
 # --- trainees ------------------------------------------------------------------------
@@ -116,9 +117,20 @@ def attempt_review_allowed(*, attempt: Attempt, now=None) -> bool:
     if review == Quiz.Review.AFTER_CLOSE:
         # Not at closes_at itself: answers saved in the grace after it are still taken,
         # and a trainee who saw the key in another tab could still change theirs.
-        cutoff = answer_cutoff(attempt.quiz.closes_at)
+        cutoff = answer_cutoff(exam_closes_at(quiz=attempt.quiz))
         return cutoff is not None and (now or timezone.now()) > cutoff
     return False
+
+
+def exam_closes_at(*, quiz: Quiz):
+    """When the quiz is over for everyone: its closing time, or for a final exam with
+    make-ups (补考) the last make-up's deadline if later, so that answers shown "after the
+    quiz closes" wait until nobody may still take it."""
+    closes = quiz.closes_at
+    if closes is None or not quiz.is_final_exam:
+        return closes
+    last = ExamMakeup.objects.filter(quiz=quiz).aggregate(last=Max("closes_at"))["last"]
+    return max(closes, last) if last else closes
 
 
 # --- results -------------------------------------------------------------------------
@@ -131,36 +143,37 @@ class QuizResult:
     passed: bool | None
     pending: bool = False
     in_progress: bool = False
+    # 补考: the trainee has a make-up attempt, and the figures above are the make-up's
+    # (its real score: a make-up's score is not capped at the pass mark).
+    makeup: bool = False
+    first_percent: Decimal | None = None  # the result before the make-up
 
 
-def quiz_result(*, quiz: Quiz, attempts: list) -> QuizResult:
-    """Combine one trainee's attempts by the quiz's grading method.
+def _get(a, name):
+    return a[name] if isinstance(a, dict) else getattr(a, name)
 
-    `attempts` are Attempt rows or dicts with number, status, percent, pending_manual.
-    """
 
-    def get(a, name):
-        return a[name] if isinstance(a, dict) else getattr(a, name)
-
+def _combine(quiz: Quiz, attempts: list) -> QuizResult:
+    """The regular attempts combined by the quiz's grading method."""
     done = sorted(
-        (a for a in attempts if get(a, "status") == Attempt.Status.SUBMITTED),
-        key=lambda a: get(a, "number"),
+        (a for a in attempts if _get(a, "status") == Attempt.Status.SUBMITTED),
+        key=lambda a: _get(a, "number"),
     )
-    in_progress = any(get(a, "status") == Attempt.Status.IN_PROGRESS for a in attempts)
-    graded = [a for a in done if not get(a, "pending_manual")]
+    in_progress = any(_get(a, "status") == Attempt.Status.IN_PROGRESS for a in attempts)
+    graded = [a for a in done if not _get(a, "pending_manual")]
     method = quiz.grading_method
     percent = None
     if method in (Quiz.GradingMethod.FIRST, Quiz.GradingMethod.LAST):
         pick = (done[0] if method == Quiz.GradingMethod.FIRST else done[-1]) if done else None
-        pending = bool(pick and get(pick, "pending_manual"))
+        pending = bool(pick and _get(pick, "pending_manual"))
         if pick is not None and not pending:
-            percent = get(pick, "percent")
+            percent = _get(pick, "percent")
     else:
         pending = len(graded) < len(done)
         if method == Quiz.GradingMethod.HIGHEST and graded:
-            percent = max(get(a, "percent") for a in graded)
+            percent = max(_get(a, "percent") for a in graded)
         elif method == Quiz.GradingMethod.AVERAGE and graded and not pending:
-            percent = (sum(get(a, "percent") for a in graded) / len(graded)).quantize(
+            percent = (sum(_get(a, "percent") for a in graded) / len(graded)).quantize(
                 Decimal("0.01")
             )
     passed = None if percent is None else percent >= quiz.pass_mark
@@ -172,6 +185,32 @@ def quiz_result(*, quiz: Quiz, attempts: list) -> QuizResult:
         passed=passed,
         pending=pending,
         in_progress=in_progress,
+    )
+
+
+def quiz_result(*, quiz: Quiz, attempts: list) -> QuizResult:
+    """Combine one trainee's attempts by the quiz's grading method.
+
+    `attempts` are Attempt rows or dicts with number, status, percent, pending_manual
+    and is_makeup. A make-up attempt (补考) is not combined with the others: a trainee who
+    failed and then took the make-up has the make-up's result, flagged as such.
+    """
+    regular = [a for a in attempts if not _get(a, "is_makeup")]
+    makeup = next((a for a in attempts if _get(a, "is_makeup")), None)
+    base = _combine(quiz, regular)
+    if makeup is None or base.passed:
+        return replace(base, attempts=len(attempts))
+    status, pending = _get(makeup, "status"), bool(_get(makeup, "pending_manual"))
+    graded = status == Attempt.Status.SUBMITTED and not pending
+    percent = _get(makeup, "percent") if graded else None
+    return QuizResult(
+        attempts=len(attempts),
+        percent=percent,
+        passed=(percent >= quiz.pass_mark) if graded else None,
+        pending=status == Attempt.Status.SUBMITTED and pending,
+        in_progress=status == Attempt.Status.IN_PROGRESS,
+        makeup=True,
+        first_percent=base.percent,
     )
 
 
@@ -189,6 +228,9 @@ class AssessmentSummary:
     failed_quizzes: list[str] = field(default_factory=list)
     missing_written_work: list[str] = field(default_factory=list)
     pending_grading: bool = False
+    # 补考: the final exam's result is that of the make-up attempt (passed or not); its
+    # score is the make-up's real score.
+    final_exam_by_makeup: bool = False
 
     @property
     def complete(self) -> bool:
@@ -199,7 +241,15 @@ class AssessmentSummary:
         )
 
 
-_ATTEMPT_FIELDS = ("quiz_id", "trainee_id", "number", "status", "percent", "pending_manual")
+_ATTEMPT_FIELDS = (
+    "quiz_id",
+    "trainee_id",
+    "number",
+    "status",
+    "percent",
+    "pending_manual",
+    "is_makeup",
+)
 
 
 def _results_by_trainee(quizzes: list[Quiz], trainee_ids) -> dict[tuple[int, int], QuizResult]:
@@ -243,12 +293,13 @@ def class_assessment_summary(*, training_class: TrainingClass) -> dict[int, Asse
     summary = {}
     for tid in trainee_ids:
         failed, pending = [], False
-        exam_passed, exam_score = None, None
+        exam_passed, exam_score, by_makeup = None, None, False
         for quiz in quizzes:
             result = results.get((quiz.pk, tid), empty)
             pending = pending or result.pending
             if quiz is final:
                 exam_passed, exam_score = bool(result.passed), result.percent
+                by_makeup = result.makeup
             elif not result.passed:
                 failed.append(quiz.title)
         summary[tid] = AssessmentSummary(
@@ -258,8 +309,143 @@ def class_assessment_summary(*, training_class: TrainingClass) -> dict[int, Asse
             failed_quizzes=failed,
             missing_written_work=[a.title for a in assignments if (a.pk, tid) not in graded_ok],
             pending_grading=pending,
+            final_exam_by_makeup=by_makeup,
         )
     return summary
+
+
+# --- 补考 (make-up exam) ------------------------------------------------------------
+
+
+class MakeupState:
+    """Where a trainee stands with the make-up of a class's final exam."""
+
+    NONE = "none"  # not for them: passed, attempts left while the exam is open, ungraded…
+    ELIGIBLE = "eligible"  # failed (or did not pass by the close): an organiser may grant
+    GRANTED = "granted"  # granted; not taken yet, under way or awaiting grading
+    USED_PASSED = "used-passed"
+    USED_FAILED = "used-failed"
+
+
+def final_exam_of(*, training_class) -> Quiz | None:
+    return Quiz.objects.filter(training_class=training_class, is_final_exam=True).first()
+
+
+def makeup_state(*, quiz: Quiz, attempts: list, grant, class_closed: bool, now=None) -> str:
+    """The state of one trainee (their attempts of the exam, as rows or dicts, and their
+    ExamMakeup or None). Eligible: the exam is not passed, nothing of it is in progress or
+    awaiting grading, and either the attempts allowed are used or the exam has closed
+    (which covers a trainee who never sat it); never once the class is closed."""
+    if grant is not None:
+        made = next((a for a in attempts if _get(a, "is_makeup")), None)
+        if (
+            made is None
+            or _get(made, "status") != Attempt.Status.SUBMITTED
+            or _get(made, "pending_manual")
+        ):
+            return MakeupState.GRANTED
+        passed = _get(made, "percent") >= quiz.pass_mark
+        return MakeupState.USED_PASSED if passed else MakeupState.USED_FAILED
+    if class_closed:
+        return MakeupState.NONE
+    regular = [a for a in attempts if not _get(a, "is_makeup")]
+    result = _combine(quiz, regular)
+    if result.passed or result.pending or result.in_progress:
+        return MakeupState.NONE
+    used_up = bool(quiz.attempts_allowed) and len(regular) >= quiz.attempts_allowed
+    return MakeupState.ELIGIBLE if used_up or quiz.is_closed(now) else MakeupState.NONE
+
+
+def final_exam_makeup_states(training_class, *, now=None) -> dict[int, str]:
+    """{trainee id: MakeupState} for every trainee on the class's roster; all NONE when
+    the class has no final exam. Three queries whatever the class size."""
+    trainee_ids = list(
+        Enrolment.objects.filter(
+            training_class=training_class, status__in=ACTIVE_ENROLMENT
+        ).values_list("trainee_id", flat=True)
+    )
+    final = final_exam_of(training_class=training_class)
+    if final is None:
+        return dict.fromkeys(trainee_ids, MakeupState.NONE)
+    attempts: dict[int, list] = defaultdict(list)
+    for row in Attempt.objects.filter(quiz=final, trainee_id__in=trainee_ids).values(
+        *_ATTEMPT_FIELDS
+    ):
+        attempts[row["trainee_id"]].append(row)
+    grants = {
+        g.trainee_id: g for g in ExamMakeup.objects.filter(quiz=final, trainee_id__in=trainee_ids)
+    }
+    closed = training_class.status == TrainingClass.Status.CLOSED
+    return {
+        tid: makeup_state(
+            quiz=final,
+            attempts=attempts.get(tid, []),
+            grant=grants.get(tid),
+            class_closed=closed,
+            now=now,
+        )
+        for tid in trainee_ids
+    }
+
+
+def makeup_for_trainee(*, quiz: Quiz, trainee) -> ExamMakeup | None:
+    if not quiz.is_final_exam:
+        return None
+    return ExamMakeup.objects.filter(quiz=quiz, trainee=trainee).first()
+
+
+@dataclass
+class MakeupCase:
+    """What the staff page on one trainee's make-up shows."""
+
+    training_class: TrainingClass
+    quiz: Quiz
+    trainee: object
+    attempts: list
+    result: QuizResult
+    grant: ExamMakeup | None
+    state: str
+
+
+def makeup_case_for_staff(*, viewer, class_pk: int, trainee_id: int, now=None) -> MakeupCase:
+    """Organisers of the class's unit only (and superusers); anyone else, a class without
+    a final exam and a trainee not on its roster get 404."""
+    from people.models import User
+
+    klass = class_list_for_staff(viewer=viewer).filter(pk=class_pk).first()
+    if klass is None or not can_manage_class(viewer, klass):
+        raise Http404
+    quiz = final_exam_of(training_class=klass)
+    trainee = (
+        User.objects.filter(
+            pk=trainee_id,
+            enrolments__training_class=klass,
+            enrolments__status__in=ACTIVE_ENROLMENT,
+        )
+        .select_related("org_unit")
+        .first()
+    )
+    if quiz is None or trainee is None:
+        raise Http404
+    attempts = list(Attempt.objects.filter(quiz=quiz, trainee=trainee).order_by("number"))
+    grant = (
+        ExamMakeup.objects.filter(quiz=quiz, trainee=trainee).select_related("granted_by").first()
+    )
+    return MakeupCase(
+        training_class=klass,
+        quiz=quiz,
+        trainee=trainee,
+        attempts=attempts,
+        result=quiz_result(quiz=quiz, attempts=attempts),
+        grant=grant,
+        state=makeup_state(
+            quiz=quiz,
+            attempts=attempts,
+            grant=grant,
+            class_closed=klass.status == TrainingClass.Status.CLOSED,
+            now=now,
+        ),
+    )
 
 
 # --- staff ---------------------------------------------------------------------------
@@ -499,6 +685,7 @@ class GradebookRow(ProgressFigures):
     quiz_results: list  # QuizResult per column
     submissions: list  # Submission | None per column
     progress: object = None  # the trainee's CourseProgress, on a course's gradebook
+    makeup_state: str | None = None  # 补考, on a class's gradebook shown to its organisers
 
 
 @dataclass
@@ -509,6 +696,10 @@ class Gradebook:
     rows: list = field(default_factory=list)
     # A course's gradebook also shows study: its number of lessons (None on a class's).
     lesson_count: int | None = None
+    # A class's gradebook: the class, and whether the viewer may grant make-up exams there
+    # (its final exam is its last quiz column: quizzes are ordered final exam last).
+    training_class: object = None
+    manages_makeups: bool = False
 
 
 def _gradebook(title, quizzes, assignments, trainees) -> Gradebook:
@@ -516,7 +707,9 @@ def _gradebook(title, quizzes, assignments, trainees) -> Gradebook:
     results = _results_by_trainee(quizzes, trainee_ids)
     subs = {
         (s.assignment_id, s.trainee_id): s
-        for s in Submission.objects.filter(assignment__in=assignments, trainee_id__in=trainee_ids)
+        for s in Submission.objects.filter(
+            assignment__in=assignments, trainee_id__in=trainee_ids
+        ).select_related("assignment")
     }
     empty = QuizResult(attempts=0, percent=None, passed=None)
     book = Gradebook(title=title, quizzes=quizzes, assignments=assignments)
@@ -546,7 +739,14 @@ def gradebook_for_class(*, viewer, pk: int) -> Gradebook:
     )
     quizzes = list(Quiz.objects.filter(training_class=klass).order_by("is_final_exam", "title"))
     assignments = list(Assignment.objects.filter(training_class=klass).order_by("title"))
-    return _gradebook(klass.name, quizzes, assignments, trainees)
+    book = _gradebook(klass.name, quizzes, assignments, trainees)
+    book.training_class = klass
+    if any(q.is_final_exam for q in quizzes) and can_manage_class(viewer, klass):
+        book.manages_makeups = True
+        states = final_exam_makeup_states(klass)
+        for row in book.rows:
+            row.makeup_state = states.get(row.trainee.pk, MakeupState.NONE)
+    return book
 
 
 def gradebook_for_course(*, viewer, page_id: int) -> Gradebook:

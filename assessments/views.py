@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lms.errors import DomainError
+from training.models import TrainingClass
 
 from .errors import AnswerRequestUnreadable
 from .forms import SubmissionForm
@@ -22,6 +23,7 @@ from .selectors import (
     attempt_get_for_trainee,
     attempt_questions,
     attempt_review_allowed,
+    makeup_for_trainee,
     quiz_get_for_trainee,
     quiz_list_for_trainee,
     quiz_result,
@@ -76,11 +78,20 @@ def quiz_detail(request, pk):
         attempt_services.attempt_close_if_overdue(attempt=attempt)
     attempts = list(Attempt.objects.filter(quiz=quiz, trainee=request.user).order_by("number"))
     open_attempt = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
-    used = len(attempts)
+    used = sum(1 for a in attempts if not a.is_makeup)
     can_start = (
         open_attempt is None
         and quiz.is_open()
         and (not quiz.attempts_allowed or used < quiz.attempts_allowed)
+    )
+    # 补考: granted to this trainee; startable when nothing else is, in its own window.
+    makeup = makeup_for_trainee(quiz=quiz, trainee=request.user)
+    class_closed = (
+        quiz.training_class is not None
+        and quiz.training_class.status == TrainingClass.Status.CLOSED
+    )
+    can_start_makeup = bool(
+        makeup and not can_start and open_attempt is None and makeup.is_open() and not class_closed
     )
     return render(
         request,
@@ -91,6 +102,8 @@ def quiz_detail(request, pk):
             "open_attempt": open_attempt,
             "result": quiz_result(quiz=quiz, attempts=attempts),
             "can_start": can_start,
+            "makeup": makeup,
+            "can_start_makeup": can_start_makeup,
             "attempts_left": (quiz.attempts_allowed - used) if quiz.attempts_allowed else None,
             "question_count": sum((s.draw_count if s.category_id else 1) for s in quiz.slots.all()),
         },

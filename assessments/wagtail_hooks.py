@@ -3,20 +3,28 @@ editor), import/export, the grading queue and gradebooks, and audit action names
 
 from django.db.models import Q
 from django.urls import include, path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    EditView,
+    IndexView,
+    SnippetViewSetGroup,
+)
 
 from lms.admin_columns import YesNoColumn
 from lms.admin_scope import CHOOSE, ScopedPolicy, ScopedSnippetViewSet
 
-from . import admin_views
-from .admin_forms import QuestionAdminForm, QuizAdminForm, ScopedClassForm
+from . import admin_preview, admin_views
+from . import notify as _notify  # noqa: F401  (registers the quiz reminders)
+from .admin_forms import ScopedClassForm, question_edit_handler, quiz_edit_handler
 from .models import Assignment, Question, QuestionCategory, Quiz, QuizSlot
 from .selectors import assignment_list_for_staff, is_grader, quiz_list_for_staff
 from .services.questions import question_version_ensure
@@ -113,6 +121,39 @@ class OwnedCreateView(CreateView):
         return instance
 
 
+def _preview_url(quiz) -> str:
+    return reverse("wagtailsnippets_assessments_quiz:preview_as_trainee", args=[quiz.pk])
+
+
+class QuizEditView(EditView):
+    """The quiz builder, with its preview as a trainee will see it one click away."""
+
+    @cached_property
+    def header_buttons(self):
+        return [
+            HeaderButton(
+                _("Preview as a trainee"),
+                url=_preview_url(self.object),
+                icon_name="view",
+                attrs={"target": "_blank", "rel": "noopener"},
+                priority=10,
+            )
+        ]
+
+
+class QuizIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        return [
+            *super().get_list_more_buttons(instance),
+            ListingButton(
+                _("Preview as a trainee"),
+                url=_preview_url(instance),
+                icon_name="view",
+                priority=15,
+            ),
+        ]
+
+
 class CategoryViewSet(ScopedSnippetViewSet):
     model = QuestionCategory
     icon = "folder-open-inverse"
@@ -137,7 +178,7 @@ class QuestionViewSet(ScopedSnippetViewSet):
     ]
     list_filter = ["type", "category", "is_active"]
     search_fields = ["stem"]
-    edit_handler = ObjectList(Question.panels, base_form_class=QuestionAdminForm)
+    edit_handler = question_edit_handler()
 
     def get_queryset(self, request):
         return self.object_scope(request).select_related("category", "current_version")
@@ -156,10 +197,26 @@ class QuizViewSet(ScopedSnippetViewSet):
     list_filter = ["is_final_exam"]
     search_fields = ["title"]
     add_view_class = OwnedCreateView
-    edit_handler = ObjectList(Quiz.panels, base_form_class=QuizAdminForm)
+    edit_view_class = QuizEditView
+    index_view_class = QuizIndexView
+    edit_handler = quiz_edit_handler()
 
     def get_queryset(self, request):
         return self.object_scope(request).select_related("training_class")
+
+    def get_object_urlpatterns(self):
+        return [
+            path(
+                "trainee-preview/<int:pk>/",
+                admin_preview.quiz_preview_page,
+                name="preview_as_trainee",
+            ),
+            path(
+                "trainee-preview/<int:pk>/frame/",
+                admin_preview.quiz_preview_frame,
+                name="preview_frame",
+            ),
+        ]
 
 
 class AssignmentViewSet(ScopedSnippetViewSet):
@@ -206,6 +263,11 @@ admin_patterns = [
         name="gradebook_class_export",
     ),
     path("gradebook/course/<int:pk>/", admin_views.gradebook_course, name="gradebook_course"),
+    path(
+        "makeup/class/<int:pk>/trainee/<int:trainee_id>/",
+        admin_views.makeup_grant,
+        name="makeup_grant",
+    ),
     path(
         "gradebook/course/<int:pk>/export.xlsx",
         admin_views.gradebook_course_export,
@@ -270,11 +332,24 @@ def register_assessment_actions(actions):
     actions.register_action(
         "assessments.questions_import", _("Import questions"), _("Questions imported")
     )
+    actions.register_action(
+        "assessments.makeup_grant", _("Grant make-up exam"), _("Make-up exam granted")
+    )
+    actions.register_action(
+        "assessments.makeup_start", _("Start make-up exam"), _("Make-up exam started")
+    )
 
 
 @hooks.register("construct_homepage_panels")
 def add_gradingpanel(request, panels):
+    from people.roles import Role, has_role
+
     from .home_panel import GradingPanel
 
-    if is_grader(request.user):
-        panels.append(GradingPanel(request.user))
+    user = request.user
+    if is_grader(user):
+        # Instructors grade every day; organisers only now and then (course-level work).
+        instructor = user.is_superuser or has_role(user, Role.INSTRUCTOR)
+        panels.append(
+            GradingPanel(user, hide_when_empty=not instructor, order=None if instructor else 145)
+        )

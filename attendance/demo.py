@@ -30,7 +30,19 @@ def _decider(context, klass):
     return None
 
 
-def _leave(*, trainee, klass, sessions, reason, decider=None):
+def _notice_image():
+    """A small PNG standing for the scanned notice a 公假 request attaches."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 160), (250, 248, 240)).save(buffer, "PNG")
+    return SimpleUploadedFile("会议通知.png", buffer.getvalue(), content_type="image/png")
+
+
+def _leave(*, trainee, klass, sessions, reason, decider=None, kind=None):
     existing = LeaveRequest.objects.filter(
         trainee=trainee, training_class=klass, sessions__in=sessions
     ).first()
@@ -38,8 +50,15 @@ def _leave(*, trainee, klass, sessions, reason, decider=None):
         return existing
     first = min(s.starts_at for s in sessions)
     asked = first - datetime.timedelta(days=1)
+    kind = kind or LeaveRequest.Kind.PERSONAL
     leave = leave_request_create(
-        trainee=trainee, training_class=klass, sessions=sessions, reason=reason, now=asked
+        trainee=trainee,
+        training_class=klass,
+        sessions=sessions,
+        reason=reason,
+        kind=kind,
+        attachment=_notice_image() if kind == LeaveRequest.Kind.OFFICIAL else None,
+        now=asked,
     )
     if decider is not None:
         leave_approve(
@@ -81,6 +100,7 @@ def seed(context):
             sessions=[past[0]],
             reason="县委组织部通知参加全县乡村振兴工作推进会，请假半天。",
             decider=decider,
+            kind=LeaveRequest.Kind.OFFICIAL,
         )
     if future:
         _leave(
@@ -117,3 +137,70 @@ def seed(context):
     for session in past:
         session_close(session=session, now=now)
     context["attendance_at_risk"] = at_risk
+    seed_calendar(context)
+
+
+def _checked_in(sessions, roster, *, skip=(), late_every=9):
+    records = []
+    for i, session in enumerate(sessions):
+        for j, trainee in enumerate(roster):
+            if (trainee.pk, i) in skip or trainee.pk in skip:
+                continue
+            late = (i * 5 + j) % late_every == 0
+            at = session.starts_at + datetime.timedelta(minutes=(12 if late else -5) + j % 4)
+            records.append(
+                AttendanceRecord(
+                    session=session,
+                    trainee=trainee,
+                    status=S.LATE if late else S.PRESENT,
+                    source=AttendanceRecord.Source.QR,
+                    checked_in_at=at,
+                )
+            )
+    AttendanceRecord.objects.bulk_create(records, ignore_conflicts=True)
+
+
+def seed_calendar(context):
+    """Attendance of the classes dated from today (training.demo.seed_calendar_classes).
+
+    Running class: yesterday's two sessions held (one trainee late now and then); today's
+    session is on now, for the check-in screen. Class that ended yesterday: every session
+    held; one trainee on approved 公假 for a session (excused: it earns its 学时), one
+    absent two days (退学 at the close), the rest present.
+    """
+    now = timezone.now()
+    for key in ("running_class", "ended_class"):
+        klass = context.get(key)
+        if klass is None or klass.status == klass.Status.CLOSED:
+            continue
+        roster = [
+            e.trainee
+            for e in Enrolment.objects.filter(training_class=klass)
+            .select_related("trainee")
+            .order_by("trainee__username")
+        ]
+        past = list(
+            ClassSession.objects.filter(training_class=klass, ends_at__lte=now).order_by(
+                "starts_at"
+            )
+        )
+        if not roster or not past:
+            continue
+        decider = _decider(context, klass)
+        skip = set()
+        if key == "ended_class" and len(roster) > 2:
+            on_duty, absent = roster[1], roster[-1]
+            skip.add(absent.pk)
+            if decider is not None:
+                _leave(
+                    trainee=on_duty,
+                    klass=klass,
+                    sessions=[past[2]],
+                    reason="乡党委通知参加汛后水毁工程复工现场会，请公假半天，附会议通知。",
+                    decider=decider,
+                    kind=LeaveRequest.Kind.OFFICIAL,
+                )
+            skip.add((on_duty.pk, 2))
+        _checked_in(past, roster, skip=skip)
+        for session in past:
+            session_close(session=session, now=now)

@@ -107,6 +107,18 @@ class LeaveBadAttachment(LeaveError):
     message = _("The attachment must be a JPEG, PNG or PDF file of at most 5 MB.")
 
 
+class LeaveKindUnknown(LeaveError):
+    code = "leave_kind_unknown"
+    message = _("Choose the kind of leave: sick, personal or official duty.")
+
+
+class LeaveAttachmentRequired(LeaveError):
+    code = "leave_attachment_required"
+    message = _(
+        "Official-duty leave needs an attachment: the notice or letter that calls you away."
+    )
+
+
 class LeaveNotPending(LeaveError):
     code = "leave_not_pending"
     message = _("This leave request has already been decided.")

@@ -14,7 +14,7 @@ from lms.spreadsheets import XLSX_MIME, set_cell
 from people.selectors import unit_full_names
 
 from . import selectors
-from .models import AttendanceStatus
+from .models import AttendanceStatus, LeaveRequest
 
 XLSX = XLSX_MIME
 THIN = Side(style="thin", color="999999")
@@ -148,7 +148,8 @@ def signin_sheet_pdf(*, session) -> bytes:
 
 
 def class_report_xlsx(*, training_class) -> bytes:
-    """Two sheets: per session counts, and per trainee the summary with the at-risk flag."""
+    """Three sheets: per session counts, per trainee the summary with the at-risk flag,
+    and the leave requests with their kind (病假 / 事假 / 公假)."""
     wb = Workbook()
     ws = wb.active
     ws.title = _("Sessions")[:31]
@@ -181,7 +182,8 @@ def class_report_xlsx(*, training_class) -> bytes:
     headers2 += [(str(s.label), 8) for s in statuses]
     headers2 += [
         (pgettext("attendance sheet", "Leave hours"), 10),
-        (pgettext("attendance sheet", "Leave share"), 10),
+        (pgettext("attendance sheet", "Official-duty leave hours"), 12),
+        (pgettext("attendance sheet", "Leave share counted"), 12),
         (pgettext("attendance sheet", "Absent days"), 10),
         (pgettext("attendance sheet", "At risk"), 10),
     ]
@@ -197,6 +199,7 @@ def class_report_xlsx(*, training_class) -> bytes:
             + [getattr(sm, st.value) for st in statuses]
             + [
                 float(sm.leave_hours),
+                float(sm.official_leave_hours),
                 f"{sm.leave_share * 100:.1f}%",
                 float(sm.absent_days),
                 _("Yes") if sm.at_risk else "",
@@ -208,5 +211,40 @@ def class_report_xlsx(*, training_class) -> bytes:
         subtitle=training_class.provider,
         headers=headers2,
         rows=rows2,
+    )
+    ws3 = wb.create_sheet(_("Leave requests")[:31])
+    leaves = (
+        LeaveRequest.objects.filter(training_class=training_class)
+        .select_related("trainee")
+        .prefetch_related("sessions")
+        .order_by("created_at", "pk")
+    )
+    rows3 = [
+        [
+            leave.trainee.get_full_name(),
+            str(leave.get_kind_display()),
+            "、".join(
+                f"{s.date:%m-%d} {s.get_half_day_display()}"
+                for s in sorted(leave.sessions.all(), key=lambda s: s.starts_at)
+            ),
+            float(leave.hours),
+            leave.reason,
+            str(leave.get_status_display()),
+        ]
+        for leave in leaves
+    ]
+    _sheet(
+        ws3,
+        title=_("%(class)s Leave requests") % {"class": training_class.name},
+        subtitle=training_class.provider,
+        headers=[
+            (pgettext("attendance sheet", "Name"), 12),
+            (pgettext("attendance sheet", "Kind of leave"), 10),
+            (pgettext("attendance sheet", "Sessions"), 30),
+            (pgettext("attendance sheet", "Credit hours"), 8),
+            (pgettext("attendance sheet", "Reason"), 34),
+            (_("Status"), 10),
+        ],
+        rows=rows3,
     )
     return _save(wb)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AttendancePolicy, AttendanceStatus
+from .models import AttendancePolicy, AttendanceStatus, LeaveRequest
 from .services.records import POLICY_FIELDS
 
 
@@ -11,6 +11,11 @@ class SessionChoiceField(forms.ModelMultipleChoiceField):
 
 
 class LeaveRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind of leave"),
+        choices=LeaveRequest.Kind.choices,
+        widget=forms.RadioSelect,
+    )
     sessions = SessionChoiceField(
         label=_("Sessions"),
         queryset=None,
@@ -23,7 +28,10 @@ class LeaveRequestForm(forms.Form):
     attachment = forms.FileField(
         label=_("Attachment (optional)"),
         required=False,
-        help_text=_("A photo or PDF, e.g. a sick note; JPEG, PNG or PDF up to 5 MB."),
+        help_text=_(
+            "A photo or PDF, e.g. a sick note or the notice of an official duty; JPEG, PNG "
+            "or PDF up to 5 MB."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
 

@@ -95,6 +95,14 @@ class AttendancePolicy(models.Model):
         default=1,
         help_text=_("Longer leave needs an organiser of the organising unit."),
     )
+    official_leave_needs_attachment = models.BooleanField(
+        _("official-duty leave needs an attachment"),
+        default=True,
+        help_text=_(
+            "A request for official-duty leave (公假) must attach the notice or letter that "
+            "calls the trainee away."
+        ),
+    )
 
     class Meta:
         verbose_name = _("attendance policy")
@@ -319,6 +327,14 @@ def leave_attachment_path(instance, filename: str) -> str:
 class LeaveRequest(models.Model):
     """请假: a trainee's request to miss one or more sessions of their class."""
 
+    class Kind(models.TextChoices):
+        """病假 / 事假 / 公假. Official-duty leave does not count towards the leave cap when
+        the class's completion rule excuses it (CompletionRule.official_leave_excused)."""
+
+        SICK = "sick", _("Sick leave")
+        PERSONAL = "personal", _("Personal leave")
+        OFFICIAL = "official", _("Official-duty leave")
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting approval")
         APPROVED = "approved", _("Approved")
@@ -342,6 +358,9 @@ class LeaveRequest(models.Model):
         verbose_name=_("sessions"),
         related_name="leave_requests",
         through="LeaveRequestSession",
+    )
+    kind = models.CharField(
+        _("kind of leave"), max_length=16, choices=Kind.choices, default=Kind.PERSONAL
     )
     reason = models.TextField(_("reason"))
     attachment = models.FileField(
@@ -385,6 +404,10 @@ class LeaveRequest(models.Model):
             models.CheckConstraint(
                 condition=models.Q(reported_back_at__isnull=True) | models.Q(status="approved"),
                 name="leave_report_back_only_when_approved",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["sick", "personal", "official"]),
+                name="leave_kind_known",
             ),
         ]
         indexes = [models.Index(fields=["training_class", "status"])]

@@ -6,6 +6,7 @@ never show what a detail page would refuse.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -44,6 +45,40 @@ def policy_for(training_class: TrainingClass) -> AttendancePolicy:
         policy = AttendancePolicy(training_class=training_class)
     training_class._attendance_policy = policy
     return policy
+
+
+# Whether a class's 公假 (official-duty leave) is excused from the leave cap is a
+# completion rule, set where the organiser sets the class's other completion rules
+# (certificates.CompletionRule.official_leave_excused). That app sits above this one, so it
+# registers how to read the rule (CertificatesConfig.ready); without it, 公假 is excused,
+# as the rule's default says.
+_official_leave_rules: list[Callable] = []
+
+
+def register_official_leave_rule(rule: Callable) -> None:
+    """`rule(classes)` → {class pk: True/False} for the classes it has a say on."""
+    if rule not in _official_leave_rules:
+        _official_leave_rules.append(rule)
+
+
+def official_leave_excused(training_class: TrainingClass) -> bool:
+    """Does 公假 stay out of the class's leave cap? Asked once per class object."""
+    official_leave_excused_many([training_class])
+    return training_class._official_leave_excused
+
+
+def official_leave_excused_many(classes: list[TrainingClass]) -> None:
+    """Answer `official_leave_excused` for many classes at once (one query per rule),
+    remembered on each class object; excused unless a rule says otherwise."""
+    todo = [k for k in classes if getattr(k, "_official_leave_excused", None) is None]
+    if not todo:
+        return
+    answers: dict[int, bool] = {}
+    for rule in _official_leave_rules:
+        for pk, answer in rule(todo).items():
+            answers.setdefault(pk, bool(answer))
+    for klass in todo:
+        klass._official_leave_excused = answers.get(klass.pk, True)
 
 
 def scan_window(
@@ -156,14 +191,18 @@ def is_on_roster(*, trainee, training_class: TrainingClass) -> bool:
 @dataclass(frozen=True)
 class LeavePreview:
     """What the leave form shows while the trainee picks sessions: the 学时 already asked
-    for (pending or approved), the class's 学时 and the cap, so the page can say the share a
-    request would reach before it is sent."""
+    for (pending or approved) that count towards the cap, the class's 学时 and the cap, so
+    the page can say the share a request would reach before it is sent. When the class
+    excuses 公假, official-duty leave is left out of the count (and a new 公假 request
+    adds nothing to it)."""
 
     hours_asked: Decimal
     class_hours: Decimal
     cap_numerator: int
     cap_denominator: int
     session_hours: dict  # session pk → its credit hours, for the sessions on offer
+    official_excused: bool = True
+    official_hours_asked: Decimal = Decimal("0")  # 公假 already asked for, not counted
 
     @property
     def share(self) -> Decimal:
@@ -175,6 +214,10 @@ class LeavePreview:
             self.hours_asked * self.cap_denominator > self.class_hours * self.cap_numerator
         )
 
+    def counts(self, kind: str) -> bool:
+        """Whether leave of this kind counts towards the cap in this class."""
+        return not (kind == LeaveRequest.Kind.OFFICIAL and self.official_excused)
+
     def as_json(self) -> dict:
         return {
             "asked": str(self.hours_asked),
@@ -182,23 +225,38 @@ class LeavePreview:
             "capNumerator": self.cap_numerator,
             "capDenominator": self.cap_denominator,
             "sessions": {str(pk): str(hours) for pk, hours in self.session_hours.items()},
+            "officialExcused": self.official_excused,
         }
 
 
 def leave_preview(*, trainee, training_class: TrainingClass, sessions) -> LeavePreview:
     policy = policy_for(training_class)
-    asked = ClassSession.objects.filter(
-        training_class=training_class,
-        leave_requests__trainee=trainee,
-        leave_requests__status__in=[LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED],
-    ).distinct()
-    hours = sum((s.credit_hours for s in asked), Decimal("0"))
+    excused = official_leave_excused(training_class)
+    asked = (
+        LeaveRequest.objects.filter(
+            training_class=training_class,
+            trainee=trainee,
+            status__in=[LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED],
+        )
+        .values_list("kind", "sessions__credit_hours")
+        .order_by()
+    )
+    counted = official = ZERO
+    for kind, hours in asked:
+        if hours is None:
+            continue
+        if kind == LeaveRequest.Kind.OFFICIAL and excused:
+            official += hours
+        else:
+            counted += hours
     return LeavePreview(
-        hours_asked=hours,
-        class_hours=training_class.credit_hours or Decimal("0"),
+        hours_asked=counted,
+        class_hours=training_class.credit_hours or ZERO,
         cap_numerator=policy.leave_cap_numerator,
         cap_denominator=policy.leave_cap_denominator,
         session_hours={s.pk: s.credit_hours for s in sessions},
+        official_excused=excused,
+        official_hours_asked=official,
     )
 
 
@@ -378,7 +436,14 @@ def attempt_patterns(*, session: ClassSession) -> list[dict]:
 
 @dataclass(frozen=True)
 class AttendanceSummary:
-    """One trainee's attendance in one class. Counts are half-day sessions."""
+    """One trainee's attendance in one class. Counts are half-day sessions.
+
+    `leave_hours` is all the leave taken; `leave_share` is the share of the class's 学时
+    that counts towards the cap: without 公假 (official duty) when the class excuses it
+    (`official_leave_excused`), so the cap, the at-risk flag and completion all read it.
+    `credited_sessions` are the ended sessions the trainee earns 学时 for: attended
+    (出勤 / 迟到 / 早退) or on excused 公假.
+    """
 
     present: int
     late: int
@@ -391,9 +456,20 @@ class AttendanceSummary:
     at_risk: bool
     reasons: list[str]
     sessions_held: int = 0
+    official_leave_hours: Decimal = Decimal("0")
+    official_leave_excused: bool = True
+    credited_sessions: frozenset = frozenset()
+
+    @property
+    def counted_leave_hours(self) -> Decimal:
+        if self.official_leave_excused:
+            return self.leave_hours - self.official_leave_hours
+        return self.leave_hours
 
 
 HALF_DAY = Decimal("0.5")
+# The statuses that earn a session's 学时: the trainee was there, if late or not to the end.
+ATTENDED = frozenset({S.PRESENT, S.LATE, S.LEFT_EARLY})
 
 
 def absence_days(dates) -> Decimal:
@@ -432,40 +508,75 @@ def class_attendance_summary(
 ) -> dict[int, AttendanceSummary]:
     """Every enrolled (or formerly enrolled) trainee's summary, keyed by trainee id.
 
-    Four queries whatever the roster size: policy, the timetable, enrolments, and the
-    class's records. A session is "held" for 旷课 once it has ended and either attendance
-    was taken in an in-person class (`attendance_taken`) or staff closed it by hand; on a
-    held session that began after the trainee was enrolled, no record counts as absent
-    even before `close_sessions` has run, so the flag never lags the worker. An absence
-    recorded on a session that is not held, or that began before the enrolment (an old
-    automatic close), does not count unless staff set it.
+    Five queries whatever the roster size: policy, whether 公假 is excused, the
+    timetable, enrolments, and the class's records (with their leave's kind). A session
+    is "held" for 旷课 once it has ended and either attendance was taken in an in-person
+    class (`attendance_taken`) or staff closed it by hand; on a held session that began
+    after the trainee was enrolled, no record counts as absent even before
+    `close_sessions` has run, so the flag never lags the worker. An absence recorded on a
+    session that is not held, or that began before the enrolment (an old automatic
+    close), does not count unless staff set it.
     Days of 旷课: see `absence_days`.
     """
     now = now or timezone.now()
-    policy = policy_for(training_class)
-    in_person = training_class.kind == TrainingClass.Kind.IN_PERSON
     sessions = {
         s["pk"]: s
-        for s in ClassSession.objects.filter(training_class=training_class)
-        .annotate(taken=attendance_taken(), by_hand=closed_by_staff())
-        .values("pk", "date", "starts_at", "ends_at", "credit_hours", "taken", "by_hand")
+        for s in _summary_sessions().filter(training_class=training_class).values(*_SESSION_FIELDS)
     }
-    held = [
-        s
-        for s in sessions.values()
-        if s["ends_at"] <= now and ((in_person and s["taken"]) or s["by_hand"])
-    ]
     enrolled_at = dict(
         Enrolment.objects.filter(training_class=training_class).values_list(
             "trainee_id", "enrolled_at"
         )
     )
+    rows = AttendanceRecord.objects.filter(session__training_class=training_class).values_list(
+        *_RECORD_FIELDS
+    )
+    return _summarise(
+        training_class, sessions=sessions, enrolled_at=enrolled_at, rows=rows, now=now
+    )
+
+
+_SESSION_FIELDS = ("pk", "date", "starts_at", "ends_at", "credit_hours", "taken", "by_hand")
+_RECORD_FIELDS = (
+    "trainee_id",
+    "session_id",
+    "status",
+    "source",
+    "checked_out_at",
+    "leave_request__kind",
+)
+
+
+def _summary_sessions() -> QuerySet[ClassSession]:
+    return ClassSession.objects.annotate(taken=attendance_taken(), by_hand=closed_by_staff())
+
+
+def _summarise(
+    training_class: TrainingClass,
+    *,
+    sessions: dict[int, dict],
+    enrolled_at: dict,
+    rows,
+    now: datetime.datetime,
+) -> dict[int, AttendanceSummary]:
+    """`class_attendance_summary` from the rows already read: no query when the class
+    was read with `select_related("attendance_policy")` and whether it excuses 公假 is
+    known (`official_leave_excused`, asked once per class object)."""
+    policy = policy_for(training_class)
+    excused = official_leave_excused(training_class)
+    in_person = training_class.kind == TrainingClass.Kind.IN_PERSON
+    held = [
+        s
+        for s in sessions.values()
+        if s["ends_at"] <= now and ((in_person and s["taken"]) or s["by_hand"])
+    ]
     records: dict[int, dict[int, tuple[str, str]]] = {}
+    official: dict[int, set[int]] = {}  # trainee → sessions on approved 公假
     left_early_late: dict[int, int] = {}
-    for tid, sid, status, source, out in AttendanceRecord.objects.filter(
-        session__training_class=training_class
-    ).values_list("trainee_id", "session_id", "status", "source", "checked_out_at"):
+    for tid, sid, status, source, out, kind in rows:
         records.setdefault(tid, {})[sid] = (status, source)
+        if status == S.ON_LEAVE and kind == LeaveRequest.Kind.OFFICIAL:
+            official.setdefault(tid, set()).add(sid)
         if status == S.LATE and out is not None and out < sessions[sid]["ends_at"]:
             # Late and left early: the status keeps the lateness, the count both.
             left_early_late[tid] = left_early_late.get(tid, 0) + 1
@@ -477,11 +588,19 @@ def class_attendance_summary(
         # Sessions that began before the trainee was enrolled are not theirs to miss.
         due = [s["pk"] for s in held if since is None or s["starts_at"] > since]
         counts = dict.fromkeys(S.values, 0)
-        leave_hours = ZERO
+        leave_hours = official_hours = ZERO
+        on_duty = official.get(tid, set())
+        credited = set()
         for sid, (status, _source) in mine.items():
             counts[status] += 1
             if status == S.ON_LEAVE:
                 leave_hours += sessions[sid]["credit_hours"]
+                if sid in on_duty:
+                    official_hours += sessions[sid]["credit_hours"]
+            if sessions[sid]["ends_at"] <= now and (
+                status in ATTENDED or (excused and sid in on_duty)
+            ):
+                credited.add(sid)
         absent_sessions = {sid for sid in due if sid not in mine or mine[sid][0] == S.ABSENT} | {
             sid
             for sid, (status, source) in mine.items()
@@ -489,13 +608,13 @@ def class_attendance_summary(
         }
         absent = len(absent_sessions)
         leave_hours = Decimal(leave_hours)
-        share = (leave_hours / credit_hours).quantize(Decimal("0.0001")) if credit_hours else ZERO
+        counted = leave_hours - official_hours if excused else leave_hours
+        share = (counted / credit_hours).quantize(Decimal("0.0001")) if credit_hours else ZERO
         absent_days = absence_days(sessions[sid]["date"] for sid in absent_sessions)
         reasons = []
         if (
             credit_hours
-            and leave_hours * policy.leave_cap_denominator
-            > credit_hours * policy.leave_cap_numerator
+            and counted * policy.leave_cap_denominator > credit_hours * policy.leave_cap_numerator
         ):
             reasons.append("leave_over_cap")
         if absent_days >= policy.absence_limit_days:
@@ -512,8 +631,67 @@ def class_attendance_summary(
             at_risk=bool(reasons),
             reasons=reasons,
             sessions_held=len(held),
+            official_leave_hours=Decimal(official_hours),
+            official_leave_excused=excused,
+            credited_sessions=frozenset(credited),
         )
     return result
+
+
+def class_attendance_summaries(
+    *, classes: QuerySet[TrainingClass], now: datetime.datetime | None = None
+) -> list[tuple[TrainingClass, dict[int, AttendanceSummary]]]:
+    """`class_attendance_summary` for many classes in a fixed number of queries, however
+    many there are: the classes with their policies, whether each excuses 公假, then the
+    timetables, enrolments and records of all of them at once."""
+    now = now or timezone.now()
+    klasses = list(classes.select_related("attendance_policy"))
+    official_leave_excused_many(klasses)
+    ids = [k.pk for k in klasses]
+    sessions: dict[int, dict[int, dict]] = {pk: {} for pk in ids}
+    for s in (
+        _summary_sessions()
+        .filter(training_class__in=ids)
+        .values("training_class_id", *_SESSION_FIELDS)
+    ):
+        sessions[s["training_class_id"]][s["pk"]] = s
+    enrolled_at: dict[int, dict] = {pk: {} for pk in ids}
+    for cid, tid, when in Enrolment.objects.filter(training_class__in=ids).values_list(
+        "training_class_id", "trainee_id", "enrolled_at"
+    ):
+        enrolled_at[cid][tid] = when
+    rows: dict[int, list] = {pk: [] for pk in ids}
+    for cid, *row in AttendanceRecord.objects.filter(session__training_class__in=ids).values_list(
+        "session__training_class_id", *_RECORD_FIELDS
+    ):
+        rows[cid].append(row)
+    return [
+        (
+            klass,
+            _summarise(
+                klass,
+                sessions=sessions[klass.pk],
+                enrolled_at=enrolled_at[klass.pk],
+                rows=rows[klass.pk],
+                now=now,
+            ),
+        )
+        for klass in klasses
+    ]
+
+
+def sessions_without_attendance(
+    *, training_class: TrainingClass, now: datetime.datetime | None = None
+) -> list[ClassSession]:
+    """Ended sessions where nobody was checked in or recorded by staff: nobody is known to
+    have attended them, so at close nobody earns their 学时 until attendance is recorded
+    (the close page lists them). One query."""
+    now = now or timezone.now()
+    return list(
+        ClassSession.objects.filter(training_class=training_class, ends_at__lte=now)
+        .exclude(attendance_taken())
+        .order_by("starts_at")
+    )
 
 
 @dataclass(frozen=True)
@@ -535,7 +713,7 @@ def class_attendance_grid(*, training_class: TrainingClass) -> tuple[list, list[
         GridRow(e.trainee, [(s, status.get((e.trainee_id, s.pk), "")) for s in sessions])
         for e in Enrolment.objects.filter(
             training_class=training_class,
-            status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED],
+            status__in=Enrolment.STAYED,
         )
         .select_related("trainee")
         .order_by("trainee__full_name")

@@ -6,6 +6,7 @@ from wagtail.admin.menu import MenuItem
 from people.roles import Role, has_role
 
 from . import admin_urls
+from . import notify as _notify  # noqa: F401  (registers the report-back reminder)
 
 
 @hooks.register("register_admin_urls")
@@ -44,9 +45,13 @@ def register_attendance_actions(actions):
 
 
 @hooks.register("construct_homepage_panels")
-def add_todaypanel(request, panels):
-    from . import selectors
-    from .home_panel import TodayPanel
+def add_adviser_panels(request, panels):
+    """Advisers: today's sessions, leave to decide, trainees at risk. Organisers: the
+    longer leave that waits for them (shorter leave is the adviser's)."""
+    from .home_panel import AtRiskPanel, LeavePanel, TodayPanel
 
-    if selectors.runnable_class_list(viewer=request.user).exists():
-        panels.append(TodayPanel(request.user))
+    user = request.user
+    if has_role(user, Role.ADVISER):
+        panels.extend([TodayPanel(user), LeavePanel(user), AtRiskPanel(user)])
+    elif user.is_superuser or has_role(user, Role.ORGANISER):
+        panels.append(LeavePanel(user, order=140))

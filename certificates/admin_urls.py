@@ -8,6 +8,11 @@ urlpatterns = [
     path("class/<int:pk>/", v.class_detail, name="class_detail"),
     path("class/<int:pk>/rule/", v.class_rule, name="class_rule"),
     path("class/<int:pk>/appraisals/", v.appraisals_save, name="appraisals_save"),
+    path(
+        "class/<int:pk>/override/<int:trainee_pk>/",
+        v.completion_override_view,
+        name="completion_override",
+    ),
     path("class/<int:pk>/close/", v.class_close_view, name="class_close"),
     path("class/<int:pk>/retry/", v.batch_retry_view, name="batch_retry"),
     path("class/<int:pk>/certificates.zip", v.class_zip, name="class_zip"),

@@ -21,8 +21,9 @@ from training.models import TrainingClass
 
 from . import rendering
 from .completion import _pct
-from .forms import CompletionRuleForm, RevokeForm
-from .models import Certificate, IssueBatch
+from .errors import ClassAlreadyClosed
+from .forms import CompletionRuleForm, OverrideForm, RevokeForm
+from .models import Certificate, CompletionRecord, IssueBatch
 from .selectors import (
     batch_latest,
     certificate_list_for_class,
@@ -37,6 +38,7 @@ from .services import (
     certificate_revoke,
     class_close,
     completion_appraisal_save,
+    completion_override_set,
     completion_rule_update,
 )
 from .services.close import class_closing_check, completion_rule_for
@@ -79,14 +81,62 @@ def class_detail(request, pk: int):
     if closed:
         outcome = class_completion_outcome(training_class=klass)
         context["outcome"] = outcome
+        context["outcome_counts"] = _outcome_counts(outcome)
         context["certificates"] = certificate_list_for_class(training_class=klass)
         context["failed"] = [c for c in context["certificates"] if c.render_error and c.is_valid]
     else:
-        rows = class_completion_review(training_class=klass)
+        rows = class_completion_review(training_class=klass, with_withdrawn=True)
         context["rows"] = rows
-        context["complete_count"] = sum(1 for r in rows if r.result.complete)
+        on_roster = [r for r in rows if not r.withdrew]
+        context["roster_count"] = len(on_roster)
+        context["complete_count"] = sum(1 for r in on_roster if r.complete)
+        context["outcome_counts"] = _outcome_counts(rows)
         context["closing"] = class_closing_check(training_class=klass)
     return TemplateResponse(request, "certificates/admin/class_detail.html", context)
+
+
+def _outcome_counts(rows) -> list[tuple[str, str, int]]:
+    """(outcome, label, how many) for 结业 / 不予结业 / 退学, in that order."""
+    counts = dict.fromkeys(CompletionRecord.Outcome.values, 0)
+    for row in rows:
+        if row.outcome in counts:
+            counts[row.outcome] += 1
+    return [(o, label, counts[o]) for o, label in CompletionRecord.Outcome.choices]
+
+
+def completion_override_view(request, pk: int, trainee_pk: int):
+    """准予结业 / 不予结业 for one trainee before the close, with the reason."""
+    klass = _class(request, pk)
+    if klass.status == TrainingClass.Status.CLOSED:
+        messages.error(request, ClassAlreadyClosed.message)
+        return redirect("certificates_admin:class_detail", pk=klass.pk)
+    row = next(
+        (r for r in class_completion_review(training_class=klass) if r.trainee.pk == trainee_pk),
+        None,
+    )
+    if row is None:
+        raise Http404
+    initial = {"decision": row.override, "reason": row.record.override_reason if row.record else ""}
+    form = OverrideForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            completion_override_set(
+                actor=request.user,
+                training_class=klass,
+                trainee=row.trainee,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Completion decision saved."))
+            return redirect("certificates_admin:class_detail", pk=klass.pk)
+    return TemplateResponse(
+        request,
+        "certificates/admin/completion_override.html",
+        {"klass": klass, "row": row, "form": form},
+    )
 
 
 def class_rule(request, pk: int):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -54,9 +55,24 @@ class Missing:
         return {"code": self.code, "message": str(self.message), "detail": self.detail}
 
 
+# The domain's withdrawal rules: leave over the cap, or 旷课 at the limit, is 退学 (no
+# certificate), as is a withdrawal from the roster before the close; any other unmet rule
+# is 不予结业.
+WITHDRAWAL_CODES = frozenset({"leave_over_cap", "absence_over_limit", "withdrawn_before_close"})
+
+COMPLETED, NOT_COMPLETED, WITHDRAWN = "completed", "not_completed", "withdrawn"
+OUTCOME_LABELS = {
+    COMPLETED: _("Completed"),
+    NOT_COMPLETED: _("Not completed"),
+    WITHDRAWN: _("Withdrawn"),
+}
+
+
 @dataclass
 class CompletionResult:
     missing: list[Missing] = field(default_factory=list)
+    # Exceptions the rules allowed (公假 left out of the cap), shown beside the decision.
+    exceptions: list[Missing] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -66,12 +82,31 @@ class CompletionResult:
     def codes(self) -> list[str]:
         return [m.code for m in self.missing]
 
+    @property
+    def outcome(self) -> str:
+        """What the rules decide: completed, withdrawn (the leave and 旷课 rules) or not
+        completed (any other rule, e.g. the final exam); values of Enrolment.Status."""
+        if self.complete:
+            return COMPLETED
+        if WITHDRAWAL_CODES.intersection(self.codes):
+            return WITHDRAWN
+        return NOT_COMPLETED
+
+    @property
+    def outcome_label(self) -> str:
+        return str(OUTCOME_LABELS[self.outcome])
+
 
 FOUR_PLACES = Decimal("0.0001")
 
 
 def _pct(share: Decimal) -> str:
     return f"{(Decimal(share) * 100).quantize(Decimal('0.1'))}%"
+
+
+def _hours(value: Decimal) -> str:
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def completion_evaluate(*, rule, attendance, assessment) -> CompletionResult:
@@ -98,6 +133,15 @@ def completion_evaluate(*, rule, attendance, assessment) -> CompletionResult:
                     "leave_over_cap",
                     _("Leave exceeds the allowed share"),
                     f"{_pct(attendance.leave_share)} > {_pct(rule.max_leave_share)}",
+                )
+            )
+        official = Decimal(getattr(attendance, "official_leave_hours", 0) or 0)
+        if official and getattr(attendance, "official_leave_excused", False):
+            result.exceptions.append(
+                Missing(
+                    "official_leave_excused",
+                    _("Official-duty leave not counted towards the leave cap"),
+                    gettext("%(hours)s credit hours") % {"hours": _hours(official)},
                 )
             )
         if Decimal(attendance.absent_days) >= rule.absence_limit_days:

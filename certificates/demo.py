@@ -102,6 +102,7 @@ def seed(context):
             trainee=enrolment.trainee,
             defaults={
                 "completed": True,
+                "outcome": CompletionRecord.Outcome.COMPLETED,
                 "decided_at": datetime.datetime(2025, 9, 19, 17, 0, tzinfo=datetime.UTC),
                 "appraisal": APPRAISAL,
             },

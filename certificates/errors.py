@@ -62,3 +62,13 @@ class ClassNotOver(DomainError):
             "close it early, give a reason; only the sessions already held will then count.",
             not_held,
         ) % {"end": date_format(end_date, "Y-m-d"), "count": not_held}
+
+
+class OverrideReasonRequired(DomainError):
+    code = "override_reason_required"
+    message = _("Give the reason for allowing or refusing completion.")
+
+
+class OverrideInvalid(DomainError):
+    code = "override_invalid"
+    message = _("Choose to allow completion, refuse it, or follow the rules.")

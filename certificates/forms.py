@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from people.selectors import org_unit_list
+from people.choosers import unit_field
 
-from .models import CertificateTemplate, CompletionRule
+from .models import CertificateTemplate, CompletionRecord, CompletionRule
 from .selectors import certificate_template_list_usable
 
 
@@ -15,10 +16,11 @@ class CertificateTemplateAdminForm(WagtailAdminModelForm):
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
         field = self.fields.get("org_unit")
-        if field is not None and for_user is not None and not for_user.is_superuser:
-            field.queryset = org_unit_list(viewer=for_user)
-            field.required = True
-            if not self.instance.pk and field.queryset.count() == 1:
+        if field is not None and for_user is not None:
+            # Only administrators may leave it empty (a system template).
+            required = field.required or not for_user.is_superuser
+            field = self.fields["org_unit"] = unit_field(field, viewer=for_user, required=required)
+            if required and not self.instance.pk and field.queryset.count() == 1:
                 field.initial = field.queryset.get().pk
         if for_user is not None and not for_user.is_superuser:
             # The default serves every class without a choice: a system decision.
@@ -42,6 +44,7 @@ class CompletionRuleForm(forms.ModelForm):
         fields = [
             "max_leave_share",
             "absence_limit_days",
+            "official_leave_excused",
             "final_exam_required",
             "quizzes_required",
             "written_work_required",
@@ -54,4 +57,22 @@ class CompletionRuleForm(forms.ModelForm):
 class RevokeForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=200, widget=forms.TextInput(attrs={"autofocus": True})
+    )
+
+
+class OverrideForm(forms.Form):
+    """准予结业 / 不予结业 for one trainee, whatever the rules say, with the reason."""
+
+    decision = forms.ChoiceField(
+        label=pgettext_lazy("completion", "Decision"),
+        choices=[("", _("Follow the completion rules")), *CompletionRecord.Override.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when allowing or refusing completion; kept in the record."),
     )

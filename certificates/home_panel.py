@@ -1,29 +1,26 @@
-"""The organiser's corner of the admin home: classes that have ended and wait to be closed."""
+"""The organiser's corner of the admin home: certificates to issue — classes that ended and
+wait to be closed, and closed classes whose certificates are not all issued."""
 
-from django.db.models import Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from lms.admin_home import ViewerPanel
-from training.models import TrainingClass
 
-from .selectors import class_list_for_organiser
+from .selectors_home import classes_to_certify
 
 
-class ClassesToClosePanel(ViewerPanel):
-    name = "classes_to_close"
+class CertificatesToIssuePanel(ViewerPanel):
+    name = "certificates_to_issue"
     template_name = "certificates/admin/home_panel.html"
-    order = 120
+    order = 135
+    icon = "success"
+    heading = _("Certificates to issue")
+    empty = _("No class waits to be closed or for its certificates.")
+    full_label = _("Completion and certificates")
 
-    def get_context_data(self, parent_context=None):
-        S = TrainingClass.Status
-        over = Q(status=S.ENDED) | Q(
-            status__in=[S.ENROLLING, S.RUNNING], end_date__lt=timezone.localdate()
-        )
-        return {
-            "classes": list(
-                class_list_for_organiser(viewer=self.viewer)
-                .filter(over)
-                .select_related("organising_unit")
-                .order_by("end_date")[:20]
-            )
-        }
+    def full_url(self):
+        return reverse("certificates_admin:index")
+
+    def rows(self):
+        items, total = classes_to_certify(viewer=self.viewer)
+        return {"items": items, "total": total}

@@ -147,6 +147,14 @@ class CompletionRule(models.Model):
         validators=[MinValueValidator(Decimal("0.5"))],
         help_text=_("Unexcused absence must stay below this many days."),
     )
+    official_leave_excused = models.BooleanField(
+        _("official-duty leave is excused"),
+        default=True,
+        help_text=_(
+            "Official-duty leave (公假) does not count towards the leave cap, and its "
+            "sessions earn their credit hours."
+        ),
+    )
     final_exam_required = models.BooleanField(_("final exam must be passed"), default=True)
     quizzes_required = models.BooleanField(_("required quizzes must be passed"), default=True)
     written_work_required = models.BooleanField(
@@ -180,7 +188,19 @@ class CompletionRule(models.Model):
 
 
 class CompletionRecord(models.Model):
-    """一期一档: per trainee of a class, the appraisal and the decision taken at close."""
+    """一期一档: per trainee of a class, the appraisal, the organiser's override before the
+    close, and the decision taken at close with its reasons and the 学时 posted."""
+
+    class Outcome(models.TextChoices):
+        """The same values as the enrolment's status the close sets."""
+
+        COMPLETED = "completed", _("Completed")
+        NOT_COMPLETED = "not_completed", _("Not completed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Override(models.TextChoices):
+        COMPLETE = "complete", _("Allow completion")
+        NOT_COMPLETE = "not_complete", _("Refuse completion")
 
     training_class = models.ForeignKey(
         TrainingClass,
@@ -195,11 +215,33 @@ class CompletionRecord(models.Model):
         related_name="completion_records",
     )
     appraisal = models.TextField(_("completion appraisal"), blank=True)
+    # Kept beside `outcome` for the readers that only ask "completed or not".
     completed = models.BooleanField(_("completed"), null=True, blank=True)
+    outcome = models.CharField(
+        pgettext_lazy("completion", "outcome"), max_length=16, choices=Outcome.choices, blank=True
+    )
     missing = models.JSONField(_("what was missing"), default=list, blank=True)
+    # Exceptions the decision took into account (公假 excused, the override), as shown.
+    exceptions = models.JSONField(_("exceptions"), default=list, blank=True)
+    hours = models.DecimalField(
+        _("credit hours posted"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
     decided_at = models.DateTimeField(
         pgettext_lazy("completion", "decided at"), null=True, blank=True
     )
+    override = models.CharField(
+        _("organiser's decision"), max_length=16, choices=Override.choices, blank=True
+    )
+    override_reason = models.TextField(_("reason for the decision"), blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("completion", "decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    override_at = models.DateTimeField(_("decision made at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("completion record")
@@ -207,6 +249,10 @@ class CompletionRecord(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["training_class", "trainee"], name="one_completion_record_per_trainee"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(override="") | ~models.Q(override_reason=""),
+                name="completion_override_has_reason",
             ),
         ]
 

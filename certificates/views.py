@@ -1,16 +1,18 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from lms.ratelimit import hit
 
 from .models import Certificate
 from .selectors import (
     certificate_get_by_code,
     certificate_get_by_number_and_name,
     certificate_list_for_trainee,
+    outcome_list_without_certificate,
 )
 
 # Lookups per client IP per window: enough for a verifier checking a pile of paper
@@ -21,10 +23,14 @@ VERIFY_RATE = getattr(settings, "CERTIFICATE_VERIFY_RATE", (30, 60))
 @require_GET
 @login_required
 def my_certificates(request):
+    """The trainee's certificates, and the closed classes that gave none, with why."""
     return render(
         request,
         "certificates/my_certificates.html",
-        {"certificates": certificate_list_for_trainee(trainee=request.user)},
+        {
+            "certificates": certificate_list_for_trainee(trainee=request.user),
+            "without_certificate": outcome_list_without_certificate(trainee=request.user),
+        },
     )
 
 
@@ -59,14 +65,7 @@ def _client_ip(request) -> str:
 
 def _throttled(request) -> bool:
     limit, window = VERIFY_RATE
-    key = f"cert-verify:{_client_ip(request)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    return not hit(f"cert-verify:{_client_ip(request)}", limit=limit, window=window)
 
 
 @never_cache

@@ -41,6 +41,11 @@ def register_certificate_actions(actions):
     register("certificates.class_close", _("Close class"), _("Class closed"))
     register("certificates.rule_update", _("Change completion rule"), _("Completion rule changed"))
     register("certificates.appraisal", _("Write appraisal"), _("Completion appraisal written"))
+    register(
+        "certificates.override",
+        _("Make an exception to the completion rules"),
+        _("Completion decided by the organiser"),
+    )
     register("certificates.issue", _("Issue certificate"), _("Certificate issued"))
     register("certificates.revoke", _("Revoke certificate"), _("Certificate revoked"))
     register("certificates.reissue", _("Reissue certificate"), _("Certificate reissued"))
@@ -116,9 +121,39 @@ def training_record_classes(person):
     return {"template": "certificates/pdf/record_classes.html", "rows": rows}
 
 
+@hooks.register("training_class_page_sections")
+def training_class_outcome(request, klass, enrolment):
+    """On the trainee's class page, once the class is closed: their outcome, the rules
+    they missed or the exceptions made, the 学时 posted and the certificate."""
+    from training.models import TrainingClass
+
+    from .models import Certificate, CompletionRecord
+
+    viewer = request.user
+    if enrolment is None or klass.status != TrainingClass.Status.CLOSED:
+        return None
+    record = (
+        CompletionRecord.objects.filter(training_class=klass, trainee=viewer)
+        .exclude(outcome="")
+        .select_related("override_by")
+        .first()
+    )
+    if record is None:
+        return None
+    certificate = Certificate.objects.filter(
+        training_class=klass, trainee=viewer, revoked_at__isnull=True
+    ).first()
+    return {
+        "template": "certificates/class_outcome.html",
+        "top": True,  # the first thing a trainee reads once the class is closed
+        "record": record,
+        "certificate": certificate,
+    }
+
+
 @hooks.register("construct_homepage_panels")
-def add_classestoclosepanel(request, panels):
-    from .home_panel import ClassesToClosePanel
+def add_certificates_panel(request, panels):
+    from .home_panel import CertificatesToIssuePanel
 
     if request.user.is_superuser or has_role(request.user, Role.ORGANISER):
-        panels.append(ClassesToClosePanel(request.user))
+        panels.append(CertificatesToIssuePanel(request.user))

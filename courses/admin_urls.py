@@ -8,6 +8,11 @@ urlpatterns = [
     path("classes/<int:pk>/", v.class_courses, name="class_courses"),
     path("classes/<int:pk>/add/", v.class_course_add, name="class_course_add"),
     path(
+        "classes/<int:pk>/<int:course_pk>/terms/",
+        v.class_course_terms,
+        name="class_course_terms",
+    ),
+    path(
         "classes/<int:pk>/<int:course_pk>/remove/",
         v.class_course_remove,
         name="class_course_remove",

@@ -32,6 +32,7 @@ from training.selectors import (
 
 from . import selectors_assignment as sel
 from . import services_assignment as services
+from .forms import ClassCourseAddForm, ClassCourseTermsForm
 from .models import CourseEnrolment, CoursePage
 from .selectors import is_staff_reader
 
@@ -90,22 +91,42 @@ def _class_context(request, klass, **context):
 def class_courses(request, pk):
     klass = class_get_for_staff(viewer=request.user, pk=pk)
     rows, roster_size = sel.class_course_rows(training_class=klass)
-    context = _class_context(request, klass, rows=rows, roster_size=roster_size)
+    context = _class_context(
+        request,
+        klass,
+        rows=rows,
+        roster_size=roster_size,
+        compulsory_finished=sel.compulsory_finished_count(training_class=klass),
+        requirements=CoursePage.Requirement.choices,
+        today=timezone.localdate(),
+    )
     if context["can_manage"] and not context["is_closed"]:
         context["choices"] = list(sel.assignable_courses(training_class=klass))
+        context["add_form"] = ClassCourseAddForm()
     return render(request, "courses/admin/class_courses.html", context)
+
+
+def _form_errors(request, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
 
 
 @require_POST
 def class_course_add(request, pk):
     klass = class_get_for_staff(viewer=request.user, pk=pk)
-    course = CoursePage.objects.filter(pk=_int(request.POST.get("course"))).first()
-    if course is None:
-        messages.error(request, _("Choose a course from the list."))
+    form = ClassCourseAddForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
         return redirect("courses_admin:class_courses", klass.pk)
+    course = form.cleaned_data["course"]
     try:
         _link, created = services.class_course_add(
-            actor=request.user, training_class=klass, course=course
+            actor=request.user,
+            training_class=klass,
+            course=course,
+            requirement=form.cleaned_data["requirement"],
+            due_date=form.cleaned_data["due_date"],
         )
     except DomainError as exc:
         _error(request, exc)
@@ -119,6 +140,29 @@ def class_course_add(request, pk):
         else:
             messages.info(request, _("The class already has this course."))
     return redirect("courses_admin:class_courses", klass.pk)
+
+
+@require_POST
+def class_course_terms(request, pk, course_pk):
+    """Change whether the class's course is 必修 or 选修, and its due date."""
+    klass = class_get_for_staff(viewer=request.user, pk=pk)
+    course = get_object_or_404(CoursePage, pk=course_pk)
+    form = ClassCourseTermsForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("courses_admin:class_courses", klass.pk)
+    try:
+        _link, changed = services.class_course_update(
+            actor=request.user, training_class=klass, course=course, **form.cleaned_data
+        )
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        if changed:
+            messages.success(request, _("“%(course)s” saved.") % {"course": course.title})
+        else:
+            messages.info(request, _("Nothing changed."))
+    return redirect(reverse("courses_admin:class_courses", args=[klass.pk]) + f"#c{course.pk}")
 
 
 def class_course_remove(request, pk, course_pk):
@@ -303,13 +347,6 @@ def course_export(request, pk):
 
 
 # ---------------------------------------------------------------------------------------
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def roster_workbook(roster) -> bytes:

@@ -26,12 +26,14 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses and case studies")
 
     def ready(self):
-        from wagtail.signals import page_published
+        from wagtail.models import TaskState
+        from wagtail.signals import page_published, task_submitted
 
         from portal.selectors import register_home_section
 
         from .home import continue_learning_section
         from .models import CoursePage
+        from .notifications import review_request_notifier
 
         # After people's role sync (it connects first), so the organiser group exists.
         post_migrate.connect(_ensure_workflow, sender=self, dispatch_uid="courses.workflow")
@@ -39,6 +41,10 @@ class CoursesConfig(AppConfig):
             _sync_course_authors, sender=CoursePage, dispatch_uid="courses.authors_sync"
         )
         register_home_section(20, continue_learning_section)
+        # Review requests go to the organisers of the course's owning unit (review.py).
+        task_submitted.connect(
+            review_request_notifier, sender=TaskState, dispatch_uid="courses.review_request"
+        )
 
         from assessments.signals import attempt_result_changed
 

@@ -8,8 +8,11 @@ group is synced from the *published* course (signal `page_published`): an instru
 adds a colleague in a draft grants nothing until an organiser approves it.
 
 Publishing goes through the workflow "课程与案例发布审核", whose single task is approval by
-an organiser; it is attached to the course catalogue and the case library. Organisers hold
-add/change/publish there; instructors may add case studies (and edit the ones they wrote).
+an organiser (`CourseApprovalTask`: an organiser of the course's owning unit, see review.py);
+it is attached to the course catalogue and the case library. Organisers hold
+add/change/publish there (publishing a course's page only for its owning unit's organisers,
+review.CoursePagePermissionTester); instructors may add case studies (and edit the ones they
+wrote).
 """
 
 from django.contrib.auth import get_user_model
@@ -19,6 +22,8 @@ from wagtail.models import (
     GroupApprovalTask,
     GroupPagePermission,
     Page,
+    Task,
+    TaskState,
     Workflow,
     WorkflowPage,
     WorkflowTask,
@@ -43,16 +48,33 @@ def _grant(group: Group, page: Page, *codenames: str) -> None:
 
 
 def authoring_workflow_ensure() -> Workflow:
-    """The organiser-approval workflow; made at migrate time so a fresh site has it."""
+    """The organiser-approval workflow; made at migrate time so a fresh site has it.
+
+    Sites made before issue 16 have Wagtail's GroupApprovalTask as its step, which asks
+    every organiser: it is replaced by the unit-scoped task, and pages awaiting it move
+    over with their comments. Safe to repeat."""
+    from .models import CourseApprovalTask
+
     with transaction.atomic():
         organisers, _ = Group.objects.get_or_create(name=str(Role.ORGANISER))
         workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
-        task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+        task = CourseApprovalTask.objects.filter(name=TASK_NAME).first()
         if task is None:
-            task = GroupApprovalTask.objects.create(name=TASK_NAME)
+            task = CourseApprovalTask.objects.create(name=TASK_NAME)
         task.groups.add(organisers)
         WorkflowTask.objects.get_or_create(workflow=workflow, task=task.task_ptr)
+        _group_task_retire(workflow=workflow, successor=task)
     return workflow
+
+
+def _group_task_retire(*, workflow: Workflow, successor) -> None:
+    for old in GroupApprovalTask.objects.filter(workflow_tasks__workflow=workflow):
+        TaskState.objects.filter(task=old, status=TaskState.STATUS_IN_PROGRESS).update(
+            task=successor.task_ptr
+        )
+        WorkflowTask.objects.filter(workflow=workflow, task=old).delete()
+        if not old.workflow_tasks.exists():
+            Task.objects.filter(pk=old.pk).update(active=False)
 
 
 def authoring_index_setup(*, index: Page) -> None:

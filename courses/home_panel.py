@@ -1,31 +1,39 @@
-"""The author's corner of the admin home: pages a reviewer sent back, with the comment."""
+"""The admin home's workflow panels: an author's pages sent back with the reviewer's
+comment, and a reviewer's pages waiting for approval."""
 
-from django.contrib.contenttypes.models import ContentType
-from wagtail.models import Page, WorkflowState
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from lms.admin_home import ViewerPanel
+from lms.admin_home import ViewerPanel, first_rows
+
+from . import selectors_home
 
 
 class SentBackPanel(ViewerPanel):
     name = "pages_sent_back"
-    template_name = "courses/admin/home_panel.html"
+    template_name = "courses/admin/home_sent_back.html"
     order = 105
+    icon = "edit"
+    heading = _("Sent back for changes")
+    empty = _("No page of yours was sent back.")
 
-    def get_context_data(self, parent_context=None):
-        states = list(
-            WorkflowState.objects.filter(
-                status=WorkflowState.STATUS_NEEDS_CHANGES,
-                requested_by=self.viewer,
-                base_content_type=ContentType.objects.get_for_model(Page),
-            )
-            .select_related("current_task_state__finished_by")
-            .order_by("-created_at")[:20]
-        )
-        pages = Page.objects.in_bulk([int(s.object_id) for s in states])
-        return {
-            "sent_back": [
-                (pages[int(s.object_id)], s.current_task_state)
-                for s in states
-                if int(s.object_id) in pages
-            ]
-        }
+    def rows(self):
+        items, total = selectors_home.pages_sent_back(viewer=self.viewer)
+        return {"items": items, "total": total}
+
+
+class ApprovalsPanel(ViewerPanel):
+    name = "approvals_waiting"
+    template_name = "courses/admin/home_approvals.html"
+    order = 125
+    icon = "tasks"
+    heading = _("Approvals waiting")
+    empty = _("No page is waiting for your approval.")
+    full_label = _("All pages waiting")
+
+    def full_url(self):
+        return reverse("courses_approvals:list")
+
+    def rows(self):
+        items, total = first_rows(selectors_home.approvals_waiting(viewer=self.viewer))
+        return {"items": items, "total": total}

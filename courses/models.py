@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -20,12 +21,14 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Task, TaskState
 from wagtail.search import index
 
 from people.models import OrgUnit
 from people.roles import Role
 
+from . import review
+from .admin_forms import CoursePageForm
 from .blocks import FigureBlock, LessonBodyBlock, LessonLearntBlock, PracticeBlock
 from .search import segment_for_index
 
@@ -167,6 +170,18 @@ class CoursePage(LoginRequiredPageMixin, Page):
     tags = ClusterTaggableManager(
         verbose_name=_("tags"), through=CourseTag, blank=True, help_text=_("e.g. 先导区, 片区化")
     )
+    owning_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("owning unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="courses",
+        help_text=_(
+            "Organisers of this unit (or of a unit above it) approve the course and its "
+            "lessons; organisers of other units are not asked."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -184,7 +199,9 @@ class CoursePage(LoginRequiredPageMixin, Page):
             heading=_("Themes"),
         ),
         FieldPanel("instructors"),
+        FieldPanel("owning_unit"),
     ]
+    base_form_class = CoursePageForm
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
@@ -193,6 +210,9 @@ class CoursePage(LoginRequiredPageMixin, Page):
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
+    # The explorer lists lessons in the order trainees take them (and offers drag to
+    # reorder), not by last edit: Wagtail's default would shuffle them on every save.
+    admin_default_ordering = "ord"
 
     class Meta:
         verbose_name = _("course")
@@ -202,6 +222,9 @@ class CoursePage(LoginRequiredPageMixin, Page):
         return segment_for_index(
             self.title, self.summary, " ".join(t.name for t in self.tags.all())
         )
+
+    def permissions_for_user(self, user):
+        return review.CoursePagePermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import course_detail_for_viewer
@@ -250,6 +273,9 @@ class LessonPage(LoginRequiredPageMixin, Page):
 
     def search_segmented(self) -> str:
         return segment_for_index(self.title, self.summary, _stream_text(self.body))
+
+    def permissions_for_user(self, user):
+        return review.CoursePagePermissionTester(user, self)
 
     def serve(self, request, *args, **kwargs):
         from .views import lesson_serve
@@ -418,11 +444,95 @@ class CaseStudyPage(LoginRequiredPageMixin, Page):
 
 
 # ---------------------------------------------------------------------------------------
+# Approval: by the organisers of the course's owning unit (review.py says who).
+
+
+class CourseApprovalTask(Task):
+    """A workflow step approved by members of `groups`, each only for the courses of the
+    units they manage: Wagtail's group approval, scoped by the course's owning unit.
+
+    Pages outside any course (the case library) and courses without an owning unit go to
+    every member, as with Wagtail's own GroupApprovalTask. It is not a subclass of that
+    task so that Wagtail's submission e-mail (sent to every member of its groups) does not
+    fire for it; courses sends its own (apps.py)."""
+
+    groups = models.ManyToManyField(
+        Group,
+        verbose_name=_("groups"),
+        help_text=_(
+            "Members of these groups approve pages at this step: each only the pages of "
+            "courses owned by a unit they manage."
+        ),
+    )
+
+    admin_form_fields = [*Task.admin_form_fields, "groups"]
+    admin_form_widgets = {"groups": forms.CheckboxSelectMultiple}
+
+    class Meta:
+        verbose_name = _("approval by the course's owning unit")
+        verbose_name_plural = _("approvals by the course's owning unit")
+
+    def _user_in_groups(self, user) -> bool:
+        checks = getattr(user, "_course_approval_task_checks", None)
+        if checks is None:
+            checks = user._course_approval_task_checks = {}
+        if self.pk not in checks:
+            checks[self.pk] = self.groups.filter(id__in=user.groups.all()).exists()
+        return checks[self.pk]
+
+    def user_may_review(self, obj, user) -> bool:
+        if user.is_superuser:
+            return True
+        return self._user_in_groups(user) and review.may_review_page(user, obj)
+
+    def user_can_access_editor(self, obj, user):
+        return self.user_may_review(obj, user)
+
+    def locked_for_user(self, obj, user):
+        return not self.user_may_review(obj, user)
+
+    def user_can_lock(self, obj, user):
+        return self.user_may_review(obj, user)
+
+    def user_can_unlock(self, obj, user):
+        return False
+
+    def get_actions(self, obj, user):
+        if not self.user_may_review(obj, user):
+            return []
+        return [
+            ("reject", _("Request changes"), True),
+            ("approve", _("Approve"), False),
+            ("approve", _("Approve with comment"), True),
+        ]
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        if not (user.is_superuser or self._user_in_groups(user)):
+            return TaskState.objects.none()
+        states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
+        return review.task_states_in_scope(states, user)
+
+    def reviewers_to_notify(self, obj):
+        return review.reviewers_to_notify(groups=self.groups.all(), page=obj)
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Members of the chosen groups approve: each only the courses of the units they "
+            "manage, and their lessons."
+        )
+
+
+# ---------------------------------------------------------------------------------------
 # Assignment: which trainee studies which course.
 
 
 class ClassCourse(models.Model):
-    """A course on a training class's online curriculum; every enrolled trainee takes it."""
+    """A course on a training class's online curriculum; every enrolled trainee takes it.
+
+    Whether it is 必修 or 选修 is the class's decision (the course's own `requirement` is
+    only the default when it is added), and so is the date it should be finished by.
+    """
 
     training_class = models.ForeignKey(
         "training.TrainingClass",
@@ -435,6 +545,19 @@ class ClassCourse(models.Model):
         verbose_name=_("course"),
         on_delete=models.CASCADE,
         related_name="class_links",
+    )
+    requirement = models.CharField(
+        _("compulsory or elective"),
+        max_length=16,
+        choices=CoursePage.Requirement.choices,
+        default=CoursePage.Requirement.COMPULSORY,
+        help_text=_("An elective left unfinished is not counted as missing."),
+    )
+    due_date = models.DateField(
+        _("due date"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: the day trainees should have finished the course by."),
     )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -455,6 +578,10 @@ class ClassCourse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.training_class} · {self.course}"
+
+    @property
+    def is_compulsory(self) -> bool:
+        return self.requirement == CoursePage.Requirement.COMPULSORY
 
 
 class CourseEnrolment(models.Model):

@@ -1,11 +1,13 @@
 """Reads for the trainee's pages. Each page runs a fixed number of queries: lists are
 fetched in one go and joined in Python, never per course or per lesson."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from wagtail.models import Page, ReferenceIndex
 from wagtail.search.query import PlainText
 
@@ -16,6 +18,7 @@ from training.models import Enrolment
 from .models import (
     CaseApproach,
     CaseStudyPage,
+    ClassCourse,
     CourseEnrolment,
     CoursePage,
     CourseProgress,
@@ -38,10 +41,7 @@ def assigned_course_q(trainee, *, prefix: str = "") -> Q:
     return Q(
         **{
             f"{prefix}class_links__training_class__enrolments__trainee": trainee,
-            f"{prefix}class_links__training_class__enrolments__status__in": [
-                Enrolment.Status.ENROLLED,
-                Enrolment.Status.COMPLETED,
-            ],
+            f"{prefix}class_links__training_class__enrolments__status__in": Enrolment.STAYED,
         }
     ) | Q(**{f"{prefix}direct_enrolments__trainee": trainee})
 
@@ -108,6 +108,35 @@ class CourseStatus:
     lessons: list = field(default_factory=list)
     progress: CourseProgress | None = None
     completed_ids: set = field(default_factory=set)
+    # Set from the trainee's classes (see `class_terms`): 必修 in any class wins, and the
+    # earliest due date of those classes. Empty: the course's own requirement, no date.
+    requirement: str = ""
+    due_date: datetime.date | None = None
+
+    @property
+    def effective_requirement(self) -> str:
+        return self.requirement or self.course.requirement
+
+    @property
+    def is_compulsory(self) -> bool:
+        return self.effective_requirement == CoursePage.Requirement.COMPULSORY
+
+    def get_requirement_display(self) -> str:
+        return str(CoursePage.Requirement(self.effective_requirement).label)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its due date and not finished; an elective is never overdue, only closed."""
+        return bool(
+            self.due_date
+            and self.due_date < timezone.localdate()
+            and not self.is_complete
+            and self.is_compulsory
+        )
+
+    @property
+    def is_past_due(self) -> bool:
+        return bool(self.due_date and self.due_date < timezone.localdate())
 
     @property
     def lesson_count(self) -> int:
@@ -198,7 +227,8 @@ def course_list_for_viewer(*, viewer, index) -> list[CourseStatus]:
     else:
         courses = course_list_for_trainee(trainee=viewer).child_of(index)
     courses = courses.select_related("cover_image").prefetch_related("themes")
-    return course_statuses(trainee=viewer, courses=courses)
+    statuses = course_statuses(trainee=viewer, courses=courses)
+    return statuses if is_staff_reader(viewer) else _with_class_terms(statuses, trainee=viewer)
 
 
 def course_detail_for_viewer(*, viewer, course) -> dict:
@@ -222,20 +252,53 @@ def course_detail_for_viewer(*, viewer, course) -> dict:
     }
 
 
+def class_terms(*, trainee) -> dict[int, tuple[str, datetime.date | None]]:
+    """course id → (requirement, due date) over the classes the trainee is on.
+
+    A course compulsory in one class and elective in another is compulsory; its due date
+    is the earliest one among the classes that set one with that requirement."""
+    terms: dict[int, tuple[str, datetime.date | None]] = {}
+    links = ClassCourse.objects.filter(
+        training_class__enrolments__trainee=trainee,
+        training_class__enrolments__status__in=[
+            Enrolment.Status.ENROLLED,
+            Enrolment.Status.COMPLETED,
+        ],
+    ).values_list("course_id", "requirement", "due_date")
+    compulsory = CoursePage.Requirement.COMPULSORY
+
+    def rank(requirement, due):  # lower wins: compulsory, then a date, then the earliest
+        return (requirement != compulsory, due is None, due or datetime.date.max)
+
+    for course_id, requirement, due in links:
+        held = terms.get(course_id)
+        if held is None or rank(requirement, due) < rank(*held):
+            terms[course_id] = (requirement, due)
+    return terms
+
+
+def _with_class_terms(statuses, *, trainee):
+    terms = class_terms(trainee=trainee)
+    for status in statuses:
+        status.requirement, status.due_date = terms.get(status.course.pk, ("", None))
+    return statuses
+
+
 def my_learning(*, trainee) -> dict:
     """我的学习: every assigned course with its progress, and the one thing to do next."""
     courses = course_list_for_trainee(trainee=trainee).select_related("cover_image")
-    statuses = course_statuses(trainee=trainee, courses=courses)
+    statuses = _with_class_terms(course_statuses(trainee=trainee, courses=courses), trainee=trainee)
     in_progress = [s for s in statuses if not s.is_complete]
     next_up = None
     started = [s for s in in_progress if s.progress and s.progress.last_studied_at]
     if started:
         next_up = max(started, key=lambda s: s.progress.last_studied_at)
     elif in_progress:
-        compulsory = [
-            s for s in in_progress if s.course.requirement == CoursePage.Requirement.COMPULSORY
-        ]
-        next_up = (compulsory or in_progress)[0]
+        # Compulsory before elective, then the one due first.
+        next_up = min(
+            in_progress,
+            key=lambda s: (not s.is_compulsory, s.due_date or datetime.date.max),
+        )
     return {
         "statuses": statuses,
         "next_up": next_up if next_up and next_up.next_lesson else None,
@@ -245,6 +308,45 @@ def my_learning(*, trainee) -> dict:
             start=0,
         ),
     }
+
+
+@dataclass
+class ClassCoursesForTrainee:
+    """A class's online courses as one trainee sees them on the class page."""
+
+    statuses: list[CourseStatus]
+
+    @property
+    def compulsory(self) -> list[CourseStatus]:
+        return [s for s in self.statuses if s.is_compulsory]
+
+    @property
+    def compulsory_done(self) -> int:
+        return sum(1 for s in self.compulsory if s.is_complete)
+
+    @property
+    def compulsory_missing(self) -> int:
+        """Compulsory courses not finished; electives are never missing."""
+        return len(self.compulsory) - self.compulsory_done
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for s in self.statuses if s.is_overdue)
+
+
+def class_courses_for_trainee(*, training_class, trainee) -> ClassCoursesForTrainee:
+    """The class's live courses with this class's 必修/选修 and due dates, compulsory first,
+    then by due date; progress is the trainee's own (nothing for staff)."""
+    links = list(
+        ClassCourse.objects.filter(training_class=training_class, course__live=True)
+        .select_related("course")
+        .order_by("requirement", "course__title")
+    )
+    statuses = course_statuses(trainee=trainee, courses=[link.course for link in links])
+    for status, link in zip(statuses, links, strict=True):
+        status.requirement, status.due_date = link.requirement, link.due_date
+    statuses.sort(key=lambda s: (not s.is_compulsory, s.due_date or datetime.date.max))
+    return ClassCoursesForTrainee(statuses=statuses)
 
 
 # ---------------------------------------------------------------------------------------

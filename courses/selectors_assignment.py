@@ -19,7 +19,7 @@ from training.models import Enrolment, TrainingClass
 
 from .models import ClassCourse, CourseEnrolment, CoursePage, CourseProgress, LessonPage
 
-ACTIVE = [Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED]
+ACTIVE = Enrolment.STAYED
 SEARCH_LIMIT = 20
 
 
@@ -44,7 +44,7 @@ def class_course_rows(*, training_class: TrainingClass) -> tuple[list[ClassCours
     links = list(
         ClassCourse.objects.filter(training_class=training_class)
         .select_related("course", "added_by")
-        .order_by("course__requirement", "course__title")
+        .order_by("requirement", "due_date", "course__title")
     )
     roster = Enrolment.objects.filter(training_class=training_class, status__in=ACTIVE)
     roster_size = roster.count()
@@ -71,6 +71,33 @@ def class_course_rows(*, training_class: TrainingClass) -> tuple[list[ClassCours
         for link in links
     ]
     return rows, roster_size
+
+
+def compulsory_finished_count(*, training_class: TrainingClass) -> int | None:
+    """Trainees on the roster who finished every compulsory course of the class (electives
+    left unfinished do not count against them); None when the class has no compulsory
+    course."""
+    compulsory = list(
+        ClassCourse.objects.filter(
+            training_class=training_class,
+            requirement=CoursePage.Requirement.COMPULSORY,
+            course__live=True,
+        ).values_list("course_id", flat=True)
+    )
+    if not compulsory:
+        return None
+    roster = Enrolment.objects.filter(training_class=training_class, status__in=ACTIVE)
+    return (
+        CourseProgress.objects.filter(
+            course_id__in=compulsory,
+            completed_at__isnull=False,
+            trainee_id__in=roster.values("trainee_id"),
+        )
+        .values("trainee_id")
+        .annotate(n=Count("course_id", distinct=True))
+        .filter(n=len(compulsory))
+        .count()
+    )
 
 
 def assignable_courses(*, training_class: TrainingClass) -> QuerySet[CoursePage]:

@@ -34,6 +34,16 @@ class ClassClosed(DomainError):
     message = _("This class is closed; its courses can no longer be changed.")
 
 
+class CourseNotInClass(DomainError):
+    code = "course_not_in_class"
+    message = _("The class does not have this course (any more).")
+
+
+class BadRequirement(DomainError):
+    code = "bad_requirement"
+    message = _("Choose compulsory or elective.")
+
+
 class ClassOutOfScope(DomainPermissionDenied):
     code = "class_out_of_scope"
     message = _("Only organisers of the class's organising unit may change its courses.")
@@ -73,22 +83,86 @@ def _locked_class(*, actor, training_class) -> TrainingClass:
 # A class's courses
 
 
-def class_course_add(*, actor, training_class, course: CoursePage) -> tuple[ClassCourse, bool]:
-    """Put a live course on the class's curriculum; every trainee on the roster then has it."""
+def class_course_add(
+    *, actor, training_class, course: CoursePage, requirement: str = "", due_date=None
+) -> tuple[ClassCourse, bool]:
+    """Put a live course on the class's curriculum; every trainee on the roster then has it.
+
+    必修 or 选修 defaults to what the course itself says. Adding a course the class has
+    already changes nothing (its terms are changed with `class_course_update`)."""
     with transaction.atomic():
         klass = _locked_class(actor=actor, training_class=training_class)
         course = _live_course(course)
+        requirement = _requirement(requirement or course.requirement)
         link, created = ClassCourse.objects.get_or_create(
-            training_class=klass, course=course, defaults={"added_by": actor}
+            training_class=klass,
+            course=course,
+            defaults={"added_by": actor, "requirement": requirement, "due_date": due_date},
         )
         if created:
+            link.full_clean()
             log(
                 link,
                 "courses.class_course_add",
                 user=actor,
-                data={"class": klass.pk, "course": course.pk, "title": course.title},
+                data={
+                    "class": klass.pk,
+                    "course": course.pk,
+                    "title": course.title,
+                    "requirement": link.requirement,
+                    "due_date": due_date.isoformat() if due_date else None,
+                },
             )
     return link, created
+
+
+def _requirement(value: str) -> str:
+    if value not in CoursePage.Requirement.values:
+        raise BadRequirement(value)
+    return value
+
+
+def class_course_update(
+    *, actor, training_class, course: CoursePage, requirement: str, due_date
+) -> tuple[ClassCourse, bool]:
+    """Set whether the class's course is 必修 or 选修 and by when it is due.
+
+    Returns the link and whether anything changed; saving the same terms again writes
+    nothing and logs nothing."""
+    requirement = _requirement(requirement)
+    with transaction.atomic():
+        klass = _locked_class(actor=actor, training_class=training_class)
+        link = (
+            ClassCourse.objects.select_for_update()
+            .filter(training_class=klass, course_id=course.pk)
+            .first()
+        )
+        if link is None:
+            raise CourseNotInClass(str(course.pk))
+        before = {"requirement": link.requirement, "due_date": link.due_date}
+        after = {"requirement": requirement, "due_date": due_date}
+        if before == after:
+            return link, False
+        link.requirement, link.due_date = requirement, due_date
+        link.full_clean()
+        link.save(update_fields=["requirement", "due_date"])
+        log(
+            link,
+            "courses.class_course_update",
+            user=actor,
+            data={
+                "class": klass.pk,
+                "course": course.pk,
+                "title": course.title,
+                "requirement": requirement,
+                "due_date": due_date.isoformat() if due_date else None,
+                "before": {
+                    "requirement": before["requirement"],
+                    "due_date": before["due_date"].isoformat() if before["due_date"] else None,
+                },
+            },
+        )
+    return link, True
 
 
 def class_course_remove(*, actor, training_class, course: CoursePage) -> bool:

@@ -3,13 +3,13 @@
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
+
+from lms.ratelimit import hit
 
 from . import services
 from .models import CoursePage, LessonProgress
@@ -82,18 +82,11 @@ def lesson_serve(lesson, request, *, preview: bool = False):
 
 
 def _rate_limited(user) -> bool:
-    """At most N beats a minute per trainee (all tabs together); counted in the cache."""
+    """At most N beats a minute per trainee (all tabs together)."""
     from django.conf import settings
 
     limit = int(getattr(settings, "COURSES_HEARTBEAT_RATE_PER_MINUTE", 12))
-    key = f"courses:hb:{user.pk}:{int(timezone.now().timestamp() // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=120)
-        count = 1
-    return count > limit
+    return not hit(f"courses:hb:{user.pk}", limit=limit, window=60)
 
 
 @require_POST

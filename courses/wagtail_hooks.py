@@ -22,6 +22,11 @@ def register_courses_actions(actions):
         "courses.class_course_add", _("Add course to class"), _("Course added to class")
     )
     actions.register_action(
+        "courses.class_course_update",
+        _("Change a class course's terms"),
+        _("Compulsory or elective, or due date, changed"),
+    )
+    actions.register_action(
         "courses.class_course_remove",
         _("Remove course from class"),
         _("Course removed from class"),
@@ -118,6 +123,26 @@ def class_courses_tab(request, training_class):
     ]
 
 
+@hooks.register("training_class_page_sections")
+def class_courses_section(request, training_class, enrolment):
+    """The class's online courses on its page: 必修/选修, due dates, the trainee's progress."""
+    from django.utils import timezone
+
+    from .selectors import class_courses_for_trainee
+
+    courses = class_courses_for_trainee(training_class=training_class, trainee=request.user)
+    if not courses.statuses:
+        return None
+    return {
+        "id": "courses",
+        "title": _("Online courses"),
+        "template": "courses/class_courses_section.html",
+        "courses": courses,
+        "show_progress": enrolment is not None,
+        "today": timezone.localdate(),
+    }
+
+
 @hooks.register("before_serve_document")
 def document_serve_check(document, request):
     """Documents are course material: signed-in readers of a course that uses them only
@@ -128,8 +153,35 @@ def document_serve_check(document, request):
         raise Http404
 
 
-@hooks.register("construct_homepage_panels")
-def add_sent_back_panel(request, panels):
-    from .home_panel import SentBackPanel
+@hooks.register("register_admin_urls")
+def register_approval_urls():
+    from . import admin_approvals
 
-    panels.append(SentBackPanel(request.user))
+    return [path("approvals/", include(admin_approvals, namespace="courses_approvals"))]
+
+
+@hooks.register("construct_homepage_panels")
+def add_workflow_panels(request, panels):
+    """Authors see what was sent back to them; reviewers what waits for their approval.
+
+    Our approvals panel replaces Wagtail's "awaiting your review", which asks the
+    database again for every page listed and every task type. Reviewers are organisers,
+    superusers and anyone in a group that approves a workflow task."""
+    from wagtail.models import GroupApprovalTask
+
+    from people.roles import Role, has_role
+
+    from .home_panel import ApprovalsPanel, SentBackPanel
+    from .models import CourseApprovalTask
+
+    user = request.user
+    panels[:] = [p for p in panels if getattr(p, "name", "") != "workflow_objects_to_moderate"]
+    author = user.is_superuser or has_role(user, Role.INSTRUCTOR)
+    panels.append(SentBackPanel(user, hide_when_empty=not author))
+    if (
+        user.is_superuser
+        or has_role(user, Role.ORGANISER)
+        or GroupApprovalTask.groups.through.objects.filter(group__user=user).exists()
+        or CourseApprovalTask.groups.through.objects.filter(group__user=user).exists()
+    ):
+        panels.append(ApprovalsPanel(user))

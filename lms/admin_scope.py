@@ -169,8 +169,15 @@ class ScopedSnippetViewSet(SnippetViewSet):
     def get_queryset(self, request):
         return self.object_scope(request)
 
+    def get_object_urlpatterns(self) -> list:
+        """The viewset's own views of one object (a quiz's preview …), taking `pk`: gated
+        like Wagtail's."""
+        return []
+
     def get_urlpatterns(self):
-        return _gate_urlpatterns(super().get_urlpatterns(), self.object_scope)
+        return _gate_urlpatterns(
+            [*super().get_urlpatterns(), *self.get_object_urlpatterns()], self.object_scope
+        )
 
 
 class ScopedDeleteBulkAction(DeleteBulkAction):

@@ -27,6 +27,7 @@ urlpatterns = [
     path("certificates/", include("certificates.urls")),
     path("ledger/", include("ledger.urls")),
     path("reports/", include("reports.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("portal.urls")),
 ]
 

@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 from lms.errors import DomainError
 from lms.spreadsheets import XLSX_MIME, append_row
 
-from .models import User
+from .choosers import OrgUnitChoiceField, unit_field
+from .models import OrgUnit, User
 from .phones import InvalidPhone, normalize_phone
 from .roles import Role
-from .selectors import org_unit_list, person_get, person_list
+from .selectors import person_get, person_list
 from .services import person_create, person_reset_password, person_update
 
 CREATABLE_ROLES = [
@@ -40,7 +41,9 @@ def _require_manager(request) -> None:
 class PersonForm(forms.Form):
     full_name = forms.CharField(label=gettext_lazy("full name"), max_length=50)
     phone = forms.CharField(label=gettext_lazy("mobile phone"), max_length=30)
-    org_unit = forms.ModelChoiceField(label=gettext_lazy("org unit"), queryset=None)
+    org_unit = forms.ModelChoiceField(
+        label=gettext_lazy("org unit"), queryset=OrgUnit.objects.none()
+    )
     gender = forms.ChoiceField(
         label=gettext_lazy("gender"), choices=[("", "—"), *User.Gender.choices], required=False
     )
@@ -55,10 +58,7 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        units = org_unit_list(viewer=viewer)
-        self.fields["org_unit"].queryset = units
-        paths = {u.path: u for u in units}
-        self.fields["org_unit"].label_from_instance = lambda u: _unit_label(u, paths)
+        self.fields["org_unit"] = unit_field(self.fields["org_unit"], viewer=viewer)
 
     def clean_phone(self):
         try:
@@ -73,14 +73,14 @@ class PersonCreateForm(PersonForm):
     )
 
 
-def _unit_label(unit, by_path) -> str:
-    """罗山县 › 周党镇 › 东湾村 without a query per option."""
-    names = []
-    for depth in range(1, unit.depth + 1):
-        ancestor = by_path.get(unit.path[: depth * unit.steplen])
-        if ancestor is not None and ancestor.level != "province":
-            names.append(ancestor.name)
-    return " › ".join(names) or unit.name
+class UnitFilterForm(forms.Form):
+    """The people list's unit filter: the chooser, limited to the viewer's units."""
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = OrgUnitChoiceField(
+            viewer=viewer, label=gettext_lazy("Unit"), required=False
+        )
 
 
 def person_index(request):
@@ -96,17 +96,14 @@ def person_index(request):
             if digits:
                 q |= Q(phone__contains=digits)
         people = people.filter(q)
-    units = org_unit_list(viewer=request.user).exclude(level="village")
-    unit_pk = request.GET.get("unit", "")
-    if unit_pk.isdigit():
-        unit = units.filter(pk=int(unit_pk)).first()
-        if unit is not None:
-            people = people.filter(org_unit__path__startswith=unit.path)
+    unit_form = UnitFilterForm(request.GET or None, viewer=request.user)
+    unit = unit_form.cleaned_data.get("unit") if unit_form.is_valid() else None
+    if unit is not None:
+        people = people.filter(org_unit__path__startswith=unit.path)
     position = request.GET.get("position", "")
     if position in User.Position.values:
         people = people.filter(position=position)
     page = Paginator(people, 50).get_page(request.GET.get("p"))
-    paths = {u.path: u for u in org_unit_list(viewer=request.user)}
     return render(
         request,
         "people/admin/person_index.html",
@@ -115,8 +112,8 @@ def person_index(request):
             "header_icon": "user",
             "page": page,
             "query": query,
-            "units": [(u.pk, _unit_label(u, paths)) for u in units],
-            "unit": unit_pk,
+            "unit_form": unit_form,
+            "unit": unit.pk if unit else "",
             "positions": User.Position.choices,
             "position": position,
             "total": page.paginator.count,

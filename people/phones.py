@@ -37,3 +37,30 @@ def looks_like_phone(raw: str) -> bool:
     except InvalidPhone:
         return False
     return True
+
+
+# A pasted list: numbers one per line or separated by commas, semicolons or 、 (in either
+# width); inside one number the spellings above. Anything else beside a number on the same
+# line (a name copied with it from a spreadsheet) is left out; text alone is reported.
+_LIST_SEPARATORS = re.compile(r"[\r\n,;、|/]+")
+_PHONE_SEPARATOR = r"[\s\-()（）.·]"
+_PHONE_IN_TEXT = re.compile(
+    rf"(?<![\d+])(?:(?:\+|00)?86{_PHONE_SEPARATOR}*)?1(?:{_PHONE_SEPARATOR}*\d){{10}}(?!\d)"
+)
+
+
+def phones_in_text(text: str) -> list[tuple[str, str | None]]:
+    """Every number in a pasted list, in order: (as written, 11 digits or None if invalid)."""
+    entries: list[tuple[str, str | None]] = []
+    for chunk in _LIST_SEPARATORS.split(unicodedata.normalize("NFKC", text or "")):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        found = list(_PHONE_IN_TEXT.finditer(chunk))
+        for match in found:
+            raw = match.group().strip()
+            entries.append((raw, normalize_phone(raw) if looks_like_phone(raw) else None))
+        rest = _PHONE_IN_TEXT.sub(" ", chunk).strip()
+        if rest and (not found or any(c.isdigit() for c in rest)):
+            entries.append((rest, None))
+    return entries

@@ -6,6 +6,7 @@ import string
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 
 from lms.audit import log
 from lms.errors import DomainError, PermissionDenied
@@ -24,6 +25,13 @@ class PhoneTaken(DomainError):
 class UnitOutOfScope(PermissionDenied):
     code = "unit_out_of_scope"
     message = _("This org unit is outside the units you manage.")
+
+
+def _announce(hook: str, **kwargs) -> None:
+    """Apps above people (notifications: "your account is ready") act on a new account or
+    a reset password through a Wagtail hook, so people imports none of them."""
+    for fn in hooks.get_hooks(hook):
+        fn(**kwargs)
 
 
 def initial_password() -> str:
@@ -80,6 +88,7 @@ def person_create(
     person.save()
     person.groups.set(Group.objects.filter(name__in=[str(r) for r in roles]))
     log(person, "people.person_create", user=actor, data={"roles": [str(r) for r in roles]})
+    _announce("person_created", person=person, actor=actor)
     return person, password
 
 
@@ -92,6 +101,7 @@ def person_reset_password(*, actor: User, person: User) -> str:
     person.must_change_password = True
     person.save(update_fields=["password", "must_change_password"])
     log(person, "people.password_reset", user=actor)
+    _announce("person_password_reset", person=person, actor=actor)
     return password
 
 

@@ -28,6 +28,13 @@ def _people_admin_urls():
     )
 
 
+@hooks.register("register_admin_viewset")
+def register_org_unit_chooser():
+    from .choosers import org_unit_chooser_viewset
+
+    return org_unit_chooser_viewset
+
+
 @hooks.register("register_admin_urls")
 def register_people_admin_urls():
     return [path("people/", include(_people_admin_urls(), namespace="people_admin"))]

@@ -77,12 +77,16 @@ def stacked_hbar_chart(
     width: int = 640,
     empty: str = "",
 ) -> SafeString:
-    """Horizontal stacked bars (one per row) with a legend: attendance by session."""
+    """Horizontal stacked bars (one per row) with a legend: attendance by session.
+
+    A row `{"heading": text}` is a group title across the chart (the class the sessions
+    below it belong to), not a bar."""
     size, row = 13, 26
-    if not rows:
+    bars = [r for r in rows if "heading" not in r]
+    if not bars:
         return _empty(title, empty, width)
-    label_w = min(max(_text_width(r["label"], size) for r in rows) + 12, width * 0.4)
-    top = max(sum(r[k] for k, _ in series) for r in rows) or 1
+    label_w = min(max(_text_width(r["label"], size) for r in bars) + 12, width * 0.4)
+    top = max(sum(r[k] for k, _ in series) for r in bars) or 1
     plot_w = width - label_w - 50
     legend_h = 28
     body = []
@@ -95,6 +99,13 @@ def stacked_hbar_chart(
         x += 18 + _text_width(str(name), 13) + 16
     for i, r in enumerate(rows):
         y = legend_h + i * row
+        if "heading" in r:
+            body.append(
+                f'<text x="0" y="{y + 17}" font-size="{size}" font-weight="600" '
+                f'fill="{TEXT}">{escape(_fit(r["heading"], size, width))}'
+                f"<title>{escape(r['heading'])}</title></text>"
+            )
+            continue
         body.append(
             f'<text x="{label_w - 8:.0f}" y="{y + 14}" text-anchor="end" font-size="{size}" '
             f'fill="{TEXT}">{escape(r["label"])}</text>'
@@ -115,6 +126,15 @@ def stacked_hbar_chart(
             f'<text x="{x + 6:.0f}" y="{y + 14}" font-size="12" fill="{MUTED}">{total}</text>'
         )
     return _svg(width, legend_h + len(rows) * row + 6, title, body)
+
+
+def _fit(text: str, size: int, width: float) -> str:
+    """`text` cut with … to fit `width` at font `size` (a class name as a group title)."""
+    if _text_width(text, size) <= width:
+        return text
+    while text and _text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text + "…"
 
 
 def column_chart(

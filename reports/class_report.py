@@ -149,6 +149,7 @@ def class_report(*, viewer, klass: TrainingClass) -> ClassReport:
     totals = {
         "enrolled": len(enrolments),
         "completed": sum(e.status == E.COMPLETED for e in enrolments),
+        "not_completed": sum(e.status == E.NOT_COMPLETED for e in enrolments),
         "withdrawn": sum(e.status == E.WITHDRAWN for e in enrolments),
         "certificates": sum(1 for line in lines.values() if line.certificate is not None),
         "at_risk": sum(1 for line in lines.values() if line.reasons),

@@ -366,3 +366,49 @@ def missing_list(
         township_name=_unit_name_at(4),
         village_name=_unit_name_at(5),
     ).order_by("org_unit__path", "full_name", "pk")
+
+
+@dataclass
+class CoverageGaps:
+    period: Period
+    rows: list[CoverageRow]  # units with someone missing, the most missing first
+    total: int  # how many units have gaps
+
+
+def coverage_gaps(*, viewer, period: Period, top_units: list[OrgUnit]) -> CoverageGaps:
+    """The units one level below the viewer's top units that still have village or
+    township Party secretaries without provincial or city-level training, or village
+    cadres without rotation training, in `period` (the admin home's panel; the coverage
+    report has the whole table). People attached to a top unit itself count on it.
+
+    Two queries whatever the number of units or people: the counts (one statement, see
+    `status_counts`) and the names of the units found."""
+    if not top_units:
+        return CoverageGaps(period=period, rows=[], total=0)
+    people = annotate_status(
+        people_in_scope(viewer=viewer, unit=None),
+        period=period,
+        year=period.start.year,
+        reqs=[],
+    )
+    group = Case(
+        *[
+            When(
+                org_unit__path__startswith=u.path,
+                then=Substr("org_unit__path", 1, len(u.path) + STEPLEN),
+            )
+            for u in top_units
+        ],
+        default=Value(""),
+        output_field=CharField(),
+    )
+    grouped, _ranks = status_counts(people, group)
+    units = {u.path: u for u in OrgUnit.objects.filter(path__in=[k for k in grouped if k])}
+    rows = [
+        CoverageRow(key=key, unit=units[key], **counts)
+        for key, counts in grouped.items()
+        if key in units
+    ]
+    rows = [r for r in rows if r.village_missing or r.township_missing or r.cadre_missing]
+    rows.sort(key=lambda r: (-(r.village_missing + r.township_missing + r.cadre_missing), r.key))
+    return CoverageGaps(period=period, rows=rows, total=len(rows))

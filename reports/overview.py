@@ -29,8 +29,23 @@ from .scope import person_q, report_class_list
 
 ATTENDED = ("present", "late", "left_early")
 STATUSES = ("present", "late", "left_early", "on_leave", "absent")
-RECENT_SESSIONS = 12
-RECENT_DAYS = 45  # sessions older than this are history, not the current picture
+SESSIONS_PER_PAGE = 20
+
+
+@dataclass
+class SessionPage:
+    """One page of the year's sessions for the attendance chart, newest page first.
+
+    `rows` are in display order: a `{"heading": class name}` row, then that class's
+    sessions in time order (`{"session", "label", <status counts>}`), for each class on
+    the page. `first`..`last` are the positions shown out of `total` sessions."""
+
+    rows: list
+    number: int
+    pages: int
+    total: int
+    first: int
+    last: int
 
 
 @dataclass
@@ -45,7 +60,7 @@ class Overview:
     completion: dict = field(default_factory=dict)
     certificates_issued: int | None = None
     compliance: dict = field(default_factory=dict)
-    attendance_by_session: list | None = None
+    attendance_by_session: SessionPage | None = None
     score_distribution: list | None = None
     completion_by_unit: list = field(default_factory=list)
     running_classes: list = field(default_factory=list)
@@ -67,7 +82,13 @@ def group_expression(path_field: str, unit: OrgUnit | None, top_units: list[OrgU
 
 
 def overview_get(
-    *, viewer, unit: OrgUnit | None, top_units: list[OrgUnit], year: int, today=None
+    *,
+    viewer,
+    unit: OrgUnit | None,
+    top_units: list[OrgUnit],
+    year: int,
+    today=None,
+    sessions_page: int = 1,
 ) -> Overview:
     today = today or timezone.localdate()
     result = Overview(unit=unit, year=year, today=today)
@@ -140,7 +161,9 @@ def overview_get(
     record = sources.attendance_record()
     if record is not None:
         result.attendance_today = _attendance_today(record, viewer, unit, today)
-        result.attendance_by_session = _attendance_by_session(record, viewer, unit, classes, today)
+        result.attendance_by_session = _attendance_by_session(
+            record, viewer, unit, classes, year=year, today=today, page=sessions_page
+        )
     attempt = sources.quiz_attempt()
     if attempt is not None:
         result.score_distribution = _score_distribution(attempt, viewer, unit, year)
@@ -165,47 +188,62 @@ def _attendance_today(record, viewer, unit, today) -> dict:
     return {**counts, "total": total, "attended": attended, "rate": _rate(attended, total)}
 
 
-def _attendance_by_session(record, viewer, unit, classes, today) -> list[dict]:
-    """The latest sessions up to today with records of the viewer's people, by status."""
-    sessions = list(
-        ClassSession.objects.filter(
-            training_class__in=classes,
-            date__lte=today,
-            date__gte=today - datetime.timedelta(days=RECENT_DAYS),
-        )
-        .filter(
-            Exists(
-                record.objects.filter(
-                    person_q(viewer, unit, field="trainee"), session=OuterRef("pk")
-                )
-            )
-        )
-        .select_related("training_class")
-        .order_by("-starts_at", "-pk")[:RECENT_SESSIONS]
+def _attendance_by_session(
+    record, viewer, unit, classes, *, year: int, today, page: int
+) -> SessionPage:
+    """Every session of the year up to today with records of the viewer's people, twenty
+    to a page (the newest first), each with its counts by status. Three queries whatever
+    the number of sessions: how many there are, the page, its counts. A page past the
+    last shows the last."""
+    mine = record.objects.filter(person_q(viewer, unit, field="trainee"), session=OuterRef("pk"))
+    held = ClassSession.objects.filter(
+        Exists(mine),
+        training_class__in=classes,
+        date__gte=datetime.date(year, 1, 1),
+        date__lte=min(today, datetime.date(year, 12, 31)),
     )
-    rows = (
-        record.objects.filter(person_q(viewer, unit, field="trainee"), session__in=sessions)
+    total = held.count()
+    pages = max(1, -(-total // SESSIONS_PER_PAGE))
+    number = min(max(page, 1), pages)
+    start = (number - 1) * SESSIONS_PER_PAGE
+    sessions = list(
+        held.select_related("training_class").order_by("-starts_at", "-pk")[
+            start : start + SESSIONS_PER_PAGE
+        ]
+    )
+    counts = {
+        row["session_id"]: row
+        for row in record.objects.filter(
+            person_q(viewer, unit, field="trainee"), session__in=[s.pk for s in sessions]
+        )
         .order_by()
         .values("session_id")
         .annotate(**{s: Count("pk", filter=Q(status=s)) for s in STATUSES})
+    }
+    # Grouped by class under its name (newest class first), each class's sessions in time
+    # order: a bar reads 11-24 上午 under 罗山县村党组织书记示范培训班, never a class code.
+    by_class: dict[int, list] = {}
+    for s in sessions:
+        by_class.setdefault(s.training_class_id, []).append(s)
+    rows = []
+    for group in by_class.values():
+        rows.append({"heading": group[0].training_class.name})
+        rows += [
+            {
+                "session": s,
+                "label": f"{s.date:%m-%d} {s.get_half_day_display()}",
+                **{k: counts.get(s.pk, {}).get(k, 0) for k in STATUSES},
+            }
+            for s in reversed(group)
+        ]
+    return SessionPage(
+        rows=rows,
+        number=number,
+        pages=pages,
+        total=total,
+        first=start + 1 if sessions else 0,
+        last=start + len(sessions),
     )
-    by_session = {row["session_id"]: row for row in rows}
-    several = len({s.training_class_id for s in sessions}) > 1
-    return [
-        {
-            "session": s,
-            # Two classes can meet in the same half-day: then the class's name (short)
-            # tells them apart; a code like xy-2026-xzsj means nothing to a reader.
-            "label": f"{s.date:%m-%d} {s.get_half_day_display()}"
-            + (f" {_short(s.training_class.name)}" if several else ""),
-            **{k: by_session.get(s.pk, {}).get(k, 0) for k in STATUSES},
-        }
-        for s in reversed(sessions)
-    ]
-
-
-def _short(name: str, length: int = 10) -> str:
-    return name if len(name) <= length else name[: length - 1] + "…"
 
 
 def _score_distribution(attempt, viewer, unit, year) -> list[dict]:

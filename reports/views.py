@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ledger.models import CreditEntry
+from people.choosers import OrgUnitChooser
 from people.models import OrgUnit, User
 from training.models import Enrolment, TrainingClass
 
@@ -25,7 +26,7 @@ from .coverage import MISSING_LISTS, coverage_report, missing_list
 from .db import analytic_queries
 from .errors import BadListKind, BadPage, ReportParameterError, UnitNotInScope
 from .exports import export_format, export_response
-from .overview import RECENT_SESSIONS, overview_get
+from .overview import overview_get
 from .params import page_parse, period_parse, scope_top_units, unit_parse, year_parse
 from .scope import may_view_reports, person_q, report_class_list
 
@@ -46,6 +47,9 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
 
     header_icon = "table"
     url_name = ""
+    # The unit chooser above the report jumps to any unit of the viewer's (not only a
+    # child of the one shown); reports of one class or one person have no unit to choose.
+    choose_unit = True
 
     def dispatch(self, request, *args, **kwargs):
         if not may_view_reports(request.user):
@@ -124,7 +128,19 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
         context["all_url"] = self.link(unit="") if len(self.top_units) > 1 else ""
         context["export_xlsx"] = self.link(export="xlsx", **self.extra_export_params())
         context["export_csv"] = self.link(export="csv", **self.extra_export_params())
+        if self.choose_unit and self.top_units:
+            context["unit_chooser"] = self.unit_chooser()
         return context
+
+    def unit_chooser(self) -> dict:
+        widget = OrgUnitChooser(show_clear_link=False)
+        return {
+            "action": reverse(f"reports_admin:{self.url_name}"),
+            "hidden": [(k, v) for k, v in self.params().items() if k not in ("unit", "p")],
+            # Empty: the trail above already names the unit shown.
+            "widget": widget.render("unit", None, attrs={"id": "report-unit"}),
+            "media": widget.media,
+        }
 
     def extra_export_params(self) -> dict:
         return {}
@@ -153,6 +169,7 @@ class OverviewView(ReportView):
     def parse(self, request):
         super().parse(request)
         self.year = year_parse(request.GET.get("year"), default=timezone.localdate().year)
+        self.sessions_page = page_parse(request.GET.get("sessions"))
 
     def params(self):
         return {**super().params(), "year": self.year}
@@ -160,19 +177,28 @@ class OverviewView(ReportView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         data = overview_get(
-            viewer=self.viewer, unit=self.unit, top_units=self.top_units, year=self.year
+            viewer=self.viewer,
+            unit=self.unit,
+            top_units=self.top_units,
+            year=self.year,
+            sessions_page=self.sessions_page,
         )
         context["o"] = data
-        context["recent_sessions"] = RECENT_SESSIONS
         context["year"] = self.year
         context["years"] = range(timezone.localdate().year, 2019, -1)
+        sessions = data.attendance_by_session
+        if sessions is not None and sessions.pages > 1:
+            n = sessions.number
+            # Page 1 holds the newest sessions: "newer" goes back towards it.
+            context["sessions_newer"] = self.link(sessions=n - 1 if n > 2 else "") if n > 1 else ""
+            context["sessions_older"] = self.link(sessions=n + 1) if n < sessions.pages else ""
         S = tables.ATTENDANCE_SERIES
         context["chart_attendance"] = charts.stacked_hbar_chart(
-            data.attendance_by_session or [],
+            sessions.rows if sessions is not None else [],
             series=[(k, str(v)) for k, v in S],
             title=gettext("Attendance by session"),
             empty=gettext("No attendance recorded yet.")
-            if data.attendance_by_session is not None
+            if sessions is not None
             else gettext("Attendance is not available yet."),
         )
         context["chart_scores"] = charts.column_chart(
@@ -404,6 +430,7 @@ class ClassReportView(ReportView):
     template_name = "reports/class_report.html"
     page_title = _("Class report")
     url_name = "classes"
+    choose_unit = False
 
     def parse(self, request):
         super().parse(request)
@@ -462,7 +489,7 @@ class ClassReportView(ReportView):
         return export_response(
             self.export,
             filename=f"class-{self.klass.pk}",
-            title=str(self.klass.code),
+            title=self.klass.name,
             columns=columns,
             rows=rows,
         )
@@ -472,6 +499,7 @@ class PersonView(ReportView):
     template_name = "reports/person.html"
     page_title = _("Person")
     url_name = "coverage"
+    choose_unit = False
 
     def parse(self, request):
         super().parse(request)

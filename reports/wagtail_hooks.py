@@ -62,3 +62,11 @@ def register_reports_menu():
         icon_name="table",
         order=250,
     )
+
+
+@hooks.register("construct_homepage_panels")
+def add_coverage_gaps_panel(request, panels):
+    from .home_panel import CoverageGapsPanel
+
+    if may_view_reports(request.user):
+        panels.append(CoverageGapsPanel(request.user))

@@ -14,6 +14,12 @@ urlpatterns = [
     path("<int:pk>/roster/<int:enrolment_pk>/", v.enrolment_update, name="enrolment_update"),
     path("<int:pk>/roster/import/", v.roster_import, name="roster_import"),
     path("<int:pk>/roster/import/<uuid:batch_pk>/", v.roster_preview, name="roster_preview"),
+    path("<int:pk>/roster/paste/", v.roster_paste, name="roster_paste"),
+    path(
+        "<int:pk>/roster/paste/<uuid:batch_pk>/",
+        v.roster_paste_preview,
+        name="roster_paste_preview",
+    ),
     path("<int:pk>/roster/template.xlsx", v.roster_template, name="roster_template"),
     path("<int:pk>/roster/export.xlsx", v.roster_export, name="roster_export"),
     path("<int:pk>/groups/", v.groups, name="groups"),

@@ -32,12 +32,14 @@ from .forms import (
     EnrolmentForm,
     GroupForm,
     NoticeForm,
+    PastePhonesForm,
     SessionForm,
     UploadForm,
 )
 from .models import ClassSession, Enrolment, ImportBatch, Notice, StudyGroup, TrainingClass
 from .services import classes as class_services
 from .services import roster as roster_services
+from .services import roster_paste as paste_services
 from .services import timetable as timetable_services
 
 VIEW, RUN, MANAGE = "view", "run", "manage"
@@ -121,6 +123,11 @@ def class_list(request):
             ),
             completed_count=Count(
                 "enrolments", filter=Q(enrolments__status=Enrolment.Status.COMPLETED), distinct=True
+            ),
+            not_completed_count=Count(
+                "enrolments",
+                filter=Q(enrolments__status=Enrolment.Status.NOT_COMPLETED),
+                distinct=True,
             ),
             withdrawn_count=Count(
                 "enrolments", filter=Q(enrolments__status=Enrolment.Status.WITHDRAWN), distinct=True
@@ -206,6 +213,8 @@ def class_overview(request, pk):
     ]
     counts = klass.enrolments.aggregate(
         enrolled=Count("pk", filter=Q(status=Enrolment.Status.ENROLLED)),
+        completed=Count("pk", filter=Q(status=Enrolment.Status.COMPLETED)),
+        not_completed=Count("pk", filter=Q(status=Enrolment.Status.NOT_COMPLETED)),
         withdrawn=Count("pk", filter=Q(status=Enrolment.Status.WITHDRAWN)),
     )
     return _render(
@@ -256,6 +265,7 @@ def roster(request, pk):
         enrolments=enrolments,
         query=query,
         enrol_form=EnrolByPhoneForm(),
+        paste_form=PastePhonesForm(),
         upload_form=UploadForm(),
         groups=klass.groups.all(),
         committee_roles=Enrolment._meta.get_field("committee_role").choices,
@@ -316,6 +326,66 @@ def enrolment_update(request, pk, enrolment_pk):
     except DomainError as exc:
         _error(request, exc)
     return redirect(reverse("training_admin:roster", args=[klass.pk]) + f"#e{enrolment.pk}")
+
+
+@require_POST
+def roster_paste(request, pk):
+    """Pasted mobile numbers: kept as a batch, then checked on the preview page."""
+    klass = _class(request, pk, MANAGE)
+    form = PastePhonesForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("text", []):
+            messages.error(request, error)
+        return redirect("training_admin:roster", klass.pk)
+    try:
+        batch, _check = services.roster_paste_preview(
+            actor=request.user, training_class=klass, text=form.cleaned_data["text"]
+        )
+    except DomainError as exc:
+        _error(request, exc)
+        return redirect("training_admin:roster", klass.pk)
+    return redirect("training_admin:roster_paste_preview", klass.pk, batch.pk)
+
+
+def roster_paste_preview(request, pk, batch_pk):
+    """GET shows each pasted number with its status; POST enrols them all or nobody."""
+    klass = _class(request, pk, MANAGE)
+    batch = roster_services.import_batch_get(
+        actor=request.user, training_class=klass, pk=batch_pk, kind=ImportBatch.Kind.PHONES
+    )
+    if request.method == "POST":
+        try:
+            result = services.roster_paste_confirm(actor=request.user, batch=batch)
+        except services.ImportBatchUsed:
+            messages.info(request, _("These numbers have already been enrolled."))
+        except DomainError as exc:
+            _error(request, exc)
+            if exc.code == services.PasteInvalid.code:  # something changed since the preview
+                return redirect("training_admin:roster_paste_preview", klass.pk, batch.pk)
+        else:
+            names = "、".join(p.full_name or p.phone for p in result.enrolled)
+            if result.enrolled:
+                messages.success(
+                    request,
+                    _("Enrolled %(n)d: %(names)s.") % {"n": len(result.enrolled), "names": names},
+                )
+            else:
+                messages.info(request, _("Everyone on the list was already on the roster."))
+        return redirect("training_admin:roster", klass.pk)
+    if batch.confirmed_at is not None:
+        messages.info(request, _("These numbers have already been enrolled."))
+        return redirect("training_admin:roster", klass.pk)
+    check = paste_services.batch_check(actor=request.user, batch=batch)
+    return _render(
+        request,
+        "training/admin/roster_paste_preview.html",
+        klass,
+        "roster",
+        batch=batch,
+        check=check,
+        paste_form=PastePhonesForm(initial={"text": paste_services.batch_text(batch)}),
+        page_subtitle=_("Check the pasted numbers before enrolling"),
+    )
 
 
 def _import_upload(request, pk, *, section, preview_service, subtitle):

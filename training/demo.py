@@ -12,6 +12,8 @@ import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from .models import ClassSession, Enrolment, Notice, StudyGroup, TrainingClass
 
 ORDER = 30
@@ -115,9 +117,22 @@ PROGRAMME = [
 GROUPS = ["第一组", "第二组", "第三组", "第四组", "第五组", "第六组"]
 
 
+LIFE = [
+    TrainingClass.Status.PLANNING,
+    TrainingClass.Status.ENROLLING,
+    TrainingClass.Status.RUNNING,
+    TrainingClass.Status.ENDED,
+    TrainingClass.Status.CLOSED,
+]
+
+
 def _class(code, **fields):
+    """Create or update a demo class; a class the sweep ended or an organiser closed
+    since the last run keeps its status (seeding again never reopens it)."""
     klass, created = TrainingClass.objects.get_or_create(code=code, defaults=fields)
     if not created:
+        if "status" in fields and LIFE.index(klass.status) > LIFE.index(fields["status"]):
+            fields = {k: v for k, v in fields.items() if k != "status"}
         changed = [k for k, v in fields.items() if getattr(klass, k) != v]
         for key in changed:
             setattr(klass, key, fields[key])
@@ -284,3 +299,172 @@ def seed(context):
         status=TrainingClass.Status.ENROLLING,
         description="驻村第一书记履职能力专题培训：政策解读、产业帮扶与基层治理。",
     )
+    seed_calendar_classes(context)
+
+
+# -- classes on today's calendar ---------------------------------------------------------
+# Dated from the day the demo is seeded, so that right after `make run` there is a class
+# to check in to now and one waiting to be closed. Seeding again on a later day moves
+# them to that day (their sessions keep their attendance); a class closed in between
+# stays as it was.
+
+RUNNING_CODE = "xy-demo-pqdj"
+ENDED_CODE = "ls-demo-czsj"
+
+
+def _half_day(local: datetime.datetime) -> str:
+    if local.hour < 12:
+        return ClassSession.HalfDay.MORNING
+    if local.hour < 18:
+        return ClassSession.HalfDay.AFTERNOON
+    return ClassSession.HalfDay.EVENING
+
+
+def _dated_sessions(klass, rows):
+    """rows: (title, starts_at, ends_at, who, method, credit hours), keyed by title."""
+    for title, starts, ends, teacher, method, hours in rows:
+        local = timezone.localtime(starts, SHANGHAI)
+        ClassSession.objects.update_or_create(
+            training_class=klass,
+            title=title,
+            defaults={
+                "date": local.date(),
+                "half_day": _half_day(local),
+                "starts_at": starts,
+                "ends_at": ends,
+                "instructor": teacher,
+                "instructor_name": "",
+                "venue": klass.venue,
+                "method": method,
+                "credit_hours": Decimal(hours),
+            },
+        )
+
+
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour, minute), SHANGHAI)
+
+
+def seed_calendar_classes(context, *, now=None):
+    org, staff = context["org"], context["staff"]
+    trainees = context.get("trainees", [])
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    day = datetime.timedelta(days=1)
+    teacher, teacher2 = staff["instructor"], staff["instructor2"]
+
+    # 1. Running: held yesterday, a session going on now, one tomorrow morning.
+    running = _class(
+        RUNNING_CODE,
+        name="信阳市先导区片区党建专题研讨班",
+        organising_unit=org["信阳市"],
+        provider="信阳市委党校",
+        venue="信阳市委党校第三教室",
+        kind=TrainingClass.Kind.IN_PERSON,
+        level=TrainingClass.Level.CITY,
+        start_date=today - day,
+        end_date=today + day,
+        credit_hours=Decimal("11.0"),
+        capacity=40,
+        status=TrainingClass.Status.RUNNING,
+        description="片区党建联建、区域党委运行机制与先导区项目谋划的专题研讨，三天。",
+    )
+    if running.status != TrainingClass.Status.CLOSED:
+        running.advisers.add(staff["adviser"])
+        # The session on now: began a quarter of an hour ago, so the check-in screen and a
+        # scan can be tried at once (a scan now counts as 迟到 after the grace period).
+        start = now.replace(second=0, microsecond=0) - datetime.timedelta(minutes=15)
+        _dated_sessions(
+            running,
+            [
+                (
+                    "片区党建联建的组织设置",
+                    _at(today - day, 8, 30),
+                    _at(today - day, 11, 30),
+                    teacher,
+                    ClassSession.Method.LECTURE,
+                    "3",
+                ),
+                (
+                    "区域党委如何议事协调",
+                    _at(today - day, 14, 30),
+                    _at(today - day, 17, 30),
+                    teacher2,
+                    ClassSession.Method.SEMINAR,
+                    "3",
+                ),
+                (
+                    "案例研讨：片区项目谋划与资金统筹",
+                    start,
+                    start + datetime.timedelta(hours=2),
+                    teacher2,
+                    ClassSession.Method.CASE,
+                    "2",
+                ),
+                (
+                    "结业研讨：我的片区发展清单",
+                    _at(today + day, 8, 30),
+                    _at(today + day, 11, 30),
+                    teacher,
+                    ClassSession.Method.EXCHANGE,
+                    "3",
+                ),
+            ],
+        )
+        # 浉河区's township and village secretaries, 13976000001 among them.
+        for trainee in trainees[0:6] + trainees[30:36]:
+            Enrolment.objects.get_or_create(training_class=running, trainee=trainee)
+        Enrolment.objects.filter(
+            training_class=running, enrolled_at__gt=_at(today - day * 8, 9)
+        ).update(enrolled_at=_at(today - day * 8, 9))
+    context["running_class"] = running
+
+    # 2. Ended yesterday: every session held, awaiting 罗山县's close (ls_organiser).
+    ended = _class(
+        ENDED_CODE,
+        name="罗山县村党组织书记轮训班（2026年第四期）",
+        organising_unit=org["counties"]["罗山县"],
+        provider="罗山县委党校",
+        venue="罗山县委党校报告厅",
+        kind=TrainingClass.Kind.IN_PERSON,
+        level=TrainingClass.Level.COUNTY,
+        is_rotation=True,
+        start_date=today - day * 3,
+        end_date=today - day,
+        credit_hours=Decimal("15.0"),
+        capacity=40,
+        status=TrainingClass.Status.RUNNING,
+        description="村党组织书记全员轮训：片区化发展中的村级组织建设与集体经济。",
+    )
+    if ended.status != TrainingClass.Status.CLOSED:
+        ended.advisers.add(staff["adviser"])
+        rows = []
+        for n, (title, who) in enumerate(
+            [
+                ("片区化发展中的村党组织", teacher),
+                ("村集体经济的路子", teacher2),
+                ("案例教学：区域党委带村", teacher2),
+                ("现场教学：片区联建示范村", teacher),
+                ("交流研讨与结业测试", teacher),
+            ]
+        ):
+            date = today - day * (3 - n // 2)
+            hours = (8, 30, 11, 30) if n % 2 == 0 else (14, 30, 17, 30)
+            rows.append(
+                (
+                    title,
+                    _at(date, *hours[:2]),
+                    _at(date, *hours[2:]),
+                    who,
+                    ClassSession.Method.LECTURE if n < 2 else ClassSession.Method.CASE,
+                    "3",
+                )
+            )
+        _dated_sessions(ended, rows)
+        luoshan = org["counties"]["罗山县"]
+        for trainee in [t for t in trainees if t.org_unit.path.startswith(luoshan.path)]:
+            Enrolment.objects.get_or_create(training_class=ended, trainee=trainee)
+        Enrolment.objects.filter(
+            training_class=ended, enrolled_at__gt=_at(today - day * 10, 9)
+        ).update(enrolled_at=_at(today - day * 10, 9))
+    context["ended_class"] = ended

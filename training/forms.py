@@ -11,9 +11,9 @@ from django.utils.translation import pgettext_lazy
 from wagtail.admin.widgets import AdminDateInput, AdminPageChooser, AdminTimeInput
 
 from lms.spreadsheets import XLSX_MIME, spreadsheet_size
-from people.models import User
+from people.choosers import unit_field
+from people.models import OrgUnit, User
 from people.roles import Role
-from people.selectors import org_unit_list
 
 from .models import ClassSession, CommitteeRole, Enrolment, StudyGroup, TrainingClass
 
@@ -46,8 +46,9 @@ class ClassForm(forms.ModelForm):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organising_unit"].queryset = org_unit_list(viewer=viewer).exclude(
-            level="village"
+        # A class is organised by a city, county or township, never by a village.
+        self.fields["organising_unit"] = unit_field(
+            self.fields["organising_unit"], viewer=viewer, exclude_levels=[OrgUnit.Level.VILLAGE]
         )
         self.fields["advisers"].queryset = User.objects.filter(
             groups__name=str(Role.ADVISER), is_active=True
@@ -150,6 +151,20 @@ class UploadForm(forms.Form):
 
 class EnrolByPhoneForm(forms.Form):
     phone = forms.CharField(label=_("mobile phone"), max_length=30)
+
+
+class PastePhonesForm(forms.Form):
+    text = forms.CharField(
+        label=_("Mobile numbers"),
+        max_length=20_000,
+        widget=forms.Textarea(
+            attrs={"rows": 4, "placeholder": "138 0000 0001\n+86 138-0000-0002，13800000003"}
+        ),
+        help_text=_(
+            "One per line, or separated by commas, semicolons or 、. Spaces, dashes, +86 and "
+            "full-width digits are fine. Only people already in your units are enrolled."
+        ),
+    )
 
 
 class EnrolmentForm(forms.Form):

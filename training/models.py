@@ -65,7 +65,9 @@ class TrainingClass(models.Model):
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
-    # The 学时 posted at close: the class's hours, or only the sessions held if closed early.
+    # The most 学时 a trainee was awarded at close: the class's hours, or (closed early, or
+    # an in-person class with a timetable) those of the sessions held. Each trainee's own
+    # hours, by the sessions they attended, are on their completion record and ledger.
     awarded_hours = models.DecimalField(
         _("credit hours awarded"),
         max_digits=6,
@@ -135,6 +137,12 @@ class Enrolment(models.Model):
         ENROLLED = "enrolled", _("Enrolled")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         COMPLETED = "completed", _("Completed")
+        # 不予结业: stayed to the end but missed a completion rule; no certificate.
+        NOT_COMPLETED = "not_completed", _("Not completed")
+
+    # On the class to its end, whatever the result: they keep its pages, courses and
+    # results. Only 退学 (withdrawn) takes a trainee off the class.
+    STAYED = (Status.ENROLLED, Status.COMPLETED, Status.NOT_COMPLETED)
 
     training_class = models.ForeignKey(
         TrainingClass,
@@ -427,6 +435,8 @@ class ImportBatch(models.Model):
     class Kind(models.TextChoices):
         ROSTER = "roster", _("Roster")
         TIMETABLE = "timetable", _("Timetable")
+        # Mobile numbers pasted on the roster page; `rows` holds them as written.
+        PHONES = "phones", _("Pasted mobile numbers")
 
     id = models.UUIDField(
         primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")

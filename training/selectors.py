@@ -57,7 +57,7 @@ def can_run_class(viewer, training_class: TrainingClass) -> bool:
 def class_list_for_trainee(*, trainee) -> QuerySet[TrainingClass]:
     return TrainingClass.objects.filter(
         enrolments__trainee=trainee,
-        enrolments__status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED],
+        enrolments__status__in=Enrolment.STAYED,
     ).distinct()
 
 
@@ -80,7 +80,7 @@ def session_list_for_trainee_on(*, trainee, date) -> QuerySet[ClassSession]:
 
 # --- Class life: the trainee's pages, notices, evaluations -------------------------------
 
-_ACTIVE = [Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED]
+_ACTIVE = Enrolment.STAYED
 
 
 def class_get_for_trainee(*, trainee, pk: int) -> TrainingClass:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
+from wagtail import hooks
 
 from lms.errors import DomainError
 
@@ -78,12 +79,20 @@ def class_detail(request, pk):
         .select_related("trainee")
         .order_by("committee_role")
     )
+    # Apps that build on training add their sections: courses the class's online courses,
+    # certificates the trainee's outcome once the class is closed ("top": above the rest).
+    sections = [
+        section
+        for hook in hooks.get_hooks("training_class_page_sections")
+        if (section := hook(request, klass, enrolment))
+    ]
     return render(
         request,
         "training/class_detail.html",
         {
             "klass": klass,
             "enrolment": enrolment,
+            "sections": sections,
             "days": _days(sessions),
             "now": timezone.now(),
             "today": timezone.localdate(),

@@ -54,6 +54,11 @@ def register_training_actions(actions):
         ("training.class_ended", _("Class ended"), _("Class ended, awaiting close")),
         ("training.roster_import", _("Import roster"), _("Roster imported")),
         ("training.enrolment_add", _("Enrol trainee"), _("Trainee enrolled")),
+        (
+            "training.roster_paste",
+            _("Enrol pasted numbers"),
+            _("Trainees enrolled by mobile number"),
+        ),
         ("training.enrolment_withdraw", _("Withdraw trainee"), _("Trainee withdrawn")),
         ("training.group_create", _("Create group"), _("Group created")),
         ("training.group_update", _("Edit group"), _("Group edited")),
@@ -67,3 +72,16 @@ def register_training_actions(actions):
         ("training.calendar_renew", _("Renew calendar link"), _("Calendar link renewed")),
     ):
         actions.register_action(action, label, message)
+
+
+@hooks.register("construct_homepage_panels")
+def add_training_panels(request, panels):
+    """Instructors: the sessions they are about to teach. Organisers: their units' classes
+    of the week."""
+    from .home_panel import ClassesThisWeekPanel, UpcomingSessionsPanel
+
+    user = request.user
+    if has_role(user, Role.INSTRUCTOR):
+        panels.append(UpcomingSessionsPanel(user))
+    if user.is_superuser or has_role(user, Role.ORGANISER):
+        panels.append(ClassesThisWeekPanel(user))

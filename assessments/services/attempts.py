@@ -9,10 +9,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lms.audit import log
+from training.models import TrainingClass
 
 from ..errors import (
     AttemptClosed,
     AttemptLimitReached,
+    MakeupClassClosed,
     QuestionNotInAttempt,
     QuizMisconfigured,
     QuizNotAvailable,
@@ -23,6 +25,7 @@ from ..models import (
     ANSWER_GRACE_SECONDS,
     Attempt,
     AttemptQuestion,
+    ExamMakeup,
     Question,
     Quiz,
     QuizSlot,
@@ -96,13 +99,45 @@ def _draw(quiz: Quiz, rng: random.Random) -> list[tuple[int, str, Decimal]]:
     return chosen
 
 
-def _deadline(quiz: Quiz, started_at):
+def _deadline(quiz: Quiz, started_at, *, closes_at=None):
+    """The time limit, or the window's end if sooner: the quiz's, or for a make-up the
+    make-up's own (`closes_at`)."""
     ends = []
     if quiz.time_limit_minutes:
         ends.append(started_at + timezone.timedelta(minutes=quiz.time_limit_minutes))
-    if quiz.closes_at:
-        ends.append(quiz.closes_at)
+    window_end = closes_at or quiz.closes_at
+    if window_end:
+        ends.append(window_end)
     return min(ends) if ends else None
+
+
+def _makeup_to_start(*, quiz: Quiz, trainee, now):
+    """The trainee's granted, unused and open make-up of this final exam, row-locked; the
+    make-up attempt itself when a simultaneous start has just made it (still open); or
+    None. A closed class takes no make-up."""
+    if not quiz.is_final_exam:
+        return None
+    grant = _one_or_none(
+        ExamMakeup.objects.select_for_update(of=("self",))
+        .filter(quiz_id=quiz.pk, trainee=trainee)
+        .order_by()
+    )
+    if grant is None:
+        return None
+    if grant.attempt_id is not None:
+        made = Attempt.objects.get(pk=grant.attempt_id)
+        cutoff = made.answer_cutoff()
+        if made.status == Attempt.Status.IN_PROGRESS and (cutoff is None or now <= cutoff):
+            return made
+        return None
+    if not grant.is_open(now):
+        return None
+    closed = TrainingClass.objects.filter(
+        pk=quiz.training_class_id, status=TrainingClass.Status.CLOSED
+    ).exists()
+    if closed:
+        raise MakeupClassClosed()
+    return grant
 
 
 def attempt_start(*, quiz: Quiz, trainee, now=None, seed=None) -> Attempt:
@@ -150,10 +185,19 @@ def _attempt_start_once(*, quiz, trainee, now, seed) -> Attempt:
                 return open_attempt
             open_attempt.quiz = quiz
             _submit_locked(open_attempt, now=now, auto=True, actor=None)
-        if not quiz.is_open(now):
-            raise QuizNotOpen()
-        if quiz.attempts_allowed and len(attempts) >= quiz.attempts_allowed:
-            raise AttemptLimitReached()
+        regular = [a for a in attempts if not a.is_makeup]
+        makeup = None
+        if not quiz.is_open(now) or (
+            quiz.attempts_allowed and len(regular) >= quiz.attempts_allowed
+        ):
+            # The regular attempts are over: a make-up (补考) granted to the trainee, if any.
+            makeup = _makeup_to_start(quiz=quiz, trainee=trainee, now=now)
+            if isinstance(makeup, Attempt):
+                return makeup  # a simultaneous start of the make-up made it: resume it
+            if makeup is None:
+                if not quiz.is_open(now):
+                    raise QuizNotOpen()
+                raise AttemptLimitReached()
         rng = random.Random(seed)
         drawn = _draw(quiz, rng)
         if quiz.shuffle_questions:
@@ -174,10 +218,20 @@ def _attempt_start_once(*, quiz, trainee, now, seed) -> Attempt:
             trainee=trainee,
             number=len(attempts) + 1,
             started_at=now,
-            deadline=_deadline(quiz, now),
+            deadline=_deadline(quiz, now, closes_at=makeup.closes_at if makeup else None),
             max_score=max_score,
+            is_makeup=makeup is not None,
         )
         attempt.save()
+        if makeup is not None:
+            makeup.attempt = attempt
+            makeup.save(update_fields=["attempt"])
+            log(
+                makeup,
+                "assessments.makeup_start",
+                user=trainee,
+                data={"attempt": attempt.pk, "number": attempt.number},
+            )
         AttemptQuestion.objects.bulk_create(
             AttemptQuestion(
                 attempt=attempt,
@@ -348,7 +402,12 @@ def _submit_locked(attempt: Attempt, *, now, auto: bool, actor) -> Attempt:
         attempt,
         "assessments.attempt_submit",
         user=actor,
-        data={"score": str(attempt.score), "auto": auto, "pending": attempt.pending_manual},
+        data={
+            "score": str(attempt.score),
+            "auto": auto,
+            "pending": attempt.pending_manual,
+            **({"makeup": True} if attempt.is_makeup else {}),
+        },
     )
     return attempt
 

@@ -90,6 +90,38 @@ def question_problems(
     return problems
 
 
+def question_unused_parts(
+    *, type: str, options: list[tuple[str, bool]], true_false, accepted: list[str]
+) -> list[str]:
+    """Content the chosen type does not use: left behind when the author changed the type.
+
+    Trainees would never see it and grading ignores it, so it is refused rather than kept
+    silently (the admin form's script clears hidden parts before it posts)."""
+    problems = []
+    if options and type not in (Question.Type.SINGLE, Question.Type.MULTIPLE):
+        problems.append(
+            _(
+                "Only single- and multiple-choice questions have options. "
+                "Delete the options or change the type."
+            )
+        )
+    if true_false is not None and type != Question.Type.TRUE_FALSE:
+        problems.append(
+            _(
+                "Only true-or-false questions say whether the statement is true. "
+                "Clear it or change the type."
+            )
+        )
+    if accepted and type != Question.Type.FILL_IN:
+        problems.append(
+            _(
+                "Only fill-in-the-blank questions have accepted answers. "
+                "Clear them or change the type."
+            )
+        )
+    return problems
+
+
 def accepted_list(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 

@@ -20,6 +20,7 @@ from training.selectors import can_manage_class, can_run_class
 
 from .. import errors
 from ..models import AttendanceRecord, LeaveRequest
+from ..notify import leave_decided
 from ..selectors import policy_for
 from ._locking import record_lock_or_create
 
@@ -46,13 +47,22 @@ def leave_request_create(
     training_class,
     sessions,
     reason: str,
+    kind: str = LeaveRequest.Kind.PERSONAL,
     attachment=None,
     now: datetime.datetime | None = None,
 ) -> LeaveRequest:
+    """病假 / 事假 / 公假 for some of the class's coming sessions.
+
+    公假 (official duty) must attach the notice or letter that calls the trainee away
+    when the class's policy says so (`official_leave_needs_attachment`, on by default):
+    it is the leave that may not count towards the cap, so it is the one to prove.
+    """
     now = now or timezone.now()
     reason = (reason or "").strip()
     if not reason:
         raise errors.ReasonRequired
+    if kind not in LeaveRequest.Kind.values:
+        raise errors.LeaveKindUnknown
     sessions = sorted(set(sessions), key=lambda s: s.starts_at)
     if not sessions or any(s.training_class_id != training_class.pk for s in sessions):
         raise errors.LeaveNoSessions
@@ -61,6 +71,9 @@ def leave_request_create(
     if attachment:
         attachment_check(attachment)
     policy = policy_for(training_class)
+    official = kind == LeaveRequest.Kind.OFFICIAL
+    if official and policy.official_leave_needs_attachment and not attachment:
+        raise errors.LeaveAttachmentRequired
     with transaction.atomic():
         # The enrolment row serialises one trainee's requests, so overlaps cannot slip in.
         enrolment = (
@@ -81,6 +94,7 @@ def leave_request_create(
         leave = LeaveRequest(
             trainee=trainee,
             training_class=training_class,
+            kind=kind,
             reason=reason,
             half_days=len(sessions),
             hours=sum((s.credit_hours for s in sessions), Decimal("0")),
@@ -95,7 +109,11 @@ def leave_request_create(
             leave,
             "attendance.leave_request",
             user=trainee,
-            data={"sessions": [s.pk for s in sessions], "half_days": len(sessions)},
+            data={
+                "sessions": [s.pk for s in sessions],
+                "half_days": len(sessions),
+                "kind": kind,
+            },
         )
     return leave
 
@@ -158,6 +176,7 @@ def leave_approve(
             user=actor,
             data={"marked": marked, "kept_checked_in": kept, "note": locked.decision_note},
         )
+        leave_decided(locked)
     return locked
 
 
@@ -179,6 +198,7 @@ def leave_reject(*, actor, leave: LeaveRequest, note: str, now=None) -> LeaveReq
         locked.full_clean()
         locked.save()
         log(locked, "attendance.leave_reject", user=actor, data={"note": note})
+        leave_decided(locked)
     return locked
 
 

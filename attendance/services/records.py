@@ -178,6 +178,7 @@ POLICY_FIELDS = [
     "leave_cap_denominator",
     "absence_limit_days",
     "adviser_max_leave_half_days",
+    "official_leave_needs_attachment",
 ]
 
 

@@ -280,9 +280,14 @@ def leave_review(request, pk: int):
     )
     policy = selectors.policy_for(leave.training_class)
     projected = None
+    excused = selectors.official_leave_excused(leave.training_class)
+    counts = not (leave.kind == LeaveRequest.Kind.OFFICIAL and excused)
     if summary and leave.training_class.credit_hours:
-        pending_hours = leave.hours if leave.status == LeaveRequest.Status.PENDING else 0
-        projected = (summary.leave_hours + pending_hours) / leave.training_class.credit_hours
+        pending = leave.status == LeaveRequest.Status.PENDING and counts
+        pending_hours = leave.hours if pending else 0
+        projected = (
+            summary.counted_leave_hours + pending_hours
+        ) / leave.training_class.credit_hours
     return _page(
         request,
         "attendance/admin/leave_review.html",
@@ -296,6 +301,7 @@ def leave_review(request, pk: int):
         summary=summary,
         policy=policy,
         projected=projected,
+        counts_towards_cap=counts,
         cap=policy.leave_cap_numerator / policy.leave_cap_denominator,
         can_decide=can_decide_leave(request.user, leave),
     )

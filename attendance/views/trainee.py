@@ -195,6 +195,7 @@ def leave_create(request, class_pk: int):
                 trainee=request.user,
                 training_class=training_class,
                 sessions=list(form.cleaned_data["sessions"]),
+                kind=form.cleaned_data["kind"],
                 reason=form.cleaned_data["reason"],
                 attachment=form.cleaned_data.get("attachment"),
             )

@@ -1,6 +1,11 @@
 """Writes of the certificates app, split by process: completion and close, issue and render."""
 
-from .close import class_close, completion_appraisal_save, completion_rule_update
+from .close import (
+    class_close,
+    completion_appraisal_save,
+    completion_override_set,
+    completion_rule_update,
+)
 from .issue import (
     batch_retry,
     batch_run,
@@ -25,5 +30,6 @@ __all__ = [
     "certificates_render",
     "class_close",
     "completion_appraisal_save",
+    "completion_override_set",
     "completion_rule_update",
 ]

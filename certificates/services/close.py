@@ -1,6 +1,6 @@
-"""结班: decide who completed, post their hours, and queue their certificates."""
+"""结班: decide each trainee's outcome, post the completers' hours, queue their certificates."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -13,18 +13,28 @@ from lms.errors import PermissionDenied
 from training.models import Enrolment, TrainingClass
 from training.selectors import can_manage_class
 
-from ..errors import ClassAlreadyClosed, ClassNotOver, NotEnrolled
+from ..errors import (
+    ClassAlreadyClosed,
+    ClassNotOver,
+    NotEnrolled,
+    OverrideInvalid,
+    OverrideReasonRequired,
+)
 from ..models import CompletionRecord, CompletionRule, IssueBatch
 
 RULE_FIELDS = (
     "max_leave_share",
     "absence_limit_days",
+    "official_leave_excused",
     "final_exam_required",
     "quizzes_required",
     "written_work_required",
     "certificate_template",
     "certificate_issue_date",
 )
+
+
+RECORD_DECISION_FIELDS = ["outcome", "completed", "missing", "exceptions", "hours", "decided_at"]
 
 
 def completion_rule_for(*, training_class: TrainingClass) -> CompletionRule:
@@ -94,33 +104,110 @@ def completion_appraisal_save(
     return record
 
 
+def completion_override_set(
+    *, actor, training_class: TrainingClass, trainee, decision: str, reason: str = ""
+) -> CompletionRecord:
+    """The organiser's exception for one trainee, before the close: 准予结业 (`complete`)
+    or 不予结业 (`not_complete`) whatever the rules say, with the reason; "" goes back
+    to the rules. The close honours it and the record keeps it with who and when.
+
+    Refused once the class is closed. Setting the same decision and reason again changes
+    nothing and writes no audit entry.
+    """
+    if not can_manage_class(actor, training_class):
+        raise PermissionDenied()
+    if decision not in ("", *CompletionRecord.Override.values):
+        raise OverrideInvalid(decision)
+    reason = (reason or "").strip()
+    if decision and not reason:
+        raise OverrideReasonRequired()
+    reason = reason if decision else ""
+    with transaction.atomic():
+        klass = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
+        if klass.status == TrainingClass.Status.CLOSED:
+            raise ClassAlreadyClosed()
+        if not Enrolment.objects.filter(
+            training_class=klass, trainee=trainee, status=Enrolment.Status.ENROLLED
+        ).exists():
+            raise NotEnrolled()
+        CompletionRecord.objects.get_or_create(training_class=klass, trainee=trainee)
+        record = CompletionRecord.objects.select_for_update().get(
+            training_class=klass, trainee=trainee
+        )
+        if (record.override, record.override_reason) == (decision, reason):
+            return record
+        before = {"decision": record.override, "reason": record.override_reason}
+        record.override = decision
+        record.override_reason = reason
+        record.override_by = actor if decision else None
+        record.override_at = timezone.now() if decision else None
+        record.full_clean()
+        record.save(update_fields=["override", "override_reason", "override_by", "override_at"])
+        log(
+            record,
+            "certificates.override",
+            user=actor,
+            data={
+                "trainee": trainee.pk,
+                "class": klass.pk,
+                "decision": decision,
+                "reason": reason,
+                "before": before,
+            },
+        )
+    return record
+
+
 @dataclass(frozen=True)
 class ClosingCheck:
-    """Whether the class is over, and what closing it now would leave out."""
+    """Whether the class is over, and what closing it now would post.
+
+    `per_session`: an in-person class with a timetable credits each completer with the
+    学时 of the sessions they attended (or were excused from on 公假), on the session
+    dates; `hours_now` is then the most anyone gets (the held sessions' 学时, no more than
+    the class's). Otherwise every completer gets `hours_now` on the close date.
+    """
 
     before_end_date: bool
     sessions_not_held: list  # ClassSession rows that have not ended yet
     hours_held: Decimal  # credit hours of the sessions that have ended
-    hours_now: Decimal  # what each completer would be credited if closed now
+    hours_now: Decimal  # the most a completer would be credited if closed now
+    per_session: bool = False
+    sessions_untaken: list = field(default_factory=list)  # ended, no attendance taken
 
     @property
     def early(self) -> bool:
         return self.before_end_date or bool(self.sessions_not_held)
 
 
+def _sessions_without_attendance(training_class: TrainingClass, now) -> list:
+    try:
+        from attendance.selectors import sessions_without_attendance
+    except ImportError:
+        return []
+    return sessions_without_attendance(training_class=training_class, now=now)
+
+
 def class_closing_check(*, training_class: TrainingClass, now=None) -> ClosingCheck:
     """The class's 学时 if closed now: all of them once it is over; closed early, only
-    the sessions actually held count (a class without a timetable keeps its hours)."""
+    the sessions actually held count (a class without a timetable keeps its hours). An
+    in-person class with a timetable credits each trainee by the sessions they attended."""
     now = now or timezone.now()
     sessions = list(training_class.sessions.order_by("starts_at"))
     held = sum((s.credit_hours for s in sessions if s.ends_at <= now), Decimal("0"))
     not_held = [s for s in sessions if s.ends_at > now]
     before_end = timezone.localdate(now) < training_class.end_date
     hours = training_class.credit_hours or Decimal("0")
-    if (before_end or not_held) and sessions:
+    per_session = bool(sessions) and training_class.kind == TrainingClass.Kind.IN_PERSON
+    if sessions and (per_session or before_end or not_held):
         hours = min(hours, held)
     return ClosingCheck(
-        before_end_date=before_end, sessions_not_held=not_held, hours_held=held, hours_now=hours
+        before_end_date=before_end,
+        sessions_not_held=not_held,
+        hours_held=held,
+        hours_now=hours,
+        per_session=per_session,
+        sessions_untaken=_sessions_without_attendance(training_class, now) if per_session else [],
     )
 
 
@@ -131,7 +218,12 @@ def class_close(
     appraisals: dict[int, str] | None = None,
     early_reason: str = "",
 ) -> IssueBatch | None:
-    """Close the class: completers → completed with hours posted, others → withdrawn.
+    """Close the class: each trainee gets one of three outcomes, stored with its reasons.
+
+    结业 (completed): hours posted, a certificate queued. 不予结业 (not completed): a rule
+    other than leave and 旷课 unmet (the final exam, written work …). 退学 (withdrawn):
+    leave over the cap or 旷课 at the limit, or withdrawn during the class. An organiser's
+    override (`completion_override_set`) decides over the rules.
 
     One transaction under a row lock on the class; a second call (a double click, a retry,
     a second organiser) finds the class closed and changes nothing, returning None.
@@ -159,42 +251,48 @@ def class_close(
                     end_date=klass.end_date, not_held=len(check.sessions_not_held)
                 ),
             )
-        hours = check.hours_now
         for trainee_id, text in (appraisals or {}).items():
             record, _ = CompletionRecord.objects.get_or_create(
                 training_class=klass, trainee_id=trainee_id
             )
             record.appraisal = (text or "").strip()
             record.save(update_fields=["appraisal"])
-        rows = class_completion_review(training_class=klass)
+        rows = class_completion_review(training_class=klass, with_withdrawn=True)
+        sessions = {s.pk: s for s in klass.sessions.all()} if check.per_session else {}
         completers = []
+        counts = dict.fromkeys(CompletionRecord.Outcome.values, 0)
         for row in rows:
             enrolment = row.enrolment
-            done = row.result.complete
-            enrolment.status = Enrolment.Status.COMPLETED if done else Enrolment.Status.WITHDRAWN
-            enrolment.save(update_fields=["status"])
+            outcome = row.outcome
+            counts[outcome] += 1
+            if enrolment.status != outcome:
+                enrolment.status = outcome
+                enrolment.save(update_fields=["status"])
+            posted = None
+            if outcome == Enrolment.Status.COMPLETED:
+                completers.append(enrolment.trainee)
+                posted = _hours_post(
+                    actor=actor,
+                    klass=klass,
+                    trainee=enrolment.trainee,
+                    check=check,
+                    credited=getattr(row.attendance, "credited_sessions", ()),
+                    sessions=sessions,
+                    today=timezone.localdate(now),
+                )
             record, _ = CompletionRecord.objects.get_or_create(
                 training_class=klass, trainee=enrolment.trainee
             )
-            record.completed = done
+            record.outcome = outcome
+            record.completed = outcome == Enrolment.Status.COMPLETED
             record.missing = [m.as_dict() for m in row.result.missing]
+            record.exceptions = [m.as_dict() for m in row.result.exceptions]
+            record.hours = posted
             record.decided_at = now
-            record.save(update_fields=["completed", "missing", "decided_at"])
-            if done:
-                completers.append(enrolment.trainee)
-                if hours > Decimal("0"):
-                    credit_entry_post(
-                        person=enrolment.trainee,
-                        channel=_credit_channel(klass),
-                        hours=hours,
-                        earned_on=min(klass.end_date, timezone.localdate(now)),
-                        title=klass.name,
-                        source_key=f"class:{klass.pk}",
-                        recorded_by=actor,
-                    )
+            record.save(update_fields=RECORD_DECISION_FIELDS)
         klass.status = TrainingClass.Status.CLOSED
         klass.closed_on = timezone.localdate(now)
-        klass.awarded_hours = hours
+        klass.awarded_hours = check.hours_now
         klass.full_clean()
         klass.save(update_fields=["status", "closed_on", "awarded_hours"])
         batch = IssueBatch.objects.create(
@@ -205,10 +303,17 @@ def class_close(
             "certificates.class_close",
             user=actor,
             data={
-                "completed": len(completers),
-                "not_completed": len(rows) - len(completers),
+                "completed": counts[CompletionRecord.Outcome.COMPLETED],
+                "not_completed": counts[CompletionRecord.Outcome.NOT_COMPLETED],
+                "withdrawn": counts[CompletionRecord.Outcome.WITHDRAWN],
+                "overrides": [
+                    {"trainee": r.trainee.pk, "decision": r.override}
+                    for r in rows
+                    if r.override and not r.withdrew
+                ],
                 "batch": batch.pk,
-                "hours": str(hours),
+                "hours": str(check.hours_now),
+                "per_session": check.per_session,
                 **(
                     {
                         "early": True,
@@ -222,6 +327,55 @@ def class_close(
         )
         transaction.on_commit(lambda: issue_certificates.enqueue(batch_id=batch.pk))
     return batch
+
+
+def _hours_post(*, actor, klass, trainee, check, credited, sessions, today) -> Decimal:
+    """Post one completer's 学时 and return how many.
+
+    Per session (an in-person class with a timetable): the sessions credited to the
+    trainee (attended, or excused 公假), one ledger entry per session date, dated that
+    day, at most `check.hours_now` in all. Otherwise the class's hours on the close date.
+    Each entry has its own source key, so posting again adds nothing.
+    """
+    channel = _credit_channel(klass)
+    if not check.per_session:
+        hours = check.hours_now
+        if hours > 0:
+            credit_entry_post(
+                person=trainee,
+                channel=channel,
+                hours=hours,
+                earned_on=min(klass.end_date, today),
+                title=klass.name,
+                source_key=f"class:{klass.pk}",
+                recorded_by=actor,
+            )
+        return hours
+    by_date: dict = {}
+    for sid in credited:
+        session = sessions.get(sid)
+        if session is not None:
+            by_date.setdefault(session.date, []).append(session)
+    remaining = check.hours_now
+    total = Decimal("0")
+    for date in sorted(by_date):
+        day = sorted(by_date[date], key=lambda s: s.starts_at)
+        hours = min(sum((s.credit_hours for s in day), Decimal("0")), remaining)
+        if hours <= 0:
+            break
+        credit_entry_post(
+            person=trainee,
+            channel=channel,
+            hours=hours,
+            earned_on=date,
+            title=klass.name,
+            source_key=f"class:{klass.pk}:{date.isoformat()}",
+            recorded_by=actor,
+            note="; ".join(f"{s.get_half_day_display()} {s.title}" for s in day)[:1000],
+        )
+        remaining -= hours
+        total += hours
+    return total
 
 
 def _credit_channel(klass: TrainingClass) -> str:

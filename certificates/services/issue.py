@@ -23,7 +23,14 @@ from ..errors import (
     NotCompleted,
     ReasonRequired,
 )
-from ..models import Certificate, CertificateTemplate, IssueBatch, NumberCounter
+from ..models import (
+    Certificate,
+    CertificateTemplate,
+    CompletionRecord,
+    IssueBatch,
+    NumberCounter,
+)
+from ..notify import certificate_issued
 from .close import completion_rule_for
 from .templates import certificate_template_default
 
@@ -65,6 +72,17 @@ def certificate_issue_date(klass: TrainingClass) -> datetime.date:
     return rule.certificate_issue_date or klass.closed_on or klass.end_date
 
 
+def awarded_hours(*, klass: TrainingClass, trainee_ids) -> dict[int, Decimal]:
+    """Each trainee's own 学时 from the class, as posted at close (by the sessions they
+    attended); the class's awarded hours for a record that predates per-trainee hours."""
+    posted = dict(
+        CompletionRecord.objects.filter(
+            training_class=klass, trainee_id__in=list(trainee_ids), hours__isnull=False
+        ).values_list("trainee_id", "hours")
+    )
+    return {tid: posted.get(tid, klass.hours_awarded) for tid in trainee_ids}
+
+
 def _snapshot(
     *,
     klass: TrainingClass,
@@ -72,6 +90,7 @@ def _snapshot(
     template: CertificateTemplate,
     number: str,
     issue_date: datetime.date,
+    hours: Decimal,
 ):
     return {
         "name": trainee.get_full_name(),
@@ -83,7 +102,7 @@ def _snapshot(
         "end": klass.last_day.isoformat(),
         "start_cn": rendering.chinese_date(klass.start_date),
         "end_cn": rendering.chinese_date(klass.last_day),
-        "hours": _hours(klass.hours_awarded),
+        "hours": _hours(hours),
         "number": number,
         "title": template.title,
         "body": template.body,
@@ -94,7 +113,7 @@ def _snapshot(
 
 
 def _certificate_new(
-    *, klass, trainee, template, number: str, issue_date, issuer, replaces=None
+    *, klass, trainee, template, number: str, issue_date, issuer, hours, replaces=None
 ) -> Certificate:
     """An unsaved certificate: what it certifies is copied now and never changes."""
     return Certificate(
@@ -105,7 +124,12 @@ def _certificate_new(
         number=number,
         verification_code=secrets.token_urlsafe(24),
         snapshot=_snapshot(
-            klass=klass, trainee=trainee, template=template, number=number, issue_date=issue_date
+            klass=klass,
+            trainee=trainee,
+            template=template,
+            number=number,
+            issue_date=issue_date,
+            hours=hours,
         ),
         issued_by=issuer,
     )
@@ -171,6 +195,7 @@ def certificate_issue(
                     number=number,
                     issue_date=issue_date,
                     issuer=issuer,
+                    hours=awarded_hours(klass=klass, trainee_ids=[trainee.pk])[trainee.pk],
                     replaces=replacing,
                 )
                 certificate.full_clean(validate_constraints=False)
@@ -186,6 +211,7 @@ def certificate_issue(
             user=issuer,
             data={"number": number, "trainee": trainee.pk, "class": klass.pk},
         )
+        certificate_issued(klass, [trainee.pk])
     return certificate, True
 
 
@@ -229,6 +255,7 @@ def certificates_issue_for_class(*, training_class: TrainingClass, on_behalf_of=
         numbers = certificate_numbers_next(
             prefix=template.number_prefix, year=year, count=len(trainees)
         )
+        hours = awarded_hours(klass=klass, trainee_ids=[t.pk for t in trainees])
         certificates = []
         for trainee, number in zip(trainees, numbers, strict=True):
             certificate = _certificate_new(
@@ -238,6 +265,7 @@ def certificates_issue_for_class(*, training_class: TrainingClass, on_behalf_of=
                 number=number,
                 issue_date=issue_date,
                 issuer=on_behalf_of,
+                hours=hours[trainee.pk],
             )
             # The related rows were just read (and locked): check the fields themselves
             # without a query per foreign key; the constraints stand behind the insert.
@@ -258,6 +286,7 @@ def certificates_issue_for_class(*, training_class: TrainingClass, on_behalf_of=
             )
             for c in certificates
         )
+        certificate_issued(klass, [t.pk for t in trainees])
     return len(certificates)
 
 

@@ -1,5 +1,6 @@
 """Settings shared by every environment; dev, test and production refine them."""
 
+import json
 import os
 from pathlib import Path
 
@@ -11,6 +12,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 INSTALLED_APPS = [
     # Project apps: content (courses, assessments) depends on the domain, never back.
     "people",
+    "notifications",
     "training",
     "attendance",
     "ledger",
@@ -51,6 +53,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, before the host check and the HTTPS redirect (lms/health.py).
+    "lms.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.ChineseFirstLocaleMiddleware",
@@ -122,8 +126,9 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-# django-allauth: organisers create accounts; nobody signs up on their own.
-ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
+# django-allauth: organisers create accounts; nobody signs up on their own. The adapter is
+# people's, with the SMS hooks of login by code (notifications/adapters.py).
+ACCOUNT_ADAPTER = "notifications.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
@@ -138,8 +143,19 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "change_password": "5/m/user",
+    # Login by a code sent by SMS: as the password login, per client address and per
+    # account (the normalised phone), and each SMS costs money.
+    "request_login_code": "10/m/ip,3/5m/key",
 }
-ACCOUNT_FORMS = {"login": "people.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "login": "people.forms.LoginForm",
+    "request_login_code": "notifications.forms.RequestLoginCodeForm",
+}
+# 验证码登录: a six-digit code by SMS instead of the password; three tries per code.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 300
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_USER_DISPLAY = "people.models.user_display"
 
 # Internationalisation: Simplified Chinese first, English second.
@@ -188,6 +204,26 @@ SPREADSHEET_UPLOAD_MAX_SIZE = 10 * 1024 * 1024
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /readyz marks the task queue "stale" when a due task has waited longer than this (s).
+LMS_READY_TASK_AGE_WARN = 300
+
+# Notifications (notifications/): email through EMAIL_BACKEND, SMS through SMS_BACKEND.
+# Tencent Cloud SMS needs approved templates; their ids per event (notifications.models.
+# Event) come as JSON in DJANGO_SMS_TEMPLATES, e.g. {"notice_posted": "1234567", ...}.
+# An event without a template id sends no SMS (the delivery log says so).
+SMS_BACKEND = os.environ.get("DJANGO_SMS_BACKEND", "notifications.sms.console.SmsBackend")
+SMS_TEMPLATES = json.loads(os.environ.get("DJANGO_SMS_TEMPLATES", "{}"))
+SMS_TENCENT = {
+    "SECRET_ID": os.environ.get("DJANGO_SMS_TENCENT_SECRET_ID", ""),
+    "SECRET_KEY": os.environ.get("DJANGO_SMS_TENCENT_SECRET_KEY", ""),
+    "SDK_APP_ID": os.environ.get("DJANGO_SMS_TENCENT_APP_ID", ""),
+    "SIGN_NAME": os.environ.get("DJANGO_SMS_TENCENT_SIGN_NAME", ""),
+    "REGION": os.environ.get("DJANGO_SMS_TENCENT_REGION", "ap-guangzhou"),
+}
+# Template variables longer than this are cut (Tencent limits their length).
+SMS_PARAM_MAX_LENGTH = int(os.environ.get("DJANGO_SMS_PARAM_MAX_LENGTH", "20"))
+# No SMS from 22:00 to 07:00 site time (Asia/Shanghai), except login codes.
+NOTIFICATIONS_QUIET_HOURS = (22, 7)
 
 # Wagtail
 WAGTAIL_SITE_NAME = "干部教育培训平台"

@@ -22,6 +22,9 @@ Variables (see docs/deploy.md for an example environment file):
                                rate limits (login, verification page) key on the real client
   DJANGO_LOG_LEVEL, DJANGO_LOG_FORMAT   INFO; json (default) or plain
   DJANGO_EMAIL_*, DJANGO_DEFAULT_FROM_EMAIL
+  DJANGO_SMS_BACKEND           notifications.sms.tencent.SmsBackend to send SMS (default: none)
+  DJANGO_SMS_TENCENT_SECRET_ID, _SECRET_KEY, _APP_ID, _SIGN_NAME, _REGION   Tencent Cloud SMS
+  DJANGO_SMS_TEMPLATES         JSON: approved template id per event, {"notice_posted": "…"}
 """
 
 import json
@@ -74,12 +77,14 @@ DATABASES = {
 
 # WhiteNoise serves compressed, hashed static files straight from the app processes (nginx
 # may serve STATIC_ROOT itself; the files are the same). It sits right after
-# SecurityMiddleware so static responses skip sessions, auth and locale.
+# SecurityMiddleware so static responses skip sessions, auth and locale. The health
+# probes (lms.health) stay first of all.
+_SECURITY = _BASE_MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
 MIDDLEWARE = [
-    _BASE_MIDDLEWARE[0],
+    *_BASE_MIDDLEWARE[: _SECURITY + 1],
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "people.middleware.ContentSecurityPolicyMiddleware",
-    *_BASE_MIDDLEWARE[1:],
+    *_BASE_MIDDLEWARE[_SECURITY + 1 :],
 ]
 if os.environ.get("DJANGO_STATIC_ROOT"):
     STATIC_ROOT = os.environ["DJANGO_STATIC_ROOT"]
@@ -183,6 +188,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _flag("DJANGO_EMAIL_USE_TLS", "0")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# SMS: off unless configured (notifications.sms.tencent.SmsBackend with the
+# DJANGO_SMS_TENCENT_* variables and DJANGO_SMS_TEMPLATES; see lms/settings/base.py).
+SMS_BACKEND = os.environ.get("DJANGO_SMS_BACKEND", "notifications.sms.disabled.SmsBackend")
 
 
 class JsonLineFormatter(logging.Formatter):

@@ -27,6 +27,10 @@ def setup(world):
 
     done = attempt_start(quiz=quiz_with([essay()], training_class=klass), trainee=world.trainee_a)
     attempt_submit(attempt_id=done.pk, trainee=world.trainee_a)
+    # The final exam, failed by trainee_a (handed in blank): eligible for a make-up.
+    final = quiz_with([single()], training_class=klass, is_final_exam=True)
+    failed = attempt_start(quiz=final, trainee=world.trainee_a)
+    attempt_submit(attempt_id=failed.pk, trainee=world.trainee_a)
     assignment = AssignmentFactory(training_class=klass)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -128,6 +132,12 @@ RULES = {
     "assessments_admin:gradebook_index": Rule(expect=STAFF),
     "assessments_admin:gradebook_class": Rule(kwargs=_pk("klass"), expect=STAFF_OF_CLASS),
     "assessments_admin:gradebook_class_export": Rule(kwargs=_pk("klass"), expect=STAFF_OF_CLASS),
+    # 补考: organisers of the class's unit only; the class's adviser and instructors too
+    # get 404, as for a class that does not exist (docs/permissions.md).
+    "assessments_admin:makeup_grant": Rule(
+        kwargs=lambda w, c: {"pk": c["klass"].pk, "trainee_id": w.trainee_a.pk},
+        expect=STAFF_OF_CLASS,
+    ),
     # A course that does not exist: every staff member gets 404, trainees the login page.
     "assessments_admin:gradebook_course": Rule(
         kwargs=lambda w, c: {"pk": 999999}, expect=NO_SUCH_COURSE
@@ -143,5 +153,16 @@ RULES = {
         kwargs=lambda w, c: {"pk": c["quiz"].slots.first().question_id}, expect=STAFF_OF_CLASS
     ),
     "wagtailsnippets_assessments_quiz:add": Rule(expect=GRADERS),
+    # The quiz builder and list (subclassed here for the preview buttons), and the preview
+    # as a trainee sees it: scoped like editing the quiz, 404 outside it.
+    "wagtailsnippets_assessments_quiz:list": Rule(expect=GRADERS),
+    "wagtailsnippets_assessments_quiz:list_results": Rule(expect=GRADERS),
+    "wagtailsnippets_assessments_quiz:edit": Rule(kwargs=_pk("quiz"), expect=STAFF_OF_CLASS),
+    "wagtailsnippets_assessments_quiz:preview_as_trainee": Rule(
+        kwargs=_pk("quiz"), expect=STAFF_OF_CLASS
+    ),
+    "wagtailsnippets_assessments_quiz:preview_frame": Rule(
+        kwargs=_pk("quiz"), expect=STAFF_OF_CLASS
+    ),
     "wagtailsnippets_assessments_assignment:add": Rule(expect=GRADERS),
 }

@@ -157,3 +157,45 @@ def test_autosave_and_submit_lock_the_attempt_not_the_quiz(postgres_only):
         with connection.cursor() as cursor:
             cursor.execute("RESET lock_timeout")
     assert saved["saved"] and submitted.status == "submitted"
+
+
+def _failed_final_exam(world):
+    from tests.training.factories import class_for_world
+
+    quiz = quiz_with([single()], training_class=class_for_world(world), is_final_exam=True)
+    failed = attempt_start(quiz=quiz, trainee=world.trainee_a)
+    attempt_submit(attempt_id=failed.pk, trainee=world.trainee_a)  # blank: 0 %
+    return quiz
+
+
+def test_simultaneous_makeup_grants_make_one_makeup_audited_once(postgres_only, world):
+    from wagtail.models import ModelLogEntry
+
+    from assessments.models import ExamMakeup
+    from assessments.services.makeup import final_exam_makeup_grant
+
+    quiz = _failed_final_exam(world)
+    results, errors = _race(
+        6,
+        lambda i: (
+            final_exam_makeup_grant(
+                actor=world.organiser, quiz=quiz, trainee=world.trainee_a, reason=f"补考{i}"
+            ).pk
+        ),
+    )
+    assert not errors and len(set(results)) == 1
+    assert ExamMakeup.objects.count() == 1
+    assert ModelLogEntry.objects.filter(action="assessments.makeup_grant").count() == 1
+
+
+def test_simultaneous_makeup_starts_make_one_makeup_attempt(postgres_only, world):
+    from assessments.services.makeup import final_exam_makeup_grant
+
+    quiz = _failed_final_exam(world)
+    final_exam_makeup_grant(
+        actor=world.organiser, quiz=quiz, trainee=world.trainee_a, reason="补考"
+    )
+    results, errors = _race(6, lambda i: attempt_start(quiz=quiz, trainee=world.trainee_a).pk)
+    assert not errors and len(set(results)) == 1
+    assert Attempt.objects.filter(quiz=quiz, is_makeup=True).count() == 1
+    assert Attempt.objects.filter(quiz=quiz, trainee=world.trainee_a).count() == 2

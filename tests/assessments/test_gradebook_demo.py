@@ -35,7 +35,7 @@ def test_class_gradebook_and_xlsx_export(world, client):
     export = client.get(reverse("assessments_admin:gradebook_class_export", args=[klass.pk]))
     sheet = load_workbook(io.BytesIO(export.content)).worksheets[0]
     header = [c.value for c in sheet[1]]
-    assert header[:3] == ["姓名", "手机号", "单位"] and "结业考试（得分%）" in header
+    assert header[:3] == ["姓名", "手机号", "单位"] and "结业考试（得分率%）" in header
     row = [c.value for c in sheet[2]]
     assert row[0] == "学员甲" and "未通过" in row and "未提交" in row
     client.force_login(world.adviser_other)

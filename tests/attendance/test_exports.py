@@ -68,7 +68,7 @@ def test_class_report_xlsx(client, world, klass, signed):
     client.force_login(world.organiser)
     response = client.get(reverse("attendance_admin:class_report", args=[klass.pk]))
     wb = load_workbook(io.BytesIO(response.content))
-    sessions, trainees = wb.worksheets
+    sessions, trainees, _leaves = wb.worksheets
     assert [c.value for c in sessions[3]][3:] == ["出勤", "迟到", "早退", "请假", "旷课"]
     assert sessions["D4"].value == 1
     assert trainees["A4"].value == "学员甲" and trainees["C4"].value == 1

@@ -178,17 +178,19 @@ def test_trainee_pages(client, world, klass, tomorrow):
     response = client.post(
         url,
         {
+            "kind": "sick",
             "sessions": [tomorrow[0].pk],
             "reason": "发烧就医",
             "attachment": SimpleUploadedFile("病历.png", PNG),
         },
     )
     leave = LeaveRequest.objects.get()
+    assert leave.kind == LeaveRequest.Kind.SICK
     assert response.status_code == 302 and response["Location"] == reverse(
         "attendance:leave_detail", args=[leave.pk]
     )
     detail = client.get(response["Location"]).content.decode()
-    assert "发烧就医" in detail
+    assert "发烧就医" in detail and ">病假<" in detail
     attachment = client.get(reverse("attendance:leave_attachment", args=[leave.pk]))
     assert attachment["Content-Type"] == "image/png"
     # Another trainee sees neither the request nor its attachment.
@@ -211,6 +213,7 @@ def test_bad_attachment_shows_the_error_and_saves_nothing(client, world, klass, 
     response = client.post(
         reverse("attendance:leave_create", args=[klass.pk]),
         {
+            "kind": "personal",
             "sessions": [tomorrow[0].pk],
             "reason": "x",
             "attachment": SimpleUploadedFile("a.pdf", b"not a pdf"),
@@ -265,3 +268,107 @@ def test_the_form_shows_the_share_already_asked_for_and_warns_past_the_cap(
     assert page.context["preview"].over_cap is True
     assert 'class="leave-share__warn"' in page.content.decode()
     assert 'class="leave-share__warn" hidden' not in page.content.decode()
+
+
+# --- kinds of leave: 病假 / 事假 / 公假 ------------------------------------------------
+
+
+def test_the_request_keeps_its_kind_and_official_leave_needs_the_notice(world, klass, tomorrow):
+    from attendance.services.records import policy_save
+
+    sick = ask(world, klass, tomorrow[:1], kind=LeaveRequest.Kind.SICK)
+    assert sick.kind == "sick"
+    log = ModelLogEntry.objects.get(action="attendance.leave_request")
+    assert log.data["kind"] == "sick"
+    with pytest.raises(errors.LeaveAttachmentRequired):
+        ask(world, klass, tomorrow[1:], kind=LeaveRequest.Kind.OFFICIAL)
+    with pytest.raises(errors.LeaveKindUnknown):
+        ask(world, klass, tomorrow[1:], kind="annual")
+    assert LeaveRequest.objects.count() == 1
+    official = ask(
+        world,
+        klass,
+        tomorrow[1:],
+        kind=LeaveRequest.Kind.OFFICIAL,
+        attachment=SimpleUploadedFile("通知.png", PNG),
+    )
+    assert official.kind == "official" and official.attachment
+    # A class may drop the attachment rule.
+    leave_withdraw(trainee=world.trainee_a, leave=official)
+    policy_save(
+        actor=world.organiser,
+        training_class=klass,
+        values={"official_leave_needs_attachment": False},
+    )
+    klass._attendance_policy = None
+    assert ask(world, klass, tomorrow[1:], kind=LeaveRequest.Kind.OFFICIAL).attachment == ""
+
+
+def test_the_preview_leaves_official_leave_out_of_the_share_when_the_class_excuses_it(
+    client, world, klass, tomorrow
+):
+    from decimal import Decimal
+
+    from certificates.services import completion_rule_update
+
+    ask(world, klass, tomorrow[:1], kind=LeaveRequest.Kind.SICK)
+    ask(
+        world,
+        klass,
+        tomorrow[1:],
+        kind=LeaveRequest.Kind.OFFICIAL,
+        attachment=SimpleUploadedFile("通知.png", PNG),
+    )
+    client.force_login(world.trainee_a)
+    url = reverse("attendance:leave_create", args=[klass.pk])
+    preview = client.get(url).context["preview"]
+    hours = tomorrow[0].credit_hours
+    assert (preview.hours_asked, preview.official_hours_asked) == (hours, hours)
+    assert preview.official_excused and not preview.counts(LeaveRequest.Kind.OFFICIAL)
+    html = client.get(url).content.decode()
+    assert "本班公假不计入请假比例" in html and 'name="kind"' in html
+    assert '"officialExcused": true' in html
+    completion_rule_update(
+        actor=world.organiser, training_class=klass, official_leave_excused=False
+    )
+    page = client.get(url)
+    preview = page.context["preview"]
+    assert (preview.hours_asked, preview.official_excused) == (hours * 2, False)
+    assert preview.counts(LeaveRequest.Kind.OFFICIAL)
+    assert "本班公假与其他请假一样计入请假比例" in page.content.decode()
+    assert preview.hours_asked == Decimal("6.0")
+
+
+def test_the_form_requires_a_kind(client, world, klass, tomorrow):
+    client.force_login(world.trainee_a)
+    response = client.post(
+        reverse("attendance:leave_create", args=[klass.pk]),
+        {"sessions": [tomorrow[0].pk], "reason": "家中有事"},
+    )
+    assert response.status_code == 200 and "kind" in response.context["form"].errors
+    assert not LeaveRequest.objects.exists()
+
+
+def test_staff_see_the_kind_in_the_list_the_review_and_the_workbook(client, world, klass, tomorrow):
+    import io
+
+    from openpyxl import load_workbook
+
+    leave = ask(
+        world,
+        klass,
+        tomorrow[:1],
+        kind=LeaveRequest.Kind.OFFICIAL,
+        attachment=SimpleUploadedFile("通知.png", PNG),
+    )
+    client.force_login(world.adviser)
+    listing = client.get(reverse("attendance_admin:leave_list")).content.decode()
+    assert '<td data-kind="official">公假</td>' in listing
+    review = client.get(reverse("attendance_admin:leave_review", args=[leave.pk])).content.decode()
+    assert 'data-kind="official"' in review and "本班不计入请假比例" in review
+    client.force_login(world.organiser)
+    response = client.get(reverse("attendance_admin:class_report", args=[klass.pk]))
+    _sessions, trainees, leaves = load_workbook(io.BytesIO(response.content)).worksheets
+    assert [c.value for c in leaves[3]] == ["姓名", "请假类别", "课次", "学时", "原因", "状态"]
+    assert [c.value for c in leaves[4]][:2] == ["学员甲", "公假"]
+    assert "公假学时" in [c.value for c in trainees[3]]

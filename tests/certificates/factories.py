@@ -13,6 +13,9 @@ class FakeAttendance:
     absent_days: Decimal = Decimal("0")
     at_risk: bool = False
     reasons: list = field(default_factory=list)
+    official_leave_hours: Decimal = Decimal("0")
+    official_leave_excused: bool = True
+    credited_sessions: frozenset = frozenset()  # sessions that earn the trainee 学时
 
 
 @dataclass

@@ -85,6 +85,11 @@ RULES = {
     "certificates_admin:appraisals_save": Rule(
         kwargs=k(pk="klass"), method="post", expect=admin_screen(REDIRECT)
     ),
+    # The class is closed: its organiser is sent back to the class (no more exceptions).
+    "certificates_admin:completion_override": Rule(
+        kwargs=lambda world, ctx: {"pk": ctx["klass"].pk, "trainee_pk": world.trainee_a.pk},
+        expect=admin_screen(REDIRECT),
+    ),
     "certificates_admin:class_close": Rule(
         kwargs=k(pk="klass"),
         method="post",

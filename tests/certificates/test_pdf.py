@@ -78,7 +78,7 @@ def test_each_split_pdf_embeds_its_cjk_font_and_draws_the_name(two_certificates,
         assert cjk, fonts
         assert all(keys & {"/FontFile2", "/FontFile3"} for keys in cjk.values())
         text = reader.pages[0].extract_text()
-        assert cert.snapshot["name"] in text and "结业证书" in text.replace(" ", "")
+        assert cert.snapshot["name"] in text and "结业证书" in text
         images.append(_name_region(_page_png(pdf, tmp_path)))
     for image in images:
         assert _dark_share(image) > 0.04  # ink where the name is
@@ -91,6 +91,42 @@ def test_one_by_one_rendering_gives_the_same_page(two_certificates, tmp_path):
     pdf = rendering.render_one(two_certificates[0])
     assert any("CJK" in name for name in _embedded_fonts(pdf))
     assert _dark_share(_name_region(_page_png(pdf, tmp_path))) > 0.04
+
+
+def _pdftotext(pdf: bytes, tmp_path) -> str:
+    source = tmp_path / "text.pdf"
+    source.write_bytes(pdf)
+    return subprocess.run(
+        ["pdftotext", source, "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_the_spaced_title_name_and_number_extract_as_written(two_certificates, tmp_path):
+    """The title is spaced out on the page; search, copy and pdftotext read it whole."""
+    stamped = rendering.render_many(two_certificates)
+    for pdf, cert in [(rendering.render_one(two_certificates[0]), two_certificates[0])] + list(
+        zip(stamped, two_certificates, strict=True)
+    ):
+        text = _pdftotext(pdf, tmp_path)
+        assert "结业证书" in text.split("\n")[0]
+        assert cert.snapshot["name"] in text
+        assert f"证书编号：{cert.number}" in text
+
+
+def test_the_drawn_title_is_where_the_spaced_text_title_was(two_certificates, tmp_path):
+    """Drawn as outlines, the title keeps the look of letter-spaced text to the pixel."""
+    cert = two_certificates[0]
+    drawn = _page_png(rendering.render_one(cert), tmp_path)
+    cert.template.extra_css = "h1 { }"  # a template restyling h1 keeps the text title
+    spaced = _page_png(rendering.render_one(cert), tmp_path)
+    title = tuple(round(v * MM) for v in (60, 25, 237, 50))
+
+    def ink(img):
+        return img.crop(title).point(lambda v: 255 if v < 160 else 0).getbbox()
+
+    assert ink(drawn) is not None
+    assert all(abs(a - b) <= 1 for a, b in zip(ink(drawn), ink(spaced), strict=True))
+    assert "结 业 证 书" in _pdftotext(rendering.render_one(cert), tmp_path)
 
 
 def test_placeholders_and_html_in_the_body_are_escaped():

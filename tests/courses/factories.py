@@ -87,8 +87,9 @@ def enrol(trainee, course):
     return CourseEnrolment.objects.create(trainee=trainee, course=course)
 
 
-def link_class(training_class, course):
-    return ClassCourse.objects.create(training_class=training_class, course=course)
+def link_class(training_class, course, **fields):
+    """`fields`: requirement, due_date (the class's terms; compulsory, no date by default)."""
+    return ClassCourse.objects.create(training_class=training_class, course=course, **fields)
 
 
 def make_case(index, *, title, place=None, approach=None, themes=(), background="", **fields):

@@ -81,9 +81,21 @@ RULES = {
         data=lambda world, ctx: {"course": ctx["spare"].pk},
         expect=admin_screen(organiser=REDIRECT),
     ),
+    # 必修/选修 and due date: the class's organisers (another county's class is a 404).
+    "courses_admin:class_course_terms": Rule(
+        kwargs=_class_course,
+        method="post",
+        data=lambda world, ctx: {"requirement": "elective", "due_date": ""},
+        expect=admin_screen(organiser=REDIRECT),
+    ),
     "courses_admin:class_course_remove": Rule(kwargs=_class_course, expect=admin_screen()),
     "courses_admin:class_course_progress": Rule(kwargs=_class_course, expect=admin_screen()),
     "courses_admin:class_course_export": Rule(kwargs=_class_course, expect=admin_screen()),
+    # Pages waiting for the viewer's approval: every staff member may open the list, which
+    # holds only what they may review (tests/lms/test_admin_home.py).
+    "courses_approvals:list": Rule(
+        expect=admin_screen(instructor_other=OK, adviser_other=OK, organiser_other=OK)
+    ),
     # Course-wide screens are organisers' (rows scoped to their units); instructors and
     # advisers have no course-wide view of trainees.
     "courses_admin:course_list": Rule(expect=admin_screen(organiser_other=OK)),

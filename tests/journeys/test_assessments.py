@@ -272,8 +272,10 @@ def test_instructor_grades_an_essay_and_a_reflection_and_regrades(journey, world
         expect(recent).to_contain_text("良好 · 85")
         journey.submit(page, recent.locator("tr", has_text=assignment.title).get_by_role("link"))
         expect(page.locator("input[name=score]")).to_have_value("85.0")
-        page.get_by_label("优秀").check()
+        # The level follows the score: 92 of 100 is 优秀, shown before saving.
         page.locator("input[name=score]").fill("92")
+        expect(page.get_by_label("优秀")).to_be_checked()
+        expect(page.locator("[data-grade-level-note]")).to_contain_text("优秀")
         page.locator("textarea[name=comment]").fill("补充了本镇做法，很完整。")
         journey.submit(page, page.get_by_role("button", name="保存评分"))
         expect(page.locator(".messages")).to_contain_text("评分已保存")
@@ -366,17 +368,17 @@ def test_instructor_exports_the_class_gradebook(journey, world, site):
         rows = [list(r) for r in sheet.iter_rows(values_only=True)]
         header = rows[0]
         assert header[:3] == ["姓名", "手机号", "单位"]
-        assert f"{exam.title}（得分%）" in header and f"{assignment.title}（等级）" in header
+        assert f"{exam.title}（得分率%）" in header and f"{assignment.title}（等级）" in header
         by_name = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
         assert set(by_name) == {"学员甲", "欧阳𠮷〇"}
         mine, theirs = by_name["学员甲"], by_name["欧阳𠮷〇"]
         assert mine["单位"] == "东湾村" and mine["手机号"] == world.trainee_a.phone
-        assert mine[f"{exam.title}（得分%）"] == 75.0
+        assert mine[f"{exam.title}（得分率%）"] == 75.0
         assert mine[f"{exam.title}（是否通过）"] == "通过"
         assert mine[f"{exam.title}（作答次数）"] == 1
         assert mine[f"{assignment.title}（等级）"] == "良好"
-        assert mine[f"{assignment.title}（分数）"] == 85.0
-        assert theirs[f"{exam.title}（得分%）"] == 0.0
+        assert mine[f"{assignment.title}（得分，满分100）"] == 85.0
+        assert theirs[f"{exam.title}（得分率%）"] == 0.0
         assert theirs[f"{exam.title}（是否通过）"] == "未通过"
         assert theirs[f"{assignment.title}（等级）"] == "未提交"
 

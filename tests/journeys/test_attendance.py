@@ -225,9 +225,19 @@ def test_leave_approval_at_risk_flag_correction_and_sign_in_sheet(journey, world
         expect(phone.locator("h1")).to_have_text("请假")
         fits_a_phone(phone)
         phone.get_by_label(re.compile(tomorrow.title)).check()
-        phone.locator("textarea[name=reason]").fill("县委组织部通知参加防汛值班")
+        # 公假 (official duty) is excused from the cap in this class: the share says so.
+        phone.get_by_label("公假", exact=True).check()
+        share = phone.locator("#leave-share")
+        expect(share).to_have_attribute("data-excused", "yes")
+        expect(share.locator(".leave-share__text")).to_contain_text("公假不计入请假比例")
+        expect(share.locator(".leave-share__warn")).to_be_hidden()
+        # 事假 counts: 3 of 18 学时 is over 1/7, and the warning shows before sending.
+        phone.get_by_label("事假", exact=True).check()
+        expect(share).to_have_attribute("data-excused", "no")
+        expect(share.locator(".leave-share__warn")).to_be_visible()
+        phone.locator("textarea[name=reason]").fill("家中老人住院，需陪护")
         phone.locator("input[name=attachment]").set_input_files(
-            {"name": "值班通知.png", "mimeType": "image/png", "buffer": a_photo()}
+            {"name": "住院证明.png", "mimeType": "image/png", "buffer": a_photo()}
         )
         journey.submit(phone, phone.get_by_role("button", name="提交申请"))
         expect(phone.locator(".card__title .badge")).to_have_text("待审批")
@@ -237,6 +247,7 @@ def test_leave_approval_at_risk_flag_correction_and_sign_in_sheet(journey, world
         assert leave.status == LeaveRequest.Status.PENDING
         assert list(leave.sessions.all()) == [tomorrow]
         assert (leave.half_days, leave.hours, leave.needs_organiser) == (1, Decimal("3.0"), False)
+        assert leave.kind == LeaveRequest.Kind.PERSONAL
 
     adviser = journey.desktop()
     with journey.step("adviser approves the leave in the admin", adviser):
@@ -244,7 +255,7 @@ def test_leave_approval_at_risk_flag_correction_and_sign_in_sheet(journey, world
             adviser, world.adviser.phone, TEST_PASSWORD, next_path="/admin/attendance/leave/"
         )
         row = adviser.locator("table.listing tbody tr", has_text=world.trainee_a.full_name)
-        expect(row).to_contain_text("县委组织部通知参加防汛值班")
+        expect(row).to_contain_text("家中老人住院，需陪护")
         journey.submit(adviser, row.get_by_role("link", name=world.trainee_a.full_name))
         attachment = adviser.get_by_role("link", name="查看")
         photo = adviser.context.request.get(journey.url(attachment.get_attribute("href")))

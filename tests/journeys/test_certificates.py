@@ -91,14 +91,14 @@ def closing_class(world):
     """The 罗山县 class at its end: four sessions held, three trainees complete, two not.
 
     学员甲, 欧阳晓燕 and 司马懿德 attended every session; 学员丙 was on leave for three
-    of them (9 of 42 学时, over the 1/7 cap); 学员丁 missed all four without leave (two
+    of them (9 of 12 学时, over the 1/7 cap); 学员丁 missed all four without leave (two
     days of 旷课).
     """
     today = timezone.localdate()
     klass = class_for_world(
         world,
         name=CLASS_NAME,
-        credit_hours=Decimal("42.0"),
+        credit_hours=Decimal("12.0"),
         start_date=today - datetime.timedelta(days=6),
         end_date=today - datetime.timedelta(days=1),
     )
@@ -150,7 +150,8 @@ def test_organiser_closes_a_class_and_certificates_are_verified_and_revoked(
         row = admin.locator("tr", has_text="学员丙")
         expect(row.locator(".cert-bad")).to_be_visible()
         expect(row.locator("[data-code=leave_over_cap]")).to_contain_text("请假超过规定比例")
-        expect(row.locator("[data-code=leave_over_cap]")).to_contain_text("21.4%")
+        expect(row.locator("[data-code=leave_over_cap]")).to_contain_text("75.0%")
+        expect(row.locator("[data-outcome=withdrawn]").first).to_contain_text("退学")
         row = admin.locator("tr", has_text="学员丁")
         expect(row.locator("[data-code=absence_over_limit]")).to_be_visible()
         for name in completers:
@@ -178,9 +179,11 @@ def test_organiser_closes_a_class_and_certificates_are_verified_and_revoked(
             "学员丙": Enrolment.Status.WITHDRAWN,
             "学员丁": Enrolment.Status.WITHDRAWN,
         }
-        posted = CreditEntry.objects.filter(source_key=f"class:{klass.pk}")
-        assert sorted(posted.values_list("person__full_name", flat=True)) == sorted(completers)
-        assert {e.hours for e in posted} == {Decimal("42.0")}
+        # One entry per session date for each completer, 3 学时 each: 12 in all.
+        posted = CreditEntry.objects.filter(source_key__startswith=f"class:{klass.pk}:")
+        assert sorted(set(posted.values_list("person__full_name", flat=True))) == sorted(completers)
+        assert {e.hours for e in posted} == {Decimal("3.0")} and posted.count() == 12
+        assert {e.earned_on for e in posted} == {s.date for s in klass.sessions.all()}
         assert (
             CompletionRecord.objects.get(training_class=klass, trainee=world.trainee_a).appraisal
             == "学习认真，积极参与研讨，结业鉴定合格。"
@@ -224,7 +227,7 @@ def test_organiser_closes_a_class_and_certificates_are_verified_and_revoked(
             assert box[2] > box[3]  # A4 landscape
         _assert_cjk_embedded(cert_pdf)
         text = _pdf_text(cert_pdf)
-        for expected in ("学员甲", "结业证书", certificate.number, "42"):
+        for expected in ("学员甲", "结业证书", certificate.number, "12"):
             assert expected in text.replace(" ", ""), expected
         pngs = _to_png(cert_pdf, journey.dir / "certificate")
         assert len(pngs) == 1 and pngs[0].stat().st_size > 20_000
@@ -244,7 +247,7 @@ def test_organiser_closes_a_class_and_certificates_are_verified_and_revoked(
         expect(phone.locator("h1")).to_contain_text("证书验证")
         expect(phone.locator(".verify-result .badge")).to_have_text("有效")
         facts = phone.locator(".verify-facts")
-        for shown in ("学员甲", CLASS_NAME, certificate.number, "42"):
+        for shown in ("学员甲", CLASS_NAME, certificate.number, "12"):
             expect(facts).to_contain_text(shown)
         # Only what the paper shows: no phone number, no unit.
         assert world.trainee_a.phone not in phone.content()
@@ -303,10 +306,10 @@ def test_organiser_closes_a_class_and_certificates_are_verified_and_revoked(
         trainee.goto(journey.url("/ledger/"))
         expect(trainee.locator("h1")).to_contain_text("我的学时")
         expect(trainee.locator("main")).to_contain_text(CLASS_NAME)
-        expect(trainee.locator("main")).to_contain_text("42")
-        # 42 of the 90 in-person hours a village cadre needs a year: not met yet.
+        expect(trainee.locator("main")).to_contain_text("12")
+        # 12 of the 90 in-person hours a village cadre needs a year: not met yet.
         requirement = trainee.locator("tr", has_text="村(社区)干部每年脱产培训")
-        expect(requirement).to_contain_text("42 / 90")
+        expect(requirement).to_contain_text("12 / 90")
         expect(requirement).to_contain_text("未达标")
         assert trainee.evaluate("document.documentElement.scrollWidth") <= 375
 

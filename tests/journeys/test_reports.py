@@ -295,21 +295,58 @@ def test_city_organiser_drills_down_and_exports_county_organiser_sees_only_their
         assert not names & {"学员乙", "赵丽华"}
 
 
-def test_a_long_class_report_fits_the_screen(journey, world):
-    """Three weeks of sessions: the trainee × session table scrolls inside its card, and
-    the page itself stays within 1366 px (it used to run off the right edge)."""
+def _fits(page) -> None:
+    """Nothing runs off the right edge: the page scrolls only down (wide tables scroll
+    inside their cards)."""
+    widths = page.evaluate(
+        "(() => { const m = document.querySelector('main');"
+        " return [m.scrollWidth, m.clientWidth, document.documentElement.scrollWidth,"
+        " document.documentElement.clientWidth]; })()"
+    )
+    assert widths[0] <= widths[1] and widths[2] <= widths[3], widths
+
+
+@pytest.mark.parametrize("width", [1366, 1920])
+def test_a_long_class_report_fits_the_screen(journey, world, width):
+    """Three weeks of sessions: the trainee × session table scrolls inside its card, the
+    page itself stays within the screen at 1366 and 1920 px (it used to run off the right
+    edge), and the charts show every session under the class's name, not its code."""
     klass = class_for_world(world, name="三周脱产培训班")
     start = timezone.now().replace(hour=1, minute=0, second=0, microsecond=0)
     for day in range(21):
         session = session_around(klass, start=start - datetime.timedelta(days=30 - day))
         AttendanceRecordFactory(session=session, trainee=world.trainee_a)
-    page = journey.desktop()
-    with journey.step("the organiser opens the class report", page):
+    page = journey.new_page(viewport={"width": width, "height": 900})
+    with journey.step(f"the organiser opens the class report at {width} px", page):
         journey.login(page, world.organiser.phone, TEST_PASSWORD, next_path="/admin/")
         page.goto(journey.url(f"/admin/reports/classes/{klass.pk}/"))
         expect(page.locator("h1")).to_contain_text("三周脱产培训班")
-        widths = page.evaluate(
-            "(() => { const m = document.querySelector('main');"
-            " return [m.scrollWidth, m.clientWidth]; })()"
+        _fits(page)
+        chart = page.locator(".report-card", has_text="各课次考勤").locator("svg.report-chart")
+        # One bar label per session, all 21 of them.
+        expect(chart.locator("text[text-anchor=end]")).to_have_count(21)
+        scroll = page.locator(".report-scroll")
+        assert scroll.evaluate("e => e.scrollWidth > e.clientWidth")  # the table scrolls
+
+    with journey.step(f"the overview at {width} px: every session, under the class name", page):
+        page.goto(journey.url("/admin/reports/"))
+        expect(page.locator("h1")).to_contain_text("培训总览")
+        _fits(page)
+        card = page.locator(".report-card", has_text="各课次考勤")
+        chart = card.locator("svg.report-chart")
+        year = timezone.localdate().year
+        shown = sum(
+            1
+            for day in range(21)
+            if timezone.localtime(start - datetime.timedelta(days=30 - day)).year == year
         )
-        assert widths[0] <= widths[1], widths
+        # Twenty sessions a page, the newest first; the rest one click away.
+        expect(chart.locator("text[text-anchor=end]")).to_have_count(min(shown, 20))
+        if shown > 20:
+            expect(card).to_contain_text(f"共 {shown} 个课次")
+            journey.submit(page, card.get_by_role("link", name="较早的课次"))
+            expect(chart.locator("text[text-anchor=end]")).to_have_count(shown - 20)
+        if shown:
+            expect(chart).to_contain_text("三周脱产培训班")
+            assert klass.code not in chart.inner_html()
+        expect(card).not_to_contain_text("最近 12")

@@ -25,6 +25,7 @@ from tests.permissions.harness import ACTORS, check
 
 PROJECT_APPS = {
     "people",
+    "notifications",
     "portal",
     "training",
     "attendance",

@@ -21,6 +21,7 @@ from assessments.services.written import submission_save
 from certificates.models import CertificateTemplate
 from courses.models import CaseApproach
 from ledger.models import CreditRequirement
+from notifications.models import Delivery, EventRule
 from tests.assessments.factories import AssignmentFactory, quiz_with, single
 from tests.permissions.harness import ACTORS, ADMIN_DENIED, LOGIN, NOT_FOUND, check
 from tests.training.factories import ClassSessionFactory, TrainingClassFactory, class_for_world
@@ -63,6 +64,11 @@ def _build(world) -> dict:
     o["template_system"] = CertificateTemplate.objects.create(name="系统结业证书")
     o["requirement"] = CreditRequirement.objects.order_by("pk").first()
     o["approach"] = CaseApproach.objects.create(name="区域党委+特色产业", slug="qydw")
+    for key, person in (("a", world.trainee_a), ("b", world.trainee_b)):
+        o[f"delivery_{key}"] = Delivery.objects.create(
+            key=f"scope:{key}", event="notice_posted", recipient=person, channel="sms"
+        )
+    o["rule"] = EventRule.objects.get(event="notice_posted")
     return o
 
 
@@ -281,6 +287,21 @@ SCOPES = {
         "manage": {"admin": ALL},
         "choose": dict.fromkeys(ADMIN_STAFF, ALL),
     },
+    # The delivery log: messages to people of the organiser's units (read-only).
+    Delivery: {
+        "objects": ["delivery_a", "delivery_b"],
+        "manage": {
+            **_keys("delivery", {"organiser": {"a"}, "organiser_other": {"b"}}),
+            "city_organiser": {"delivery_a", "delivery_b"},
+            "admin": ALL,
+        },
+        "choose": {
+            **_keys("delivery", {"organiser": {"a"}, "organiser_other": {"b"}}),
+            "city_organiser": {"delivery_a", "delivery_b"},
+            "admin": ALL,
+        },
+    },
+    EventRule: {"objects": ["rule"], "manage": {"admin": ALL}, "choose": {"admin": ALL}},
 }
 
 

@@ -218,33 +218,67 @@ def test_menu_shows_reports_to_organisers_only(client, world):
     assert reverse(COVERAGE) not in body
 
 
-def test_overview_chart_names_sessions_by_date_and_class_name_and_says_it_is_the_latest(
-    client, world
-):
-    """Bars read 11-24 上午 (and the class's short name when two classes are shown), never
-    a class code; past 12 sessions the page says it shows the latest ones."""
+def test_overview_chart_shows_every_session_of_the_year_under_its_class_name(client, world):
+    """Bars read 11-24 上午 under the class's full name, never a class code; past twenty
+    sessions the chart pages through all of them (it once showed the latest 12 only)."""
+    from django.utils import timezone
+
     from attendance.models import AttendanceRecord
-    from reports.overview import RECENT_SESSIONS
+    from reports.overview import SESSIONS_PER_PAGE
     from tests.training.factories import ClassSessionFactory, TrainingClassFactory
 
     first = class_for_world(world, name="罗山县村党组织书记示范培训班")
     other = TrainingClassFactory(organising_unit=world.county_a, name="罗山县驻村第一书记培训班")
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    day = today - datetime.timedelta(days=RECENT_SESSIONS + 2)
-    for n in range(RECENT_SESSIONS):
+    year = timezone.localdate().year - 1  # a whole year, whatever the day the test runs
+    day = datetime.date(year, 12, 1)
+    for n in range(30):
         session = ClassSessionFactory(training_class=first, date=day + datetime.timedelta(n))
         AttendanceRecord.objects.create(session=session, trainee=world.trainee_a, status="present")
-    client.force_login(world.organiser)
-    response = _get(client, world.organiser, OVERVIEW, f"?year={today.year}")
-    labels = [row["label"] for row in response.context["o"].attendance_by_session]
-    assert labels[0] == f"{day:%m-%d} 上午" and first.code not in "".join(labels)
-    assert "仅显示最近 12 个课次" in _body(response)
-    last = today - datetime.timedelta(days=1)
+    last = datetime.date(year, 12, 31)
     session = ClassSessionFactory(training_class=other, date=last)
-    AttendanceRecord.objects.create(session=session, trainee=world.trainee_a, status="present")
-    response = _get(client, world.organiser, OVERVIEW, f"?year={today.year}")
-    labels = [row["label"] for row in response.context["o"].attendance_by_session]
-    assert labels[-1] == f"{last:%m-%d} 上午 罗山县驻村第一书记…"
-    assert all(other.code not in label and first.code not in label for label in labels)
+    AttendanceRecord.objects.create(session=session, trainee=world.trainee_a, status="absent")
+    total = 31
+    assert total > SESSIONS_PER_PAGE
+
+    response = _get(client, world.organiser, OVERVIEW, f"?year={year}")
+    page = response.context["o"].attendance_by_session
+    assert (page.total, page.number, page.first, page.pages) == (total, 1, 1, 2)
+    shown = [row for row in page.rows if "heading" not in row]
+    headings = [row["heading"] for row in page.rows if "heading" in row]
+    assert headings == [other.name, first.name]  # newest class first, full names
+    assert shown[0]["label"] == "12-31 上午" and shown[0]["absent"] == 1
+    assert shown[1]["label"] == "12-12 上午"  # then 罗山县村党组织书记示范培训班, in time order
+    assert all(first.code not in r["label"] and other.code not in r["label"] for r in shown)
+    body = _body(response)
+    assert "最近 12" not in body and "罗山县驻村第一书记培训班" in body
+    assert f"共 {total} 个课次" in body and "较早的课次" in body
+
+    # Every page, in turn: each session once, and the last page says where it ends.
+    seen = []
+    for number in range(1, page.pages + 1):
+        response = _get(client, world.organiser, OVERVIEW, f"?year={year}&sessions={number}")
+        rows = response.context["o"].attendance_by_session.rows
+        seen += [row["session"].pk for row in rows if "heading" not in row]
+    assert len(seen) == len(set(seen)) == total
+    assert "较早的课次" not in _body(response) and "较近的课次" in _body(response)
+    # A page past the end shows the last; garbage is a clear error.
+    response = _get(client, world.organiser, OVERVIEW, f"?year={year}&sessions=999")
+    assert response.context["o"].attendance_by_session.number == page.pages
+    assert _get(client, world.organiser, OVERVIEW, "?sessions=x").status_code == 400
+
+
+def test_class_report_counts_not_completed_apart(client, world, data):
+    """结业 · 不予结业 · 退学 each counted, as the close decided them."""
+    from training.models import Enrolment
+
+    E = Enrolment.Status
+    Enrolment.objects.filter(training_class=data["city"], trainee=world.trainee_a).update(
+        status=E.NOT_COMPLETED
+    )
+    Enrolment.objects.filter(training_class=data["city"], trainee=world.trainee_b).update(
+        status=E.COMPLETED
+    )
+    response = _get(client, world.city_organiser, "reports_admin:class", pk=data["city"].pk)
+    report = response.context["report"]
+    assert (report.counts["completed"], report.counts["not_completed"]) == (1, 1)
+    assert "不予结业" in _body(response)

@@ -28,6 +28,12 @@ def setup(world):
     roster_batch = ImportBatch.objects.create(
         kind="roster", training_class=klass, created_by=world.organiser, rows=raw
     )
+    paste_batch = ImportBatch.objects.create(
+        kind="phones",
+        training_class=klass,
+        created_by=world.organiser,
+        rows=[["13800009999", "13800009999"]],
+    )
     tt_batch = ImportBatch.objects.create(
         kind="timetable", training_class=klass, created_by=world.organiser, rows=[]
     )
@@ -39,6 +45,7 @@ def setup(world):
         "notice": notice,
         "enrolment": klass.enrolments.get(),
         "roster_batch": roster_batch,
+        "paste_batch": paste_batch,
         "tt_batch": tt_batch,
         "feed": feed,
     }
@@ -126,6 +133,16 @@ RULES = {
     "training_admin:roster_import": Rule(kwargs=k(pk="klass"), expect=staff_only()),
     "training_admin:roster_preview": Rule(
         kwargs=k(pk="klass", batch_pk="roster_batch"), expect=staff_only()
+    ),
+    # Pasted mobile numbers: the organiser is sent on to the preview of its batch.
+    "training_admin:roster_paste": Rule(
+        kwargs=k(pk="klass"),
+        method="post",
+        data=lambda world, ctx: {"text": world.trainee_a.phone},
+        expect=staff_only(organiser=REDIRECT),
+    ),
+    "training_admin:roster_paste_preview": Rule(
+        kwargs=k(pk="klass", batch_pk="paste_batch"), expect=staff_only()
     ),
     "training_admin:roster_template": Rule(kwargs=k(pk="klass"), expect=staff_only()),
     "training_admin:roster_export": Rule(kwargs=k(pk="klass"), expect=staff_only()),

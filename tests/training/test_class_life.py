@@ -93,7 +93,7 @@ def first_day_class(world, monkeypatch):
     _session(klass, _days(2))
     stub_summaries(
         monkeypatch,
-        attendance={world.trainee_a.pk: FakeAttendance()},
+        attendance={world.trainee_a.pk: FakeAttendance(credited_sessions=frozenset({held.pk}))},
         assessment={world.trainee_a.pk: FakeAssessment()},
     )
     world.extra["held"] = held
@@ -139,19 +139,22 @@ def test_closing_early_with_a_reason_counts_only_the_sessions_held(
 def test_a_class_closed_after_its_end_is_dated_on_its_close_day(
     world, past_class, monkeypatch, django_capture_on_commit_callbacks
 ):
+    sessions = frozenset(past_class.sessions.values_list("pk", flat=True))
     stub_summaries(
         monkeypatch,
-        attendance={world.trainee_a.pk: FakeAttendance()},
+        attendance={world.trainee_a.pk: FakeAttendance(credited_sessions=sessions)},
         assessment={world.trainee_a.pk: FakeAssessment()},
     )
     classes_end_past()
     with django_capture_on_commit_callbacks(execute=True):
         class_close(actor=world.organiser, training_class=past_class)
     past_class.refresh_from_db()
-    assert past_class.awarded_hours == past_class.credit_hours  # the whole class was held
+    # The whole timetable was held: its 8 学时 (the class's most) were all earned.
+    assert past_class.awarded_hours == Decimal("8.0")
     assert certificate_issue_date(past_class) == timezone.localdate()
-    entry = CreditEntry.objects.get(person=world.trainee_a)
-    assert entry.earned_on == past_class.end_date
+    entries = CreditEntry.objects.filter(person=world.trainee_a).order_by("earned_on")
+    # Dated on the sessions' days, the last one the end date: not the close day.
+    assert [e.earned_on for e in entries] == [past_class.start_date, past_class.end_date]
 
 
 def test_the_close_page_asks_for_a_reason_when_the_class_is_not_over(
@@ -177,7 +180,28 @@ def test_class_list_counts_roster_completed_and_withdrawn(client, world, past_cl
     Enrolment.objects.filter(training_class=past_class).update(status=Enrolment.Status.COMPLETED)
     client.force_login(world.organiser)
     html = client.get(reverse("training_admin:class_list")).content.decode()
-    assert 'data-counts="0 1 0"' in html
+    assert 'data-counts="0 1 0 0"' in html
+
+
+def test_class_list_and_overview_count_not_completed_apart(client, world, past_class):
+    """在册 · 结业 · 不予结业 · 退学: a trainee refused completion is neither completed nor
+    withdrawn."""
+    from tests.factories import trainee
+    from tests.training.factories import EnrolmentFactory
+    from training.models import Enrolment
+
+    E = Enrolment.Status
+    Enrolment.objects.filter(training_class=past_class).update(status=E.COMPLETED)
+    for status in (E.NOT_COMPLETED, E.NOT_COMPLETED, E.WITHDRAWN, E.ENROLLED):
+        EnrolmentFactory(training_class=past_class, trainee=trainee(), status=status)
+    client.force_login(world.organiser)
+    html = client.get(reverse("training_admin:class_list")).content.decode()
+    assert 'data-counts="1 1 2 1"' in html
+    assert "在册 · 结业 · 不予结业 · 退学" in html
+    overview = client.get(
+        reverse("training_admin:class_overview", args=[past_class.pk])
+    ).content.decode()
+    assert "结业 1 人" in overview and "不予结业 2 人" in overview and "退学 1 人" in overview
 
 
 def test_the_close_page_states_the_hours_the_close_would_post(client, world, first_day_class):
@@ -186,4 +210,5 @@ def test_the_close_page_states_the_hours_the_close_would_post(client, world, fir
     html = client.get(
         reverse("certificates_admin:class_detail", args=[first_day_class.pk])
     ).content.decode()
-    assert "每人记入 4.0 脱产培训学时" in html and "16.0 脱产培训学时" not in html
+    assert "按实际出勤课次计" in html
+    assert "每人至多 4.0 学时" in html and "至多 16.0" not in html

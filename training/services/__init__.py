@@ -32,6 +32,7 @@ from .roster import (
     roster_import_confirm,
     roster_import_preview,
 )
+from .roster_paste import PasteInvalid, roster_paste_confirm, roster_paste_preview
 from .timetable import (
     session_delete,
     session_save,
@@ -48,6 +49,7 @@ __all__ = [
     "ImportBatchUsed",
     "ImportInvalid",
     "NotAttended",
+    "PasteInvalid",
     "calendar_feed_get_or_create",
     "calendar_feed_renew",
     "class_create",
@@ -64,6 +66,8 @@ __all__ = [
     "notice_publish",
     "roster_import_confirm",
     "roster_import_preview",
+    "roster_paste_confirm",
+    "roster_paste_preview",
     "session_delete",
     "session_save",
     "status_change_allowed",

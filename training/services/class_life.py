@@ -16,6 +16,7 @@ from ..models import (
     SessionEvaluation,
     TrainingClass,
 )
+from ..notify import notice_posted
 from ..selectors import can_run_class, sessions_not_to_rate
 
 
@@ -65,6 +66,7 @@ def notice_publish(
     notice.full_clean()
     notice.save()
     log(notice, "training.notice_publish", user=actor, data={"class": training_class.pk})
+    notice_posted(notice)
     return notice
 
 
@@ -72,7 +74,7 @@ def _on_roster(user, training_class_id: int) -> bool:
     return Enrolment.objects.filter(
         training_class_id=training_class_id,
         trainee=user,
-        status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED],
+        status__in=Enrolment.STAYED,
     ).exists()
 
 

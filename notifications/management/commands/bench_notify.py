@@ -1,0 +1,209 @@
+"""Post one notice to a class of N trainees and time it until every message is out.
+
+    python manage.py bench_notify --trainees 300 [--workers 2]
+
+The notice goes through the adviser's service (`notice_publish`), which writes the inbox
+items and the deliveries; the task queue is the database backend (django_tasks_db) and
+`--workers` of its own workers (the `db_worker` loop, in threads of this process) send
+them: email through Django's in-memory backend, SMS through the Tencent Cloud backend and
+its official SDK to a fake Tencent API on loopback (notifications/sms/fake_tencent.py),
+which checks every request's signature. Quiet hours are off for the run, so the figures do
+not depend on the time of day. The clock runs from the service call until no message of
+the notice is still queued or sending.
+
+Counts come from the database and from what the fake API and the mail outbox received:
+duplicates = messages a number or address got more than once.
+
+Run it on PostgreSQL for the figures that count (DJANGO_DATABASE_URL=postgres://…).
+"""
+
+import datetime
+import threading
+import time
+from collections import Counter
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.core import mail
+from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections, connection
+from django.test.utils import override_settings
+from django.utils import timezone
+
+BENCH_CLASS_CODE = "bench-notify"
+PHONE_BASE = 19_900_000_000  # 199 0000 0000 onwards: bench trainees' numbers
+TENCENT = {
+    "SECRET_ID": "AKIDbench",
+    "SECRET_KEY": "bench-secret",
+    "SDK_APP_ID": "1400009999",
+    "SIGN_NAME": "干部培训平台",
+    "PROTOCOL": "http",
+    "TIMEOUT": 10,
+}
+
+
+class Command(BaseCommand):
+    help = "Post one notice to N trainees with the task worker running; count and time it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--trainees", type=int, default=300)
+        parser.add_argument("--workers", type=int, default=2, help="task workers (threads)")
+        parser.add_argument("--timeout", type=float, default=300.0)
+
+    def handle(self, *args, trainees, workers, timeout, **options):
+        from notifications.sms.fake_tencent import FakeTencentSms
+
+        with (
+            FakeTencentSms(
+                secret_id=TENCENT["SECRET_ID"],
+                secret_key=TENCENT["SECRET_KEY"],
+                app_id=TENCENT["SDK_APP_ID"],
+            ) as fake,
+            override_settings(
+                TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                SMS_BACKEND="notifications.sms.tencent.SmsBackend",
+                SMS_TENCENT={**TENCENT, "ENDPOINT": fake.endpoint},
+                SMS_TEMPLATES={"notice_posted": "1000001"},
+                NOTIFICATIONS_QUIET_HOURS=(0, 0),
+            ),
+        ):
+            mail.outbox = []
+            line = self._run(trainees, workers, timeout, fake)
+        self.stdout.write(line)
+
+    # -- setup -------------------------------------------------------------------------------
+
+    def _class(self, n: int):
+        from django.contrib.auth.models import Group
+
+        from people.models import OrgUnit, User
+        from people.roles import Role
+        from training.models import Enrolment, TrainingClass
+
+        unit = OrgUnit.objects.filter(code="BENCH0").first() or OrgUnit.add_root(
+            code="BENCH0", name="基准测试单位", level=OrgUnit.Level.PROVINCE
+        )
+        password = make_password(None)  # unusable: nobody logs in as these
+        names = [f"bench-notify-{i:04d}" for i in range(1, n + 1)]
+        existing = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+        User.objects.bulk_create(
+            User(
+                username=name,
+                full_name=f"通知压测学员{i:04d}",
+                phone=str(PHONE_BASE + i),
+                email=f"{name}@bench.invalid",
+                org_unit=unit,
+                password=password,
+            )
+            for i, name in enumerate(names, start=1)
+            if name not in existing
+        )
+        people = list(User.objects.filter(username__in=names))
+        Group.objects.get(name=str(Role.TRAINEE)).user_set.add(*people)
+        adviser, _ = User.objects.get_or_create(
+            username="bench-notify-adviser",
+            defaults={"full_name": "压测班主任", "password": password},
+        )
+        today = timezone.localdate()
+        klass, _ = TrainingClass.objects.get_or_create(
+            code=BENCH_CLASS_CODE,
+            defaults={
+                "name": "通知压力测试班",
+                "organising_unit": unit,
+                "provider": "bench",
+                "start_date": today,
+                "end_date": today + datetime.timedelta(days=5),
+                "credit_hours": Decimal("30.0"),
+                "status": TrainingClass.Status.RUNNING,
+            },
+        )
+        klass.advisers.add(adviser)
+        Group.objects.get(name=str(Role.ADVISER)).user_set.add(adviser)
+        Enrolment.objects.bulk_create(
+            [Enrolment(training_class=klass, trainee=p) for p in people], ignore_conflicts=True
+        )
+        # Exactly the N bench trainees on the roster, whatever an earlier run left.
+        Enrolment.objects.filter(training_class=klass).exclude(trainee__in=people).update(
+            status=Enrolment.Status.WITHDRAWN
+        )
+        Enrolment.objects.filter(training_class=klass, trainee__in=people).update(
+            status=Enrolment.Status.ENROLLED
+        )
+        return klass, adviser, people
+
+    # -- the run -----------------------------------------------------------------------------
+
+    def _workers(self, n: int):
+        from django_tasks_db.management.commands.db_worker import Worker
+
+        workers = [
+            Worker(
+                queue_names=["*"],
+                interval=0.05,
+                batch=False,
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=None,
+                worker_id=f"bench-notify-{i}",
+                excluded_queue_names=[],
+            )
+            for i in range(n)
+        ]
+
+        def run(worker):
+            try:
+                worker.run()
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=run, args=(w,), daemon=True) for w in workers]
+        for t in threads:
+            t.start()
+        return workers, threads
+
+    def _run(self, n: int, workers: int, timeout: float, fake) -> str:
+        from notifications.models import Delivery, Notification
+        from training.services import notice_publish
+
+        klass, adviser, people = self._class(n)
+        running, threads = self._workers(workers)
+        try:
+            started = time.perf_counter()
+            notice = notice_publish(
+                actor=adviser,
+                training_class=klass,
+                title=f"压测通知 {timezone.localtime():%H:%M:%S}",
+                body="明早7:30在学院门口集合，请穿便于步行的鞋。",
+            )
+            key = f"notice:{notice.pk}"
+            pending = Delivery.objects.filter(
+                key=key, status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
+            )
+            while pending.exists():
+                if time.perf_counter() - started > timeout:
+                    raise CommandError(f"messages still queued after {timeout:.0f} s")
+                time.sleep(0.02)
+                close_old_connections()
+            elapsed = time.perf_counter() - started
+        finally:
+            for worker in running:
+                worker.running = False
+            for t in threads:
+                t.join(timeout=10)
+
+        rows = Delivery.objects.filter(key=key)
+        sent = Counter(rows.filter(status=Delivery.Status.SENT).values_list("channel", flat=True))
+        failed = rows.filter(status=Delivery.Status.FAILED).count()
+        inbox = Notification.objects.filter(key=key).count()
+        phones = Counter(m["phone"] for m in fake.messages)
+        addresses = Counter(to for m in mail.outbox for to in m.to)
+        duplicates = sum(c - 1 for c in phones.values()) + sum(c - 1 for c in addresses.values())
+        self.stderr.write(
+            f"(database {connection.vendor}, {workers} task workers, {len(fake.requests)} "
+            f"SendSms requests, {len(mail.outbox)} emails)"
+        )
+        return (
+            f"notify: {len(people)} recipients, inbox {inbox}, email {sent['email']}, "
+            f"sms {sent['sms']}, duplicates {duplicates}, failed {failed}, in {elapsed:.2f} s"
+        )

@@ -1,0 +1,41 @@
+"""The periodic pass: reminders that depend on the clock, retries that fell due, and
+messages left behind by a dead worker or a queue outage. Idempotent: run it every few
+minutes (deploy/lms-sweep.timer runs `manage.py send_notifications`).
+
+Reminders belong to the apps that know their subject (a session starting, an exam
+closing); each registers a function with the `notification_reminders` Wagtail hook,
+taking `now` and calling `notify` itself, so this app imports none of them.
+"""
+
+import datetime
+import logging
+
+from django.utils import timezone
+from wagtail import hooks
+
+from .services import deliveries_pending, deliveries_send, deliveries_unstick
+
+logger = logging.getLogger(__name__)
+
+
+def reminders_run(*, now: datetime.datetime) -> int:
+    count = 0
+    for reminder in hooks.get_hooks("notification_reminders"):
+        try:
+            count += reminder(now=now) or 0
+        except Exception:
+            logger.exception("reminder %s failed", getattr(reminder, "__name__", reminder))
+    return count
+
+
+def sweep(*, now: datetime.datetime | None = None) -> dict:
+    now = now or timezone.now()
+    result = {"reminders": reminders_run(now=now), "interrupted": deliveries_unstick(now=now)}
+    sent = failed = retry = 0
+    for key, channel in deliveries_pending(now=now):
+        counts = deliveries_send(key=key, channel=channel, now=now)
+        sent += counts.get("sent", 0)
+        failed += counts.get("failed", 0)
+        retry += counts.get("retry", 0)
+    result.update(sent=sent, failed=failed, retry=retry)
+    return result
