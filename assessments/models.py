@@ -785,8 +785,8 @@ class Assignment(index.Indexed, models.Model):
             ],
             heading=_("Full marks and levels"),
             help_text=_(
-                "A score's level follows these thresholds (优秀/良好/合格 from the given score "
-                "rate, 不合格 below); a grader may set another level only with a reason."
+                "A score's level follows these thresholds (excellent, good and pass from the given "
+                "score rate, fail below); a grader may set another level only with a reason."
             ),
         ),
     ]
