@@ -87,6 +87,12 @@ def class_detail(request, pk: int):
     else:
         rows = class_completion_review(training_class=klass, with_withdrawn=True)
         context["rows"] = rows
+        # 补考 beside the other exceptions: who may be granted one, who has it, how it went.
+        from assessments.selectors import final_exam_makeup_states
+
+        makeup = final_exam_makeup_states(klass)
+        for row in rows:
+            row.makeup = makeup.get(row.trainee.pk, "")
         on_roster = [r for r in rows if not r.withdrew]
         context["roster_count"] = len(on_roster)
         context["complete_count"] = sum(1 for r in on_roster if r.complete)

@@ -36,6 +36,7 @@ class ReviewRow:
     record: CompletionRecord | None
     certificate: Certificate | None = None
     attendance: object = None  # the trainee's attendance summary, when there is one
+    makeup: str = ""  # 补考 state (assessments.selectors.MakeupState), set by the review page
 
     @property
     def trainee(self):

@@ -444,3 +444,18 @@ def test_the_export_flags_the_makeup(exam, world, client):
     assert mine["结业考试（是否补考）"] == "是"
     assert mine["结业考试（得分率%）"] == 100.0
     assert mine["结业考试（作答次数）"] == 2
+
+
+def test_the_completion_review_shows_the_makeup_beside_the_other_exceptions(exam, world, client):
+    """The organiser deciding completion sees who may be granted 补考, and how it went."""
+    url = reverse("certificates_admin:class_detail", args=[exam.training_class_id])
+    grant_url = reverse(
+        "assessments_admin:makeup_grant", args=[exam.training_class_id, world.trainee_a.pk]
+    )
+    client.force_login(world.organiser)
+    page = client.get(url).content.decode()
+    assert "准予补考" in page and grant_url in page
+    _grant(exam, world)
+    _take(exam, world.trainee_a, correct=True)
+    page = client.get(url).content.decode()
+    assert 'data-makeup-action="used-passed"' in page and "补考通过" in page
