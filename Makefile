@@ -39,7 +39,7 @@ system-deps-test:
 
 compile-messages: $(VENV)/.installed
 	@for app in $(APPS) .; do \
-	  (cd $$app && [ ! -d locale ] || $(CURDIR)/$(PY) $(CURDIR)/manage.py compilemessages -v0); \
+	  (cd $$app && [ ! -d locale ] || $(CURDIR)/$(PY) $(CURDIR)/manage.py compilemessages -v0) || exit 1; \
 	done
 
 # Regenerate the catalogues after changing user-facing strings, then translate zh_Hans.

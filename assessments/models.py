@@ -677,7 +677,7 @@ class ExamMakeup(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quiz} – {self.trainee_id} (补考)"
+        return f"{self.quiz} – {self.trainee_id} ({self._meta.verbose_name})"
 
     def is_open(self, now=None) -> bool:
         """Its window: from the grant until its deadline, while unused."""
