@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from assessments.selectors import final_exam_makeup_states
 from lms.errors import DomainError
 from people.roles import Role, has_role
 from training.models import TrainingClass
@@ -88,8 +89,6 @@ def class_detail(request, pk: int):
         rows = class_completion_review(training_class=klass, with_withdrawn=True)
         context["rows"] = rows
         # 补考 beside the other exceptions: who may be granted one, who has it, how it went.
-        from assessments.selectors import final_exam_makeup_states
-
         makeup = final_exam_makeup_states(klass)
         for row in rows:
             row.makeup = makeup.get(row.trainee.pk, "")
