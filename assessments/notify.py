@@ -4,8 +4,9 @@ notifications sweep through the `notification_reminders` hook."""
 
 import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from wagtail import hooks
 
 from notifications.services import notify
@@ -14,6 +15,8 @@ from training.models import Enrolment, TrainingClass
 from .models import Attempt, Quiz
 
 # A quiz that opened longer ago than this when the sweep first saw it is not announced.
+# A quiz with no opening time opens when trainees can first take it: when it is set in a
+# live class, or on the class's first day if it was set earlier (announced once: the key).
 OPEN_WINDOW = datetime.timedelta(hours=6)
 DUE_WITHIN = datetime.timedelta(hours=24)
 LIVE_CLASSES = [TrainingClass.Status.ENROLLING, TrainingClass.Status.RUNNING]
@@ -34,6 +37,20 @@ def _context(quiz) -> dict:
     return {"class_name": quiz.training_class.name, "quiz": quiz.title, "closes": closes}
 
 
+def _opened_without_a_time(now: datetime.datetime) -> list:
+    """Quizzes with no `opens_at` that trainees could first take lately: set within
+    OPEN_WINDOW in a live class, or set before their class began and today is its first day."""
+    today = timezone.localdate(now)
+    return list(
+        Quiz.objects.filter(
+            Q(created_at__gt=now - OPEN_WINDOW) | Q(training_class__start_date=today),
+            training_class__status__in=LIVE_CLASSES,
+            opens_at__isnull=True,
+            created_at__lte=now,
+        ).select_related("training_class")
+    )
+
+
 @hooks.register("notification_reminders")
 def quizzes_open_and_due(*, now: datetime.datetime) -> int:
     count = 0
@@ -42,7 +59,7 @@ def quizzes_open_and_due(*, now: datetime.datetime) -> int:
         opens_at__lte=now,
         opens_at__gt=now - OPEN_WINDOW,
     ).select_related("training_class")
-    for quiz in opened:
+    for quiz in [*opened, *_opened_without_a_time(now)]:
         if quiz.closes_at and quiz.closes_at <= now:
             continue
         count += notify(

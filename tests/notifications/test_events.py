@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from assessments.models import Quiz
 from assessments.services.attempts import attempt_start
 from assessments.services.marking import submission_grade
 from assessments.services.written import submission_save
@@ -159,6 +160,37 @@ def test_a_quiz_that_opens_and_one_due_without_an_attempt_are_announced(world):
         (other.pk, f"quiz_open:{opening.pk}"),
         (world.trainee_a.pk, f"quiz_due:{closing.pk}"),  # `other` has started it
     }
+
+
+def test_a_quiz_without_an_opening_time_is_announced_once_when_it_becomes_takeable(world):
+    now = timezone.now().replace(microsecond=0)
+    today = timezone.localdate(now)
+    klass = class_for_world(
+        world,
+        start_date=today - datetime.timedelta(days=3),
+        end_date=today + datetime.timedelta(days=3),
+    )
+    fresh = quiz_with([single()], training_class=klass, title="随堂测验")
+    old = quiz_with([single()], training_class=klass, title="上周的测验")
+    Quiz.objects.filter(pk=old.pk).update(created_at=now - datetime.timedelta(days=2))
+    sweep(now=now)
+    sweep(now=now + datetime.timedelta(minutes=5))
+    assert list(Notification.objects.values_list("recipient_id", "key")) == [
+        (world.trainee_a.pk, f"quiz_open:{fresh.pk}")
+    ]
+
+
+def test_a_quiz_set_before_the_class_began_is_announced_on_its_first_day(world):
+    now = timezone.now().replace(microsecond=0)
+    today = timezone.localdate(now)
+    klass = class_for_world(world, start_date=today, end_date=today + datetime.timedelta(days=5))
+    early = quiz_with([single()], training_class=klass, title="结业考试")
+    Quiz.objects.filter(pk=early.pk).update(created_at=now - datetime.timedelta(days=10))
+    sweep(now=now)
+    sweep(now=now + datetime.timedelta(hours=1))
+    assert list(Notification.objects.values_list("key", flat=True)) == [f"quiz_open:{early.pk}"]
+    sweep(now=now + datetime.timedelta(days=1))
+    assert Notification.objects.count() == 1
 
 
 def test_reporting_back_is_due_when_the_leave_has_ended(world, leave):
