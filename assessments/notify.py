@@ -22,11 +22,14 @@ DUE_WITHIN = datetime.timedelta(hours=24)
 LIVE_CLASSES = [TrainingClass.Status.ENROLLING, TrainingClass.Status.RUNNING]
 
 
-def work_graded(submission) -> None:
+def work_graded(submission, grade_change) -> None:
+    """Each grading tells the trainee once: the first grade and every later change of the
+    level or score (a regrade); the same form sent twice makes no grade change, and so
+    no message."""
     notify(
         event="work_graded",
         recipients=[submission.trainee_id],
-        key=f"submission:{submission.pk}:graded",
+        key=f"submission:{submission.pk}:graded:{grade_change.pk}",
         context={"title": submission.assignment.title},
         url=reverse("assessments:assignment_detail", args=[submission.assignment_id]),
     )

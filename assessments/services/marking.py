@@ -195,7 +195,7 @@ def submission_grade(
             and (sub.grade_overridden, sub.grade_override_reason) == (overridden, reason)
         ):
             return sub  # the same form sent twice: nothing to change or audit
-        GradeChange.objects.create(
+        change = GradeChange.objects.create(
             submission=sub,
             changed_by=grader,
             old_grade=old[0],
@@ -225,5 +225,6 @@ def submission_grade(
                 "override_reason": reason,
             },
         )
-        work_graded(sub)
+        if old != (grade, score):  # a comment corrected alone is not news
+            work_graded(sub, change)
     return sub

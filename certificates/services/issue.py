@@ -30,7 +30,7 @@ from ..models import (
     IssueBatch,
     NumberCounter,
 )
-from ..notify import certificate_issued
+from ..notify import certificate_issued, certificate_reissued
 from .close import completion_rule_for
 from .templates import certificate_template_default
 
@@ -450,6 +450,7 @@ def certificate_reissue(*, actor, certificate: Certificate, reason: str) -> Cert
             actor=actor, training_class=old.training_class, trainee=old.trainee, replacing=old
         )
         log(new, "certificates.reissue", user=actor, data={"replaces": old.number})
+        certificate_reissued(new)
     certificates_render([new])
     new.refresh_from_db()
     return new

@@ -10,7 +10,12 @@ from assessments.services.attempts import attempt_start
 from assessments.services.marking import submission_grade
 from assessments.services.written import submission_save
 from attendance.services import leave_approve, leave_reject, leave_request_create
-from certificates.services import certificate_issue, certificates_issue_for_class
+from certificates.models import Certificate
+from certificates.services import (
+    certificate_issue,
+    certificate_reissue,
+    certificates_issue_for_class,
+)
 from notifications.models import Delivery, Notification
 from notifications.sweep import sweep
 from people.services import person_create, person_reset_password
@@ -77,13 +82,17 @@ def test_a_refused_leave_says_why(world, leave):
     assert "本次课程不可请假" in item.body
 
 
-def test_graded_work_is_announced(world):
+def test_graded_work_is_announced_and_so_is_a_regrade_but_not_a_repeat(world):
     assignment = AssignmentFactory(training_class=class_for_world(world), title="学习心得")
     sub = submission_save(assignment=assignment, trainee=world.trainee_a, text="心得")
     submission_grade(grader=world.admin, submission_id=sub.pk, grade="good")
-    submission_grade(grader=world.admin, submission_id=sub.pk, grade="excellent")  # regrade
+    submission_grade(grader=world.admin, submission_id=sub.pk, grade="good")  # sent twice
     assert events_of(world.trainee_a) == ["work_graded"]
     assert Notification.objects.get(recipient=world.trainee_a).context["title"] == "学习心得"
+    submission_grade(grader=world.admin, submission_id=sub.pk, grade="good", comment="补充评语")
+    assert events_of(world.trainee_a) == ["work_graded"]  # a comment alone is not news
+    submission_grade(grader=world.admin, submission_id=sub.pk, grade="excellent")  # regrade
+    assert events_of(world.trainee_a) == ["work_graded", "work_graded"]
 
 
 def test_certificates_issued_one_by_one_or_by_the_batch_are_announced_once(world):
@@ -93,6 +102,18 @@ def test_certificates_issued_one_by_one_or_by_the_batch_are_announced_once(world
     certificates_issue_for_class(training_class=klass, on_behalf_of=world.organiser)
     for person in people:
         assert events_of(person) == ["certificate_issued"]
+
+
+def test_a_reissued_certificate_is_announced_to_its_holder_once(world):
+    people = [trainee() for _ in range(2)]
+    klass = closed_class(world, people)
+    certificates_issue_for_class(training_class=klass, on_behalf_of=world.organiser)
+    first = Certificate.objects.get(trainee=people[0])
+    new = certificate_reissue(actor=world.organiser, certificate=first, reason="姓名有误")
+    certificate_reissue(actor=world.organiser, certificate=first, reason="姓名有误")  # again
+    assert events_of(people[0]) == ["certificate_issued", "certificate_issued"]
+    assert events_of(people[1]) == ["certificate_issued"]
+    assert Notification.objects.filter(key=f"certificate:{new.pk}:reissued").count() == 1
 
 
 def test_an_account_an_organiser_creates_is_told_how_to_log_in(world):
