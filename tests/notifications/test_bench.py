@@ -1,5 +1,6 @@
 """bench_notify prints the issue's line, with the counts taken from the database, the fake
-SMS API and the mail outbox (PostgreSQL: its task workers run in threads)."""
+SMS API and the mail the file backend wrote (PostgreSQL: its task workers run in threads of
+the bench, or each in a process of its own)."""
 
 import io
 import re
@@ -15,9 +16,10 @@ LINE = re.compile(
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_bench_notify_line(postgres_only, world):
+@pytest.mark.parametrize("where", [[], ["--processes"]], ids=["threads", "processes"])
+def test_bench_notify_line(postgres_only, world, where):
     out = io.StringIO()
-    call_command("bench_notify", "--trainees", "12", stdout=out, stderr=io.StringIO())
+    call_command("bench_notify", "--trainees", "12", *where, stdout=out, stderr=io.StringIO())
     match = LINE.match(out.getvalue().strip().splitlines()[-1])
     assert match, out.getvalue()
     assert match.groupdict() == {
