@@ -282,7 +282,10 @@ def gradebook_index(request):
 
 def _render_book(request, book, export_url):
     return render(
-        request, "assessments/admin/gradebook.html", {"book": book, "export_url": export_url}
+        request,
+        "assessments/admin/gradebook.html",
+        # Advisers read the gradebook; only graders get a link into grading.
+        {"book": book, "export_url": export_url, "can_grade": is_grader(request.user)},
     )
 
 

@@ -24,7 +24,9 @@ def within_units_q(viewer, *, field: str = "org_unit") -> Q:
     """
     paths = managed_unit_paths(viewer)
     if paths is None:
-        return Q()
+        # Every row. Not Q(): an empty Q vanishes when OR-ed ("in my units or attended by my
+        # people" would lose its first half); NOT(pk IN ()) compiles to no condition at all.
+        return ~Q(pk__in=[])
     if not paths:
         return Q(pk__in=[])
     q = Q()

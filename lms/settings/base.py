@@ -224,6 +224,8 @@ SMS_TENCENT = {
 SMS_PARAM_MAX_LENGTH = int(os.environ.get("DJANGO_SMS_PARAM_MAX_LENGTH", "20"))
 # No SMS from 22:00 to 07:00 site time (Asia/Shanghai), except login codes.
 NOTIFICATIONS_QUIET_HOURS = (22, 7)
+# The notifications sweep deletes inbox items older than this (the delivery log stays).
+NOTIFICATIONS_INBOX_KEEP_DAYS = 365
 
 # Wagtail
 WAGTAIL_SITE_NAME = "干部教育培训平台"

@@ -17,6 +17,7 @@ from assessments.models import (
 )
 from assessments.services.attempts import attempt_start, attempt_submit
 from assessments.services.quizzes import SlotSpec, quiz_answer_key_problems
+from assessments.services.written import submission_save
 from tests.assessments.factories import AssignmentFactory, quiz_with, single
 from tests.training.factories import class_for_world
 
@@ -42,6 +43,19 @@ def test_class_gradebook_and_xlsx_export(world, client):
     assert (
         client.get(reverse("assessments_admin:gradebook_class", args=[klass.pk])).status_code == 404
     )
+
+
+def test_work_awaiting_grading_links_to_grading_for_graders_only(world, client):
+    klass = class_for_world(world)
+    assignment = AssignmentFactory(training_class=klass, title="学习心得")
+    sub = submission_save(assignment=assignment, trainee=world.trainee_a, text="心得")
+    grade_url = reverse("assessments_admin:grade_submission", args=[sub.pk])
+    book = reverse("assessments_admin:gradebook_class", args=[klass.pk])
+    client.force_login(world.organiser)
+    assert grade_url in client.get(book).content.decode()
+    client.force_login(world.adviser)  # reads the book, does not grade
+    page = client.get(book).content.decode()
+    assert "待评分" in page and grade_url not in page
 
 
 def test_xlsx_export_tells_an_attempt_in_progress_from_one_never_started(world, client):

@@ -1,13 +1,17 @@
 """The inbox: a bell with the unread count in the trainee's header and in the admin, the
 list, opening one (read), marking all read; preferences; and the bell's cost."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from notifications.models import Notification, Preference
+from notifications.models import Delivery, Notification, Preference
 from notifications.services import notify
+from notifications.sweep import sweep
 from tests.factories import trainee
 
 from .factories import people
@@ -146,3 +150,17 @@ def test_anonymous_visitors_log_in_first(client):
     response = client.get(reverse("notifications:inbox"))
     assert response.status_code == 302 and "/login/" in response.url
     assert trainee()  # a person exists, yet nothing is shown
+
+
+def test_the_sweep_drops_inbox_items_older_than_a_year_but_keeps_the_delivery_log(world):
+    person = trainee()
+    tell(person, n=3)
+    now = timezone.now()
+    old, oldish = Notification.objects.order_by("pk")[:2]
+    Notification.objects.filter(pk=old.pk).update(created_at=now - datetime.timedelta(days=366))
+    Notification.objects.filter(pk=oldish.pk).update(created_at=now - datetime.timedelta(days=364))
+    deliveries = Delivery.objects.count()
+    assert sweep(now=now)["pruned"] == 1
+    assert not Notification.objects.filter(pk=old.pk).exists()
+    assert Notification.objects.count() == 2
+    assert Delivery.objects.count() == deliveries

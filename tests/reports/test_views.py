@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.training.factories import ClassSessionFactory, class_for_world
+from tests.training.factories import ClassSessionFactory, TrainingClassFactory, class_for_world
 
 from .factories import city_class, enrol, hours
 
@@ -130,6 +130,17 @@ def test_class_of_a_city_shows_only_the_county_people(client, world, data):
         "学员甲",
         "学员乙",
     }
+
+
+def test_a_class_nobody_has_joined_yet_opens_for_its_organisers_and_the_administrator(
+    client, world
+):
+    empty = TrainingClassFactory(organising_unit=world.county_a, status="enrolling")
+    for user in (world.organiser, world.city_organiser, world.admin):
+        assert _get(client, user, "reports_admin:class", pk=empty.pk).status_code == 200
+    assert (
+        _get(client, world.organiser_other, "reports_admin:class", pk=empty.pk).status_code == 404
+    )
 
 
 def test_class_of_the_other_county_is_not_found(client, world, data):
