@@ -174,32 +174,6 @@ def test_bench_command_reports_its_line_and_leaves_nothing_behind(db, capsys):
     assert not Certificate.objects.exists()  # rolled back
 
 
-def test_harfbuzz_draws_the_same_outlines_as_fonttools():
-    """The stamped glyphs come from HarfBuzz (fast); fontTools is the reference drawing."""
-    path, index = stamping.font_file("Noto Serif CJK SC", 700, "normal")
-    fast = stamping.Outlines(path, index)
-    assert fast._hb is not None  # WeasyPrint's own HarfBuzz is there to draw with
-    reference = stamping.Outlines(path, index)
-    reference._hb = None
-
-    def subpaths(ops: str) -> list[list[str]]:
-        # HarfBuzz closes each contour with an explicit line back to its start.
-        out = []
-        for contour in ops.split("h\n"):
-            lines = contour.splitlines()
-            if len(lines) > 1 and lines[-1].endswith(" l") and lines[-1][:-2] == lines[0][:-2]:
-                lines = lines[:-1]
-            out.append(lines)
-        return out
-
-    for ch in "欧阳明慧李强阿卜杜热合曼·买提龚馥筠XY-2025-0123456789":
-        (ops, advance, box), (ref_ops, ref_advance, ref_box) = fast.glyph(ch), reference.glyph(ch)
-        assert ops.count(" c\n") > 0 or ops.count(" l\n") > 2, ch  # really drawn
-        assert subpaths(ops) == subpaths(ref_ops), ch
-        assert advance == ref_advance
-        assert box == pytest.approx(ref_box, abs=0.06)
-
-
 def test_verify_urls_gives_what_verify_url_gives():
     url = rendering.verify_urls()
     for code in ("abcDEF123_-", "a.b~c", "有中文", "a b", "x%y"):
