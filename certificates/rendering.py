@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from .stamping import field_html
 from .validation import PLACEHOLDERS
 
 logger = logging.getLogger("lms.certificates")
@@ -135,11 +136,11 @@ def body_paragraphs(body: str, snapshot: dict, *, blank: bool = False) -> list[s
     e = html.escape
     values = _Blank({key: e(str(snapshot.get(key, ""))) for key in PLACEHOLDERS})
     name = snapshot.get("name", "")
-    slot = f'class="name" style="width: {name_slot_em(name)}em"'
+    width = f"width: {name_slot_em(name)}em"
     if blank:
-        values["name"] = _NameSlots(slot)
+        values["name"] = _NameSlots(width)
     else:
-        values["name"] = f"<span {slot}>{e(name)}</span>"
+        values["name"] = field_html("name", name, attrs=' class="name"', style=width)
     values["class"] = e(snapshot.get("class_name", ""))
     values["start"] = e(snapshot.get("start_cn", ""))
     values["end"] = e(snapshot.get("end_cn", ""))
@@ -153,14 +154,14 @@ def body_paragraphs(body: str, snapshot: dict, *, blank: bool = False) -> list[s
 class _NameSlots:
     """Each {name} in the body becomes its own empty, numbered slot."""
 
-    def __init__(self, attrs: str):
-        self.attrs, self.count = attrs, 0
+    def __init__(self, style: str):
+        self.style, self.count = style, 0
 
     def __format__(self, spec):
-        from .stamping import BLANK, SLOT_ID
-
         self.count += 1
-        return f'<span {self.attrs} id="{SLOT_ID.format(f"name-{self.count}")}">{BLANK}</span>'
+        return field_html(
+            "name", None, slot=f"name-{self.count}", attrs=' class="name"', style=self.style
+        )
 
 
 @functools.cache
@@ -306,6 +307,9 @@ def page_context(certificate, *, blank: bool = False) -> dict:
             mark_safe(p)  # noqa: S308
             for p in body_paragraphs(snap.get("body", ""), snap, blank=blank)
         ],
+        "number": mark_safe(  # noqa: S308 (escaped by field_html)
+            field_html("number", None if blank else snap.get("number", ""))
+        ),
         "qr": BLANK_IMAGE if blank else qr_data_uri(verify_url(certificate.verification_code)),
         "seal": seal_uri(certificate.template, snap.get("provider", "")),
         "blank": blank,
@@ -440,12 +444,10 @@ def split_pages(pdf: bytes) -> list[bytes]:
     """One standalone PDF per page, each with only the fonts and images it uses.
 
     qpdf (pikepdf) copies the objects in C++ and prunes resources the page does not
-    draw; pypdf is the pure-Python fallback (measured several times slower).
+    draw.
     """
-    try:
-        import pikepdf
-    except ImportError:
-        return _split_pages_pypdf(pdf)
+    import pikepdf
+
     out = []
     with pikepdf.open(io.BytesIO(pdf)) as source:
         for page in source.pages:
@@ -455,17 +457,4 @@ def split_pages(pdf: bytes) -> list[bytes]:
             buffer = io.BytesIO()
             target.save(buffer)
             out.append(buffer.getvalue())
-    return out
-
-
-def _split_pages_pypdf(pdf: bytes) -> list[bytes]:
-    from pypdf import PdfReader, PdfWriter
-
-    out = []
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        writer = PdfWriter()
-        writer.add_page(page)
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        out.append(buffer.getvalue())
     return out

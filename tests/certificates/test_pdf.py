@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
-from certificates import rendering
+from certificates import rendering, stamping
 from certificates.services import certificate_issue
 from tests.certificates.factories import closed_class
 from tests.factories import UserFactory
@@ -134,8 +134,9 @@ def test_placeholders_and_html_in_the_body_are_escaped():
         "{name}同志参加{class}，共计{hours}学时。{unknown}\n\n特发此证。",
         {"name": "<b>张三</b>", "class_name": "培训班", "hours": "42"},
     )
+    style = stamping.FIELD_STYLES["name"].css()
     assert paragraphs == [
-        '<span class="name" style="width: 10em">&lt;b&gt;张三&lt;/b&gt;</span>'
+        f'<span class="name" style="width: 10em; {style}">&lt;b&gt;张三&lt;/b&gt;</span>'
         "同志参加培训班，共计42学时。{unknown}",
         "特发此证。",
     ]
