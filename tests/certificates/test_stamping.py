@@ -168,12 +168,14 @@ def test_the_slots_are_read_from_weasyprints_public_anchors(certificates):
 
 
 def test_extra_css_does_not_restyle_the_stamped_fields(certificates, tmp_path):
-    """The name's style is inline in both renderings: extra CSS changes neither."""
+    """The stamped fields' style (and the QR code's box) is inline in both renderings:
+    extra CSS changes neither."""
     certificate = certificates[1]
     before = _png(rendering.render_one(certificate), tmp_path, "before")
     certificate.template.extra_css = (
         ".name { color: red; font-family: sans-serif; font-style: italic; font-weight: 400;"
         " font-size: 30pt; letter-spacing: 2mm; }"
+        ".meta .qr { padding: 2mm; border: 1mm solid red; }"
     )
     after = _png(rendering.render_one(certificate), tmp_path, "after")
     assert ImageChops.difference(before, after).getbbox() is None
