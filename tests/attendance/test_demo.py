@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from attendance import demo
+from demo import attendance as demo
 from attendance.models import AttendanceRecord, LeaveRequest
 from attendance.selectors import class_attendance_summary
 from tests.factories import trainee as make_trainee

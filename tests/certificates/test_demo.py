@@ -2,7 +2,8 @@
 
 import pytest
 
-from certificates import demo, rendering
+from certificates import rendering
+from demo import certificates as demo
 from certificates.models import Certificate, CompletionRecord
 from ledger.models import CreditEntry, CreditEvidence
 from tests.factories import UserFactory
