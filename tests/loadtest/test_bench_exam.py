@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from assessments.management.commands.bench_exam import answer_plan, parse_page
+from loadtest.management.commands.bench_exam import answer_plan, parse_page
 from assessments.models import Attempt, AttemptQuestion, Quiz
 from assessments.option_tokens import option_tokens
 from people.models import User

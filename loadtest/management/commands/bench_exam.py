@@ -40,7 +40,7 @@ from assessments.models import Attempt, AttemptQuestion, Question, QuestionCateg
 from assessments.option_tokens import option_tokens
 from assessments.services.attempts import attempt_answer_save, attempt_start, attempt_submit
 from assessments.services.questions import question_create
-from lms.bench import logged_in_session_key, threads_map
+from loadtest.bench import logged_in_session_key, threads_map
 from people.models import OrgUnit, User
 from training.models import Enrolment, TrainingClass
 

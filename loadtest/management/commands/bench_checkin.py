@@ -49,7 +49,7 @@ from django.utils import timezone
 
 from attendance.models import AttendanceRecord
 from attendance.tokens import token_make
-from lms.bench import logged_in_session_key, threads_map
+from loadtest.bench import logged_in_session_key, threads_map
 from people.models import OrgUnit, User
 from people.roles import Role
 from training.models import ClassSession, Enrolment, TrainingClass
