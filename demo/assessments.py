@@ -10,7 +10,15 @@ import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from assessments.models import Assignment, Attempt, Question, QuestionCategory, Quiz, QuizSlot, Submission
+from assessments.models import (
+    Assignment,
+    Attempt,
+    Question,
+    QuestionCategory,
+    Quiz,
+    QuizSlot,
+    Submission,
+)
 
 ORDER = 50
 SHANGHAI = ZoneInfo("Asia/Shanghai")

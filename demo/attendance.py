@@ -11,11 +11,10 @@ import datetime
 
 from django.utils import timezone
 
-from training.models import ClassSession, Enrolment
-from training.selectors import can_run_class
-
 from attendance.models import AttendanceRecord, LeaveRequest
 from attendance.services import leave_approve, leave_request_create, session_close
+from training.models import ClassSession, Enrolment
+from training.selectors import can_run_class
 
 ORDER = 60
 S = AttendanceRecord.Status

@@ -74,13 +74,12 @@ def _record_pdf(text: str) -> bytes:
 
 
 def seed(context):
-    from ledger.models import CreditEntry, CreditEvidence
-    from ledger.services import credit_entry_post
-    from training.models import Enrolment
-
     from certificates.models import Certificate, CompletionRecord, IssueBatch
     from certificates.services import certificate_issue, certificates_render
     from certificates.services.close import completion_rule_for
+    from ledger.models import CreditEntry, CreditEvidence
+    from ledger.services import credit_entry_post
+    from training.models import Enrolment
 
     staff = context.get("staff", {})
     organiser = staff.get("organiser") or staff.get("admin")

@@ -3,8 +3,8 @@
 import pytest
 
 from certificates import rendering
-from demo import certificates as demo
 from certificates.models import Certificate, CompletionRecord
+from demo import certificates as demo
 from ledger.models import CreditEntry, CreditEvidence
 from tests.factories import UserFactory
 
