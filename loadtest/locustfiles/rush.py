@@ -69,9 +69,10 @@ class Share:
 
     @classmethod
     def seq(cls, key, *, ms=False) -> int:
-        """Above the last one sent for `key`: time since the run started (centiseconds for
-        heartbeats, whose numbers stay under a million; milliseconds for answers)."""
-        now = int((time.time() - T0) * (1000 if ms else 100)) + (10**12 if ms else 1)
+        """Above the last one sent for `key`: for answers the clock in ms, as quiz.js sends
+        them; for heartbeats, whose numbers stay under a million, centiseconds since the
+        run started (capacity_data set the lesson views' counters back to 0)."""
+        now = int(time.time() * 1000) if ms else int((time.time() - T0) * 100) + 1
         value = max(now, cls.seqs.get(key, 0) + 1)
         cls.seqs[key] = value
         return value

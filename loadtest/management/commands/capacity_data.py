@@ -154,10 +154,9 @@ class Command(BaseCommand):
     def _study_tokens(self, people, lesson, course):
         """One lesson view per trainee, as opening the lesson makes; its heartbeat
         counter starts again at 0 on each run (the profile counts from 1)."""
-        views = dict(
+        views = dict(  # the newest view of each trainee (later rows win)
             StudyView.objects.filter(trainee__in=people, lesson=lesson)
-            .order_by("trainee_id", "-pk")
-            .distinct("trainee_id")
+            .order_by("pk")
             .values_list("trainee_id", "pk")
         )
         for person in people:
