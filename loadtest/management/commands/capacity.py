@@ -209,12 +209,15 @@ class Command(BaseCommand):
             raise CommandError(f"no statistics from locust in {name}: {stderr[-2000:]}") from exc
         total = rows["Aggregated"]
         server_cpu = sum(server_after.get(p, 0) - server_before.get(p, 0) for p in server_after)
+        client_cpu = sum(client.values())  # from the start: Locust's own start-up included
+        per = max(1, total["requests"])
         self.stdout.write(
             f"phase {name}: {users} users, {seconds} s: {total['rps']:.1f}/s, "
             f"p95 {total['p95']:.0f} ms, {total['requests']} requests, "
             f"{total['failures']} failed; CPU over {wall:.0f} s: client (Locust) "
-            f"{sum(client.values()) / wall:.2f} cores, server (gunicorn) "
-            f"{server_cpu / wall:.2f} cores"
+            f"{client_cpu / wall:.2f} cores ({client_cpu / per * 1000:.1f} ms a request), "
+            f"server (gunicorn) {server_cpu / wall:.2f} cores "
+            f"({server_cpu / per * 1000:.1f} ms a request)"
         )
         if total["failures"]:
             failures = Path(f"{prefix}_failures.csv")
