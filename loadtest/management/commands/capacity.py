@@ -58,17 +58,28 @@ def _cpu_seconds(processes) -> dict[int, float]:
 
 
 def _gunicorn(root: str):
-    """This checkout's gunicorn processes (another checkout's profile may be running)."""
+    """This checkout's gunicorn master (another checkout's profile may be running)."""
     import psutil
 
-    found = []
     for p in psutil.process_iter(["cmdline"]):
         try:
             if "gunicorn" in " ".join(p.info["cmdline"] or ()) and p.cwd() == root:
-                found.append(p)
+                parent = p.parent()
+                if parent is None or "gunicorn" not in " ".join(parent.cmdline()):
+                    return p
         except Exception:
             continue
-    return found
+    return None
+
+
+def _tree(process) -> list:
+    """A process and its children now (gunicorn recycles its workers: look each time)."""
+    if process is None:
+        return []
+    try:
+        return [process, *process.children(recursive=True)]
+    except Exception:
+        return []
 
 
 class Command(BaseCommand):
@@ -93,7 +104,7 @@ class Command(BaseCommand):
             call_command("capacity_data", trainees=trainees, out=data, stdout=self.stdout)
         server = _gunicorn(str(settings.BASE_DIR))
         self.stdout.write(
-            f"target {url}: gunicorn {len(server)} processes; client: Locust "
+            f"target {url}: gunicorn {len(_tree(server))} processes; client: Locust "
             f"--processes {processes} (FastHttpUser); {os.cpu_count()} CPUs, load average "
             f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
         )
@@ -171,7 +182,8 @@ class Command(BaseCommand):
             *(["--processes", str(processes)] if processes > 1 else []),
             *classes,
         ]
-        server_before = _cpu_seconds(server)
+        server_before = _cpu_seconds(_tree(server))
+        server_seen = dict(server_before)
         started = time.monotonic()
         process = subprocess.Popen(
             command,
@@ -188,10 +200,11 @@ class Command(BaseCommand):
             except psutil.NoSuchProcess:
                 break
             client.update(_cpu_seconds(tree))
+            server_seen.update(_cpu_seconds(_tree(server)))
             time.sleep(0.5)
         stderr = process.stderr.read()
         wall = time.monotonic() - started
-        server_after = _cpu_seconds(server)
+        server_seen.update(_cpu_seconds(_tree(server)))
         if process.returncode not in (0, 1):  # 1: some requests failed, counted below
             raise CommandError(f"locust failed ({process.returncode}) in {name}: {stderr[-2000:]}")
         rows = {}
@@ -208,7 +221,9 @@ class Command(BaseCommand):
         except FileNotFoundError as exc:
             raise CommandError(f"no statistics from locust in {name}: {stderr[-2000:]}") from exc
         total = rows["Aggregated"]
-        server_cpu = sum(server_after.get(p, 0) - server_before.get(p, 0) for p in server_after)
+        # Workers born during the phase count from 0; one recycled between two samples
+        # loses its last half second.
+        server_cpu = sum(t - server_before.get(p, 0) for p, t in server_seen.items())
         client_cpu = sum(client.values())  # from the start: Locust's own start-up included
         per = max(1, total["requests"])
         self.stdout.write(
