@@ -16,7 +16,7 @@ RUN_DEBS := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0
 TEST_DEBS := $(RUN_DEBS) chromium postgresql poppler-utils
 
 .PHONY: run test install install-test system-deps system-deps-test migrate demo messages \
-	compile-messages check-messages lint serve prod-local prod-stop prod-status load clean
+	compile-messages check-messages lint serve prod-local prod-stop prod-status load capacity clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -90,6 +90,11 @@ prod-status:
 # Load test against a running `make prod-local` (docs/benchmarks.md).
 load:
 	@scripts/load.sh
+
+# The year-end rush in Locust against the production profile (started if it is not
+# running): the floor and each hot path, then the mixed rush; one last line of figures.
+capacity:
+	@MAKE_CMD="$(MAKE) --no-print-directory" scripts/capacity.sh
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 static_collected test-artifacts

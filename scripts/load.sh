@@ -3,7 +3,7 @@
 #   1. LOAD_TRAINEES (300) trainees check in to one session over HTTP (bench_checkin --url),
 #      arriving within LOAD_WITHIN (5) seconds
 #   2. then a synchronised exam for as many trainees (bench_exam)
-#   while an organiser keeps opening the report pages (scripts/load_reports.py).
+#   while an organiser keeps opening the report pages (`manage.py load_reports`).
 # Each bench command is run only if its app has it; missing ones are reported, not faked.
 # The commands share prod-local's database and SECRET_KEY through var/prod-local/lms.env.
 # Output goes to the terminal and var/prod-local/log/load-<time>.txt (docs/benchmarks.md).
@@ -39,7 +39,7 @@ has_option() { $PY manage.py help "$1" 2>/dev/null | grep -q -- "$2"; }
   echo "server: gunicorn $(pgrep -f 'gunicorn -c deploy/gunicorn.conf.py' | wc -l) processes (master + workers), $(pgrep -f 'manage.py db_worker' | wc -l) db_worker; PostgreSQL $(psql --version | awk '{print $3}')"
   echo "git: $(git rev-parse --short HEAD)"
 
-  $PY scripts/load_reports.py --url "$URL" --stop-file "$STOP" --max-seconds 1800 \
+  $PY manage.py load_reports --url "$URL" --stop-file "$STOP" --max-seconds 1800 \
     > var/prod-local/log/load-reports.txt 2>&1 &
   reports_pid=$!
 

@@ -21,6 +21,10 @@ INSTALLED_APPS = [
     "certificates",
     "reports",
     "portal",
+    # Demo data (`seed_demo`) and load tests (bench commands, Locust drivers): outside the
+    # apps, which never import them.
+    "demo",
+    "loadtest",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

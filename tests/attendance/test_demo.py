@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from attendance import demo
 from attendance.models import AttendanceRecord, LeaveRequest
 from attendance.selectors import class_attendance_summary
+from demo import attendance as demo
 from tests.factories import trainee as make_trainee
 from tests.training.factories import EnrolmentFactory, TrainingClassFactory
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from certificates import demo, rendering
+from certificates import rendering
 from certificates.models import Certificate, CompletionRecord
+from demo import certificates as demo
 from ledger.models import CreditEntry, CreditEvidence
 from tests.factories import UserFactory
 

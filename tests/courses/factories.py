@@ -21,7 +21,7 @@ _n = itertools.count(1)
 
 def site_indexes():
     """HomePage (via the portal's seeder), /courses/ and /cases/, with the workflow."""
-    from portal import demo
+    from demo import portal as demo
 
     _restore_migration_data()
     context: dict = {}

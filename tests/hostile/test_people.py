@@ -74,7 +74,7 @@ def _assert_escaped(page: str, value: str):
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", [corpus.SCRIPT, corpus.IMG_ONERROR, corpus.TEMPLATE])
 def test_hostile_names_render_escaped_on_profile_and_home(client, world, name):
-    from portal import demo
+    from demo import portal as demo
 
     demo.seed({})
     person = trainee(full_name=name, org_unit=world.village_a)

@@ -36,7 +36,7 @@ def journey(request, browser, live_server, csp):
 @pytest.fixture
 def site():
     """The home page and default Site, as `seed_demo` makes them."""
-    from portal import demo
+    from demo import portal as demo
 
     context = {}
     demo.seed(context)

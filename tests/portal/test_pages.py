@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 @pytest.fixture
 def site(db):
-    from portal import demo
+    from demo import portal as demo
 
     demo.seed({})
 

@@ -60,7 +60,7 @@ def test_demo_has_every_role_and_xinyang_counties():
 
 @pytest.mark.django_db
 def test_every_demo_account_logs_in(client):
-    from people.demo import DEMO_PASSWORD
+    from demo.people import DEMO_PASSWORD
 
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     for username in [

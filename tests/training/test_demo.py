@@ -6,8 +6,8 @@ from training.models import ClassSession, Enrolment, StudyGroup, TrainingClass
 
 
 def _seed():
-    from people import demo as people_demo
-    from training import demo as training_demo
+    from demo import people as people_demo
+    from demo import training as training_demo
 
     context: dict = {}
     for module in (people_demo, training_demo):

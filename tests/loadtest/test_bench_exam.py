@@ -1,7 +1,9 @@
-"""bench_exam: the page reader its --url mode relies on, its plan of saves, and a whole
-exam over HTTP against the live server with the counts checked in the database."""
+"""bench_exam: how its --url mode reads the exam (the database and the CSRF cookie, not the
+page), its plan of saves, and a whole exam over HTTP (Locust) against the live server with
+the counts checked in the database."""
 
 import io
+import json
 import random
 import re
 
@@ -9,12 +11,12 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from assessments.management.commands.bench_exam import answer_plan, parse_page
 from assessments.models import Attempt, AttemptQuestion, Quiz
-from assessments.option_tokens import option_tokens
+from loadtest.management.commands.bench_exam import answer_plan, exam_questions
 from people.models import User
 from tests.assessments.factories import essay, fill_in, multiple, quiz_with, single, true_false
 from tests.training.factories import class_for_world
@@ -27,48 +29,55 @@ LAST_LINE = re.compile(
 
 
 @pytest.mark.django_db
-def test_the_page_reader_finds_what_quiz_js_and_the_forms_use(world, client):
-    """If the exam page changes shape, the HTTP bench must notice here, not at 300 users."""
+def test_the_bench_reads_the_exam_the_page_shows_and_posts_with_the_csrf_cookie(world):
+    """The HTTP bench reads each attempt's questions and option tokens from the database
+    and posts with the csrftoken cookie's value: if the exam page changes shape, the bench
+    must notice here, not at 300 users."""
     quiz = quiz_with(
         [single(), multiple(), true_false(), fill_in(), essay()],
         training_class=class_for_world(world),
         shuffle_options=True,
     )
-    client.force_login(world.trainee_a)
-    detail = parse_page(client.get(reverse("assessments:quiz_detail", args=[quiz.pk])).text)
-    start = detail.form(action_suffix=reverse("assessments:attempt_start", args=[quiz.pk]))
-    assert start is not None and start["csrf"]
-
-    response = client.post(start["action"])
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.trainee_a)
+    assert browser.get(reverse("assessments:quiz_detail", args=[quiz.pk])).status_code == 200
+    csrf = browser.cookies["csrftoken"].value
+    response = browser.post(
+        reverse("assessments:attempt_start", args=[quiz.pk]), {"csrfmiddlewaretoken": csrf}
+    )
     attempt = Attempt.objects.get(quiz=quiz, trainee=world.trainee_a)
     assert response["Location"] == reverse("assessments:attempt_take", args=[attempt.pk])
-    page = parse_page(client.get(response["Location"]).text)
+    page = browser.get(response["Location"])
+    html = page.content.decode()
 
-    assert page.form(id="qz-form")["csrf"]
-    submit = page.form(id="qz-submit")
-    assert submit["action"] == reverse("assessments:attempt_submit", args=[attempt.pk])
-    assert submit["csrf"]
-    assert page.config["answerUrl"] == reverse("assessments:attempt_answer", args=[attempt.pk])
-    assert isinstance(page.config["serverNow"], int)
-    expected = [
-        (aq.position, aq.version.data["type"])
-        for aq in AttemptQuestion.objects.filter(attempt=attempt)
-        .select_related("version")
-        .order_by("position")
+    questions = exam_questions(attempt.pk)
+    shown = [
+        (q["position"], q["type"], [o["value"] for o in q.get("options", ())])
+        for q in page.context["all_questions"]
     ]
-    assert [(q["position"], q["type"]) for q in page.questions] == expected
-    by_position = {q["position"]: q for q in page.questions}
-    for aq in AttemptQuestion.objects.filter(attempt=attempt).select_related("version"):
-        keys = by_position[aq.position]["keys"]
-        if aq.version.data["type"] in ("single", "multiple"):
+    assert [(p, t) for p, t, _k in questions] == [(p, t) for p, t, _k in shown]
+    for (position, qtype, keys), (_p, _t, page_keys) in zip(questions, shown, strict=True):
+        if qtype in ("single", "multiple"):
             # The shuffled order the trainee sees, each option by its token, not its key.
-            tokens = option_tokens(
-                attempt_id=attempt.pk, position=aq.position, keys=aq.option_order
-            )
-            assert keys == [tokens[k] for k in aq.option_order]
-            assert not set(keys) & set(aq.option_order)
+            assert keys == page_keys and keys
+            for token in keys:
+                assert f'name="q{position}" value="{token}"' in html
         else:
             assert keys == []
+    assert reverse("assessments:attempt_answer", args=[attempt.pk]) in html
+
+    position, _type, keys = next(q for q in questions if q[1] == "single")
+    saved = browser.post(
+        reverse("assessments:attempt_answer", args=[attempt.pk]),
+        data=json.dumps({"position": position, "answer": keys[0], "seq": 1}),
+        content_type="application/json",
+        headers={"X-CSRFToken": csrf},
+    )
+    assert saved.status_code == 200 and saved.json()["ok"]
+    submitted = browser.post(
+        reverse("assessments:attempt_submit", args=[attempt.pk]), {"csrfmiddlewaretoken": csrf}
+    )
+    assert submitted["Location"] == reverse("assessments:attempt_result", args=[attempt.pk])
 
 
 def test_the_plan_resends_retries_and_late_saves_with_their_old_numbers():

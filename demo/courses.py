@@ -9,8 +9,8 @@ import datetime
 from django.db import transaction
 from wagtail.models import Page
 
-from .authoring import authoring_index_setup, course_authors_sync
-from .models import (
+from courses.authoring import authoring_index_setup, course_authors_sync
+from courses.models import (
     CaseApproach,
     CaseStudyIndexPage,
     CaseStudyPage,

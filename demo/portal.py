@@ -2,7 +2,7 @@
 
 from wagtail.models import Page, Site
 
-from .models import HomePage
+from portal.models import HomePage
 
 ORDER = 20
 

@@ -11,11 +11,10 @@ import datetime
 
 from django.utils import timezone
 
+from attendance.models import AttendanceRecord, LeaveRequest
+from attendance.services import leave_approve, leave_request_create, session_close
 from training.models import ClassSession, Enrolment
 from training.selectors import can_run_class
-
-from .models import AttendanceRecord, LeaveRequest
-from .services import leave_approve, leave_request_create, session_close
 
 ORDER = 60
 S = AttendanceRecord.Status
@@ -161,7 +160,7 @@ def _checked_in(sessions, roster, *, skip=(), late_every=9):
 
 
 def seed_calendar(context):
-    """Attendance of the classes dated from today (training.demo.seed_calendar_classes).
+    """Attendance of the classes dated from today (demo.training.seed_calendar_classes).
 
     Running class: yesterday's two sessions held (one trainee late now and then); today's
     session is on now, for the check-in screen. Class that ended yesterday: every session

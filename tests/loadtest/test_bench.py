@@ -1,10 +1,10 @@
-"""lms.bench.threads_map: pool.map's results and errors, one connection per thread."""
+"""loadtest.bench.threads_map: pool.map's results and errors, one connection per thread."""
 
 import threading
 
 import pytest
 
-from lms.bench import threads_map
+from loadtest.bench import threads_map
 
 
 def test_results_come_back_in_order_from_at_most_workers_threads():

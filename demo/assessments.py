@@ -10,7 +10,15 @@ import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from .models import Assignment, Attempt, Question, QuestionCategory, Quiz, QuizSlot, Submission
+from assessments.models import (
+    Assignment,
+    Attempt,
+    Question,
+    QuestionCategory,
+    Quiz,
+    QuizSlot,
+    Submission,
+)
 
 ORDER = 50
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -240,7 +248,7 @@ QUESTIONS = [
 
 
 def _question(categories, row, actor):
-    from .services.questions import question_create
+    from assessments.services.questions import question_create
 
     cat_name, qtype, stem, key, explanation = row
     existing = Question.objects.filter(stem=stem).first()
@@ -382,7 +390,7 @@ def _place_in_last_lesson(context, quiz):
 
 def _demo_work(context, klass, exam, reflection):
     """Two trainees have sat the exam and three handed in reflections: work to grade."""
-    from .services.attempts import attempt_answer_save, attempt_start, attempt_submit
+    from assessments.services.attempts import attempt_answer_save, attempt_start, attempt_submit
 
     trainees = list(context.get("trainees", []))[2:5]
     if not trainees or Attempt.objects.filter(quiz=exam).exists():
@@ -449,9 +457,9 @@ def _right_answer(data: dict, n: int):
 def seed_class_results(context, klass, exam, reflection, *, trainees):
     """The flagship class's exam and reflections as a finished class has them: most sat
     the exam and passed, their essays and reflections graded by the instructor. Who is
-    left out is what the completion review shows as 不予结业 (see certificates.demo)."""
-    from .services.attempts import attempt_answer_save, attempt_start, attempt_submit
-    from .services.marking import answer_grade, submission_grade
+    left out is what the completion review shows as 不予结业 (see demo.certificates)."""
+    from assessments.services.attempts import attempt_answer_save, attempt_start, attempt_submit
+    from assessments.services.marking import answer_grade, submission_grade
 
     instructor = context["staff"]["instructor"]
     start = datetime.datetime.combine(klass.end_date, datetime.time(9, 0), SHANGHAI)

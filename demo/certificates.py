@@ -46,7 +46,7 @@ def _past_class(context):
 
 def _template(unit):
     """The city's template: 信阳市's organisers change it, its counties' classes use it."""
-    from .models import CertificateTemplate
+    from certificates.models import CertificateTemplate
 
     template, _ = CertificateTemplate.objects.get_or_create(
         name="中共信阳市委党校结业证书",
@@ -74,13 +74,12 @@ def _record_pdf(text: str) -> bytes:
 
 
 def seed(context):
+    from certificates.models import Certificate, CompletionRecord, IssueBatch
+    from certificates.services import certificate_issue, certificates_render
+    from certificates.services.close import completion_rule_for
     from ledger.models import CreditEntry, CreditEvidence
     from ledger.services import credit_entry_post
     from training.models import Enrolment
-
-    from .models import Certificate, CompletionRecord, IssueBatch
-    from .services import certificate_issue, certificates_render
-    from .services.close import completion_rule_for
 
     staff = context.get("staff", {})
     organiser = staff.get("organiser") or staff.get("admin")

@@ -6,9 +6,11 @@ database afterwards, never assumed. Bench data is removed at the end unless --ke
 In process (default) the exam services are called from a thread pool. With `--url` a
 running server is driven over HTTP exactly as the exam page drives it: the quiz page, the
 start form, the exam page, quiz.js's JSON autosaves with X-CSRFToken and sequence numbers,
-the submit form (a tenth posted twice at once from two tabs) and the result page. The
-server must share this database and SECRET_KEY: the trainees' sessions are created here,
-as `bench_checkin --url` does. Timings are then whole HTTP round trips.
+the submit form (a tenth posted twice at once from two tabs) and the result page, each
+trainee a browser run by Locust (loadtest.drive). The server must share this database and
+SECRET_KEY: the trainees' sessions are created here, as `bench_checkin --url` does, and the
+questions and option tokens of each attempt are read here too, not parsed from the page.
+Timings are then whole HTTP round trips.
 
     python manage.py bench_exam --trainees 300 --questions 50
     python manage.py bench_exam --trainees 300 --questions 50 --url http://127.0.0.1:8010
@@ -17,14 +19,11 @@ as `bench_checkin --url` does. Timings are then whole HTTP round trips.
 import contextlib
 import json
 import random
-import re
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
-from html.parser import HTMLParser
 from importlib import import_module
 from urllib.parse import urljoin, urlsplit
 
@@ -32,7 +31,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from wagtail.models import ModelLogEntry
 
 from assessments.grading import score_answer
@@ -40,7 +39,7 @@ from assessments.models import Attempt, AttemptQuestion, Question, QuestionCateg
 from assessments.option_tokens import option_tokens
 from assessments.services.attempts import attempt_answer_save, attempt_start, attempt_submit
 from assessments.services.questions import question_create
-from lms.bench import logged_in_session_key, threads_map
+from loadtest.bench import logged_in_session_key, threads_map
 from people.models import OrgUnit, User
 from training.models import Enrolment, TrainingClass
 
@@ -136,74 +135,43 @@ def answer_plan(questions, rng):
     return steps, final
 
 
-class ExamPageParser(HTMLParser):
-    """Reads a page the way quiz.js and the browser do: the forms (action and CSRF token),
-    each question fieldset (.qz-q: data-position, data-type, the option inputs) and the
-    `qz-config` JSON."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms = []  # [{"id", "action", "csrf"}]
-        self.questions = []  # [{"position", "type", "keys"}]
-        self.config = None
-        self._script = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self.forms.append({"id": a.get("id"), "action": a.get("action"), "csrf": None})
-        elif tag == "fieldset" and "qz-q" in (a.get("class") or "").split():
-            self.questions.append(
-                {"position": int(a["data-position"]), "type": a["data-type"], "keys": []}
-            )
-        elif tag == "input" and a.get("name") == "csrfmiddlewaretoken" and self.forms:
-            self.forms[-1]["csrf"] = a.get("value")
-        elif tag == "input" and self.questions and a.get("type") in ("radio", "checkbox"):
-            q = self.questions[-1]
-            if a.get("name") == f"q{q['position']}" and q["type"] in ("single", "multiple"):
-                q["keys"].append(a.get("value"))
-        elif tag == "script" and a.get("id") == "qz-config":
-            self._script = []
-
-    def handle_data(self, data):
-        if self._script is not None:
-            self._script.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "script" and self._script is not None:
-            self.config = json.loads("".join(self._script))
-            self._script = None
-
-    def form(self, *, id=None, action_suffix=None):
-        for f in self.forms:
-            if (id and f["id"] == id) or (
-                action_suffix and (f["action"] or "").endswith(action_suffix)
-            ):
-                return f
-        return None
-
-
-def parse_page(html):
-    parser = ExamPageParser()
-    parser.feed(html)
-    parser.close()
-    return parser
+def exam_questions(attempt_id):
+    """[(position, type, option tokens in the order the page shows them)] of an attempt:
+    what the exam page offers its trainee, read from the database (the bench shares it)
+    instead of from the page. tests/loadtest/test_bench_exam.py checks the page agrees."""
+    rows = (
+        AttemptQuestion.objects.filter(attempt_id=attempt_id)
+        .order_by("position")
+        .values_list("position", "version__data", "option_order")
+    )
+    questions = []
+    for position, data, keys in rows:
+        if data["type"] in ("single", "multiple"):
+            tokens = option_tokens(attempt_id=attempt_id, position=position, keys=keys or [])
+            questions.append((position, data["type"], [tokens[k] for k in keys]))
+        else:
+            questions.append((position, data["type"], []))
+    return questions
 
 
 class Unexpected(Exception):
     """A response the browser would not have got on the happy path."""
 
 
-class HttpTrainee:
-    """One phone: its own cookie jar (session made here, CSRF cookie from the server)."""
+class Unreachable(Exception):
+    """No HTTP answer at all (connection refused, timeout)."""
 
-    def __init__(self, user, session_key, base):
+
+class HttpTrainee:
+    """One phone: a browser of its own (a Locust FastHttpSession with its cookie jar: the
+    session made here, the CSRF cookie from the server)."""
+
+    def __init__(self, user, session_key, http):
         self.user = user
-        self.http = new_http_session(base, session_key)
+        self.http = http
         self.session_key = session_key
-        self.start_url = self.start_csrf = None
         self.attempt_id = None
-        self.page = None
+        self.questions = []
         self.offset_ms = 0
         self.last_seq = 0
 
@@ -211,19 +179,6 @@ class HttpTrainee:
         """quiz.js's nextSeq(): the server-corrected clock in ms, always increasing."""
         self.last_seq = max(int(time.time() * 1000) + self.offset_ms, self.last_seq + 1)
         return self.last_seq
-
-
-def new_http_session(base, session_key):
-    import requests
-    from requests.adapters import HTTPAdapter
-
-    s = requests.Session()
-    s.mount("http://", HTTPAdapter(pool_connections=1, pool_maxsize=2))
-    s.mount("https://", HTTPAdapter(pool_connections=1, pool_maxsize=2))
-    s.cookies.set(settings.SESSION_COOKIE_NAME, session_key)
-    s.headers["User-Agent"] = "bench_exam (like a phone browser)"
-    s.headers["Accept-Language"] = "zh-hans"
-    return s
 
 
 class _Collecting:
@@ -243,13 +198,13 @@ class _Collecting:
         """What a worker thread gives back after each step (nothing by default)."""
 
 
-class HttpExam(_Collecting):
+class HttpExam:
     """Drives a running server the way the exam page does: the quiz page, the start form,
     the exam page, quiz.js's JSON autosaves (X-CSRFToken, sequence numbers from the
-    server-corrected clock), the submit form and the result page. Trainees are logged in
-    by sessions created here, so the server must share this database and SECRET_KEY."""
-
-    TIMEOUT = 60
+    server-corrected clock), the submit form and the result page. Each trainee is a
+    browser run by Locust users (loadtest.drive), `workers` of them in flight. Trainees
+    are logged in by sessions created here, so the server must share this database and
+    SECRET_KEY; forms carry the csrftoken cookie's value, as Django accepts."""
 
     def __init__(self, command, base, quiz, users, workers):
         self.out = command.stdout
@@ -273,85 +228,89 @@ class HttpExam(_Collecting):
             kw.setdefault("headers", {}).update({"Origin": self.base, "Referer": url})
         t = time.perf_counter()
         response = (http or trainee.http).request(
-            method, url, timeout=self.TIMEOUT, allow_redirects=False, **kw
+            method, url, name=name, allow_redirects=False, **kw
         )
         elapsed = time.perf_counter() - t
-        with self.lock:
-            self.requests += 1
-            if timings is not None:
-                timings.append(elapsed)
+        self.requests += 1
+        if response.status_code == 0:
+            raise Unreachable(f"{method} {url}: {response.error!r}")
+        if timings is not None:
+            timings.append(elapsed)
         if response.status_code != expect:
             key = f"{name} {response.status_code}"
-            with self.lock:
-                self.unexpected[key] = self.unexpected.get(key, 0) + 1
+            self.unexpected[key] = self.unexpected.get(key, 0) + 1
             raise Unexpected(
                 f"{method} {url} -> {response.status_code} "
-                f"{response.headers.get('Location', '')} {response.text[:200]!r}"
+                f"{response.headers.get('Location', '')} {(response.text or '')[:200]!r}"
             )
         return response
 
     def pool(self, fn, items):
-        with ThreadPoolExecutor(self.workers) as pool:
-            return list(pool.map(lambda item: self.run(fn, item), items))
+        """fn(item) for each item on `workers` Locust users; errors counted, never hidden."""
+        results = self.driver.run(fn, items, users=self.workers)
+        for i, result in enumerate(results):
+            if isinstance(result, Exception):
+                self.errors.append(repr(result))
+                results[i] = None
+        return results
 
     # -- the exam ----------------------------------------------------------------------
 
-    def login(self):
-        for user in self.users:
-            self.trainees.append(HttpTrainee(user, logged_in_session_key(user), self.base))
-
     def go(self):
-        import requests
+        from loadtest.drive import Driver, cookie
 
         out = self.out
         t0 = time.perf_counter()
-        self.login()
+        self.driver = Driver(self.base)
+        for user in self.users:
+            key = logged_in_session_key(user)
+            http = self.driver.session({settings.SESSION_COOKIE_NAME: key})
+            self.trainees.append(HttpTrainee(user, key, http))
         detail = reverse("assessments:quiz_detail", args=[self.quiz.pk])
         start_path = reverse("assessments:attempt_start", args=[self.quiz.pk])
 
         def open_quiz(tr):  # the trainee waits on the quiz page for the exam to open
-            response = self.request(tr, "quiz page", "GET", detail, expect=200)
-            form = parse_page(response.text).form(action_suffix=start_path)
-            if form is None or not form["csrf"]:
-                raise Unexpected(f"no start form on {detail} for {tr.user.username}")
-            tr.start_url, tr.start_csrf = form["action"], form["csrf"]
+            self.request(tr, "quiz page", "GET", detail, expect=200)
+            if not cookie(tr.http, "csrftoken"):
+                raise Unexpected(f"no CSRF cookie from {detail} for {tr.user.username}")
+            return tr
 
         # One first, alone: a server that does not share this database and SECRET_KEY
         # sends everybody to the login page, which is worth one clear message.
-        try:
-            open_quiz(self.trainees[0])
-        except requests.RequestException as exc:
-            raise CommandError(f"cannot reach {self.base}: {exc}") from exc
-        except Unexpected as exc:
+        first = self.driver.run(open_quiz, self.trainees[:1], users=1)[0]
+        if isinstance(first, Unreachable):
+            raise CommandError(f"cannot reach {self.base}: {first}")
+        if isinstance(first, Unexpected):
             raise CommandError(
-                f"{self.base} does not serve this bench's exam to its trainees ({exc}); "
+                f"{self.base} does not serve this bench's exam to its trainees ({first}); "
                 "does it share this database and SECRET_KEY?"
-            ) from exc
+            )
+        if isinstance(first, Exception):
+            raise first
         self.pool(open_quiz, self.trainees[1:])
         out.write(f"sessions and quiz pages {time.perf_counter() - t0:.1f}s")
 
-        barrier = threading.Barrier(min(self.workers, len(self.trainees)))
-
         def start(tr):
-            if tr.start_url is None:
-                return None
-            with contextlib.suppress(threading.BrokenBarrierError):
-                barrier.wait(timeout=5)
+            # The Locust users are all started at once: the first `workers` trainees
+            # press the start button together.
             response = self.request(
                 tr,
                 "start",
                 "POST",
-                tr.start_url,
+                start_path,
                 expect=302,
                 timings=self.start_t,
-                data={"csrfmiddlewaretoken": tr.start_csrf},
+                data={"csrfmiddlewaretoken": cookie(tr.http, "csrftoken")},
             )
             location = response.headers["Location"]
-            match = re.search(r"/attempt/(\d+)/$", urlsplit(location).path)
-            if not match:
+            try:
+                match = resolve(urlsplit(location).path)
+            except Resolver404:
+                match = None
+            if match is None or match.url_name != "attempt_take":
                 raise Unexpected(f"start sent {tr.user.username} to {location}")
             # The browser follows the redirect to the exam page.
-            page = self.request(
+            self.request(
                 tr,
                 "exam page",
                 "GET",
@@ -359,25 +318,21 @@ class HttpExam(_Collecting):
                 expect=200,
                 timings=self.page_t,
             )
-            tr.page = parse_page(page.text)
-            tr.offset_ms = tr.page.config["serverNow"] - int(time.time() * 1000)
-            tr.last_seq = max(tr.page.config["seqs"].values(), default=0)
-            tr.attempt_id = int(match.group(1))
+            tr.attempt_id = match.kwargs["pk"]
             return tr.attempt_id
 
         t0 = time.perf_counter()
         self.attempt_ids = self.pool(start, self.trainees)
         out.write(f"start phase {time.perf_counter() - t0:.1f}s")
+        for tr in self.trainees:  # between the runs: the users never touch the database
+            if tr.attempt_id:
+                tr.questions = exam_questions(tr.attempt_id)
 
         def answer_all(tr):
-            page = tr.page
-            csrf = page.form(id="qz-form")["csrf"]
-            answer_url = page.config["answerUrl"]
-            steps, final = answer_plan(
-                [(q["position"], q["type"], q["keys"]) for q in page.questions],
-                random.Random(tr.attempt_id),
-            )
-            keys = {q["position"]: q["keys"] for q in page.questions}
+            csrf = cookie(tr.http, "csrftoken")
+            answer_url = reverse("assessments:attempt_answer", args=[tr.attempt_id])
+            steps, final = answer_plan(tr.questions, random.Random(tr.attempt_id))
+            keys = {position: keys for position, _type, keys in tr.questions}
             for step in steps:
                 if step.ref is None:
                     step.seq = tr.next_seq()
@@ -399,53 +354,34 @@ class HttpExam(_Collecting):
                     raise Unexpected(f"autosave refused: {body}")
                 if body.get("serverNow"):
                     tr.offset_ms = body["serverNow"] - int(time.time() * 1000)
-            with self.lock:
-                self.intended[tr.attempt_id] = final
+            self.intended[tr.attempt_id] = final
 
         t0 = time.perf_counter()
         self.pool(answer_all, [tr for tr in self.trainees if tr.attempt_id])
         out.write(f"answer phase {time.perf_counter() - t0:.1f}s")
 
         def submit(job):
+            import gevent
+
             tr, twice = job
-            form = tr.page.form(id="qz-submit")
-            post = {"data": {"csrfmiddlewaretoken": form["csrf"]}, "expect": 302}
+            submit_path = reverse("assessments:attempt_submit", args=[tr.attempt_id])
+            post = {
+                "data": {"csrfmiddlewaretoken": cookie(tr.http, "csrftoken")},
+                "expect": 302,
+                "timings": self.submit_t,
+            }
             if not twice:
-                response = self.request(
-                    tr, "submit", "POST", form["action"], timings=self.submit_t, **post
-                )
+                response = self.request(tr, "submit", "POST", submit_path, **post)
             else:
                 # A double tap: a second tab of the same phone, both posts in flight at once.
-                other = new_http_session(self.base, tr.session_key)
-                other.cookies.update(tr.http.cookies)
-                both = threading.Barrier(2)
-                results = {}
-
-                def tap(http, name):
-                    with contextlib.suppress(threading.BrokenBarrierError):
-                        both.wait(timeout=5)
-                    try:
-                        results[name] = self.request(
-                            tr,
-                            "submit",
-                            "POST",
-                            form["action"],
-                            timings=self.submit_t,
-                            http=http,
-                            **post,
-                        )
-                    except Exception as exc:
-                        results[name] = exc
-
-                second = threading.Thread(target=tap, args=(other, "second"))
-                second.start()
-                tap(tr.http, "first")
-                second.join()
-                other.close()
-                for r in results.values():
-                    if isinstance(r, Exception):
-                        raise r
-                response = results["first"]
+                other = self.driver.session()
+                for c in tr.http.cookiejar:
+                    other.cookiejar.set_cookie(c)
+                second = gevent.spawn(
+                    self.request, tr, "submit", "POST", submit_path, http=other, **post
+                )
+                response = self.request(tr, "submit", "POST", submit_path, **post)
+                second.get()  # its exception, if any, is this trainee's
             result_path = reverse("assessments:attempt_result", args=[tr.attempt_id])
             if urlsplit(response.headers["Location"]).path != result_path:
                 raise Unexpected(f"submit sent {tr.user.username} to {response.headers}")
@@ -462,8 +398,6 @@ class HttpExam(_Collecting):
         t0 = time.perf_counter()
         self.pool(submit, jobs)
         out.write(f"submit phase {time.perf_counter() - t0:.1f}s")
-        for tr in self.trainees:
-            tr.http.close()
 
     def report(self):
         wrong = ", ".join(f"{k}: {n}" for k, n in sorted(self.unexpected.items())) or "none"

@@ -2,7 +2,8 @@
 
 In process (default) every scan goes through the full Django stack (middleware, URL
 resolver, view, service, template) with the test Client, one client per trainee, from a
-thread pool. With `--url` it drives a running server over HTTP instead (it must share
+thread pool. With `--url` it drives a running server over HTTP instead, each trainee a
+browser of its own run by Locust (loadtest.drive; it must share
 this database and SECRET_KEY: trainees are logged in by creating their sessions here,
 or through the login form with `--http-login`, and codes are signed here exactly as the
 display page signs them).
@@ -31,11 +32,7 @@ import datetime
 import random
 import statistics
 import time
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from http.client import HTTPConnection
-from http.cookies import SimpleCookie
-from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -49,7 +46,7 @@ from django.utils import timezone
 
 from attendance.models import AttendanceRecord
 from attendance.tokens import token_make
-from lms.bench import logged_in_session_key, threads_map
+from loadtest.bench import logged_in_session_key, threads_map
 from people.models import OrgUnit, User
 from people.roles import Role
 from training.models import ClassSession, Enrolment, TrainingClass
@@ -100,6 +97,7 @@ class Command(BaseCommand):
             raise CommandError("Choose --within (open arrivals) or --concurrency (closed loop).")
         if concurrency is None:
             within = DEFAULT_WITHIN if within is None else within
+        self._driver = None
         people = self._trainees(trainees)
         session = self._session(people)
         jobs = [(p, 1 + (i % repeat_every == 0)) for i, p in enumerate(people)]
@@ -216,70 +214,64 @@ class Command(BaseCommand):
     # -- over HTTP -----------------------------------------------------------------------
 
     def _http_sender(self, base, session, jobs, http_login):
-        """send(person) -> status: one scan over HTTP, with that trainee's own cookies.
+        """send(person) -> status: one scan over HTTP from that trainee's own browser
+        (a Locust FastHttpSession with its cookie jar), run by Locust users."""
+        from loadtest.drive import Driver
 
-        The scans go through http.client, not requests: the client shares the two cores
-        with the server, and requests costs about 2.9 ms of CPU per call here against
-        0.8 ms (measured on a loaded box), CPU the server would otherwise have had.
-        """
         path = reverse("attendance:checkin", kwargs={"session_pk": session.pk})
-        target = urlsplit(base)
-        if target.scheme != "http":
-            raise CommandError("--url must be a plain http:// address.")
-        jars = self._http_logins(base, jobs) if http_login else self._made_sessions(jobs)
+        try:
+            self._driver = Driver(base)
+        except ValueError as exc:
+            raise CommandError("--url must be an http:// address.") from exc
+        if http_login:
+            browsers = self._http_logins(jobs)
+        else:
+            browsers = {
+                person.pk: self._driver.session(
+                    {settings.SESSION_COOKIE_NAME: logged_in_session_key(person)}
+                )
+                for person, _n in jobs
+            }
 
         def send(person):
-            jar = jars[person.pk]
             token = token_make(session_id=session.pk)
-            conn = HTTPConnection(target.hostname, target.port or 80, timeout=30)
-            try:
-                conn.request(
-                    "GET",
-                    f"{path}?{urlencode({'t': token})}",
-                    headers={"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())},
-                )
-                response = conn.getresponse()
-                response.read()
-                for header in response.headers.get_all("Set-Cookie") or ():
-                    jar.update({k: m.value for k, m in SimpleCookie(header).items()})
-                return response.status
-            finally:
-                conn.close()
+            return (
+                browsers[person.pk]
+                .get(path, params={"t": token}, name="checkin", allow_redirects=False)
+                .status_code
+            )
 
         return send
 
-    @staticmethod
-    def _made_sessions(jobs) -> dict[int, dict]:
-        """Logged-in cookie jars made here, in the shared database: no login requests."""
-        return {
-            person.pk: {settings.SESSION_COOKIE_NAME: logged_in_session_key(person)}
-            for person, _n in jobs
-        }
+    def _http_logins(self, jobs) -> dict:
+        """Browsers of trainees who logged in through the form, as on a phone: the login
+        page sets the CSRF cookie, whose value the form post carries."""
+        from loadtest.drive import cookie
 
-    @staticmethod
-    def _http_logins(base, jobs) -> dict[int, dict]:
-        """Cookie jars of trainees who logged in through the form, as on a phone."""
-        import requests
-
-        login_url = base + reverse("account_login")
+        login_path = reverse("account_login")
+        referer = self._driver.base + login_path
 
         def login(person):
-            s = requests.Session()
-            s.get(login_url, timeout=30)
-            s.post(
-                login_url,
+            http = self._driver.session()
+            http.get(login_path, name="login page")
+            http.post(
+                login_path,
                 data={
                     "login": person.username,
                     "password": BENCH_PASSWORD,
-                    "csrfmiddlewaretoken": s.cookies.get("csrftoken", ""),
+                    "csrfmiddlewaretoken": cookie(http, "csrftoken"),
                 },
-                headers={"Referer": login_url},
-                timeout=60,
+                headers={"Referer": referer, "Origin": self._driver.base},
+                name="login",
             )
-            return person.pk, dict(s.cookies)
+            return http
 
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            return dict(pool.map(lambda job: login(job[0]), jobs))
+        people = [person for person, _n in jobs]
+        browsers = self._driver.run(login, people, users=8)
+        failed = [b for b in browsers if isinstance(b, Exception)]
+        if failed:
+            raise CommandError(f"logins failed: {failed[:3]}")
+        return {p.pk: b for p, b in zip(people, browsers, strict=True)}
 
     # -- drivers -------------------------------------------------------------------------
 
@@ -306,7 +298,7 @@ class Command(BaseCommand):
             out = []
             due = started + arrivals[person.pk]
             for _ in range(times):
-                time.sleep(max(0.0, due - time.perf_counter()))
+                self._sleep_until(due)
                 status = send(person)
                 done = time.perf_counter()
                 out.append(((done - due) * 1000, status))
@@ -317,10 +309,26 @@ class Command(BaseCommand):
         self._wall = time.perf_counter() - started
         return results
 
-    @staticmethod
-    def _in_threads(run, jobs, workers):
+    def _sleep_until(self, moment):
+        if self._driver is not None:
+            from loadtest.drive import sleep_until
+
+            sleep_until(moment)
+        else:
+            time.sleep(max(0.0, moment - time.perf_counter()))
+
+    def _in_threads(self, run, jobs, workers):
+        """run(person, times) for every job on `workers` threads in process, or over HTTP
+        on as many Locust users."""
+        if self._driver is not None:
+            outcomes = self._driver.run(lambda job: run(*job), jobs, users=workers)
+            errors = [o for o in outcomes if isinstance(o, Exception)]
+            if errors:
+                raise errors[0]
+        else:
+            outcomes = threads_map(lambda job: run(*job), jobs, workers)
         latencies, failures = [], 0
-        for results in threads_map(lambda job: run(*job), jobs, workers):
+        for results in outcomes:
             for ms, status in results:
                 latencies.append(ms)
                 failures += status != 200

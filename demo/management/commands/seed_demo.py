@@ -1,27 +1,20 @@
 """Load the demo data. Safe to run again: a second run changes nothing.
 
-Each app keeps its own demo data in `<app>/demo.py` with `ORDER` and `seed(context)`;
-this command runs them in order inside one transaction, sharing `context` (the org
-units, people and pages created so far).
+The demo data of each app is a module of the `demo` package (`demo/<app>.py`) with
+`ORDER` and `seed(context)`; this command runs them in order inside one transaction,
+sharing `context` (the org units, people and pages created so far).
 """
 
 import importlib
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from demo import MODULES
+
 
 def demo_modules():
-    found = []
-    for config in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo":
-                raise
-            continue
-        found.append(module)
+    found = [importlib.import_module(f"demo.{name}") for name in MODULES]
     return sorted(found, key=lambda m: m.ORDER)
 
 

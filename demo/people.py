@@ -4,8 +4,8 @@ import random
 
 from django.contrib.auth.models import Group
 
-from .models import OrgUnit, User
-from .roles import Role
+from people.models import OrgUnit, User
+from people.roles import Role
 
 ORDER = 10
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - printed in the README for the demo accounts

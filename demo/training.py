@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from .models import ClassSession, Enrolment, Notice, StudyGroup, TrainingClass
+from training.models import ClassSession, Enrolment, Notice, StudyGroup, TrainingClass
 
 ORDER = 30
 SHANGHAI = ZoneInfo("Asia/Shanghai")
