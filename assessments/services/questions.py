@@ -1,8 +1,6 @@
 """Question bank writes: versions, import from XLSX/CSV (preview then confirm), export."""
 
-import csv
 import hashlib
-import io
 import json
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -14,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from lms.spreadsheets import append_row, open_workbook, sheet_rows
-from lms.uploads import NotAnArchive, UploadRefused
+from lms.spreadsheets import Book, Column, UnreadableSpreadsheet, read_table
 
 from ..errors import ExportTooManyOptions, ImportExpired, ImportInvalid
 from ..grading import FILL_IN_MAX_LENGTH, normalise_text
@@ -229,46 +226,21 @@ def question_create(
 # --- import --------------------------------------------------------------------------
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _read_table(*, content: bytes, file_name: str) -> list[list[str]]:
-    name = file_name.lower()
-    if name.endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ImportInvalid(problems=[(0, _("The CSV file is not UTF-8 or GBK text."))])
-        return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
-    if name.endswith(".xlsx"):
-        unreadable = ImportInvalid(
-            problems=[(0, _("The file is not a readable Excel (.xlsx) workbook."))]
+    if not file_name.lower().endswith((".xlsx", ".csv")):
+        raise ImportInvalid(
+            problems=[(0, _("Upload an .xlsx or .csv file made from the template."))]
         )
-        try:
-            workbook = open_workbook(content)
-        except NotAnArchive as exc:
-            raise unreadable from exc
-        except UploadRefused:  # too large, a zip bomb: refused with its own code
-            raise
-        except Exception as exc:  # openpyxl raises many types for a broken file
-            raise unreadable from exc
-        sheet = workbook.worksheets[0]
-        rows = [
-            [_cell(c) for c in row]
-            for row in sheet_rows(sheet, max_rows=MAX_SHEET_ROWS, max_columns=MAX_COLUMNS)
-        ]
-        workbook.close()
-        return rows
-    raise ImportInvalid(problems=[(0, _("Upload an .xlsx or .csv file made from the template."))])
+    try:
+        return read_table(
+            content,
+            file_name=file_name,
+            max_rows=MAX_SHEET_ROWS,
+            max_columns=MAX_COLUMNS,
+            max_bytes=MAX_IMPORT_BYTES,
+        )
+    except UnreadableSpreadsheet as exc:  # shown with the other problems, as row 0
+        raise ImportInvalid(problems=[(0, exc.message)]) from exc
 
 
 def _parse_row(values: dict) -> tuple[dict, list[str]]:
@@ -552,52 +524,41 @@ def question_row(question: Question) -> list:
     ]
 
 
-def question_workbook(questions=None) -> bytes:
+def question_workbook(questions=None) -> Book:
     """The import template (no questions) or an export in exactly the same layout."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "题库"
-    append_row(sheet, HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    if questions is None:
-        append_row(
-            sheet,
-            [
-                "先导区",
-                "单选",
-                "示例：题干写在这里",
-                "选项一",
-                "选项二",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "A",
-                1,
-                "",
-                "解析写在这里",
-                "示例",
-            ],
-        )
-    else:
-        for question in questions:
-            append_row(sheet, question_row(question))
-    sheet.column_dimensions["C"].width = 50
-    notes = workbook.create_sheet("说明")
-    for line in (
-        "题型：单选、多选、判断、填空、简答。",
-        "正确答案：单选填字母（如 A）；多选填多个字母（如 ACD）；判断填 正确 或 错误；"
-        "填空填可接受的答案，多个用 | 分隔；简答留空，由教师评分。",
-        "多选计分：全对得分（默认）或 部分得分（选对几个得几份，选错不得分）。",
-        "分值默认 1 分。标签用逗号分隔。第一行表头不要修改。",
-    ):
-        append_row(notes, [line])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    with Book() as book:
+        sheet = book.sheet("题库", [Column(h, 50) if h == "题干" else Column(h) for h in HEADERS])
+        if questions is None:
+            sheet.row(
+                [
+                    "先导区",
+                    "单选",
+                    "示例：题干写在这里",
+                    "选项一",
+                    "选项二",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "A",
+                    1,
+                    "",
+                    "解析写在这里",
+                    "示例",
+                ]
+            )
+        else:
+            for question in questions:
+                sheet.row(question_row(question))
+        notes = book.sheet("说明", ["说明"])
+        for line in (
+            "题型：单选、多选、判断、填空、简答。",
+            "正确答案：单选填字母（如 A）；多选填多个字母（如 ACD）；判断填 正确 或 错误；"
+            "填空填可接受的答案，多个用 | 分隔；简答留空，由教师评分。",
+            "多选计分：全对得分（默认）或 部分得分（选对几个得几份，选错不得分）。",
+            "分值默认 1 分。标签用逗号分隔。第一行表头不要修改。",
+        ):
+            notes.row([line])
+    return book

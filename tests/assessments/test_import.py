@@ -137,7 +137,7 @@ def test_malformed_files_are_refused(world, content, name):
 def test_export_round_trips_through_import(world):
     pending = question_import_stage(content=_xlsx(GOOD), file_name="q.xlsx", actor=world.instructor)
     question_import_confirm(token=pending.token, actor=world.instructor)
-    exported = question_workbook(Question.objects.all())
+    exported = question_workbook(Question.objects.all()).getvalue()
     sheet = load_workbook(io.BytesIO(exported)).worksheets[0]
     assert [c.value for c in sheet[1]] == HEADERS
     Question.objects.all().delete()
