@@ -17,7 +17,7 @@ from training.selectors import class_list_for_staff
 
 from .errors import ImportInvalid
 from .forms import AnswerGradeForm, ImportForm, MakeupGrantForm, SubmissionGradeForm
-from .models import GradeChange, PendingImport, Question
+from .models import GradeChange, Question
 from .selectors import (
     answer_get_for_grader,
     course_pages_with_assessments,
@@ -36,6 +36,7 @@ from .services.makeup import final_exam_makeup_grant, makeup_default_closes_at
 from .services.marking import answer_grade, submission_grade
 from .services.questions import (
     question_import_confirm,
+    question_import_pending,
     question_import_stage,
     question_workbook,
 )
@@ -72,7 +73,7 @@ def questions_import(request):
             except UploadRefused as exc:
                 form.add_error("file", exc.message)
             else:
-                return redirect("assessments_admin:questions_import_preview", token=pending.token)
+                return redirect("assessments_admin:questions_import_preview", token=pending.pk)
     return render(
         request,
         "assessments/admin/questions_import.html",
@@ -83,9 +84,7 @@ def questions_import(request):
 @require_http_methods(["GET", "POST"])
 def questions_import_preview(request, token):
     _require_grader(request)
-    pending = PendingImport.objects.filter(
-        token=token, uploaded_by=request.user, confirmed_at__isnull=True
-    ).first()
+    pending = question_import_pending(token=token, actor=request.user)
     if pending is None:
         raise Http404
     if request.method == "POST":

@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from lms.spreadsheets import Book, Column, UnreadableSpreadsheet, read_table
+from training.models import ImportBatch
+from training.services.roster import import_batches_purge
 
 from ..errors import ExportTooManyOptions, ImportExpired, ImportInvalid
 from ..grading import FILL_IN_MAX_LENGTH, normalise_text
 from ..models import (
     MAX_OPTIONS,
-    PendingImport,
     Question,
     QuestionCategory,
     QuestionOption,
@@ -400,26 +401,41 @@ def question_import_parse(*, content: bytes, file_name: str) -> tuple[list[dict]
     return rows, problems
 
 
-def question_import_stage(*, content: bytes, file_name: str, actor) -> PendingImport:
-    """Parse and keep a valid file for the confirm step; an invalid file keeps nothing."""
+def question_import_stage(*, content: bytes, file_name: str, actor) -> ImportBatch:
+    """Parse and keep a valid file for the confirm step (an `ImportBatch` of kind
+    questions, the staging model every import shares); an invalid file keeps nothing."""
     rows, problems = question_import_parse(content=content, file_name=file_name)
     if problems:
         raise ImportInvalid(problems=problems)
-    PendingImport.objects.filter(created_at__lt=timezone.now() - PENDING_IMPORT_TTL).delete()
-    pending = PendingImport(uploaded_by=actor, file_name=file_name[:200], rows=rows)
-    pending.full_clean()
-    pending.save()
-    return pending
+    import_batches_purge(older_than=PENDING_IMPORT_TTL)
+    batch = ImportBatch(
+        kind=ImportBatch.Kind.QUESTIONS, created_by=actor, filename=file_name[:200], rows=rows
+    )
+    batch.full_clean()
+    batch.save()
+    return batch
+
+
+def question_import_pending(*, token, actor) -> ImportBatch | None:
+    """The actor's own staged, unconfirmed question file, if it is still there."""
+    return ImportBatch.objects.filter(
+        pk=token,
+        kind=ImportBatch.Kind.QUESTIONS,
+        created_by=actor,
+        confirmed_at__isnull=True,
+        created_at__gte=timezone.now() - PENDING_IMPORT_TTL,
+    ).first()
 
 
 def question_import_confirm(*, token, actor) -> list[Question]:
     """Create every staged question in one transaction; a second confirm does nothing."""
     with transaction.atomic():
         pending = (
-            PendingImport.objects.select_for_update()
+            ImportBatch.objects.select_for_update()
             .filter(
-                token=token,
-                uploaded_by=actor,
+                pk=token,
+                kind=ImportBatch.Kind.QUESTIONS,
+                created_by=actor,
                 confirmed_at__isnull=True,
                 created_at__gte=timezone.now() - PENDING_IMPORT_TTL,
             )
@@ -457,7 +473,7 @@ def question_import_confirm(*, token, actor) -> list[Question]:
             pending,
             "assessments.questions_import",
             user=actor,
-            data={"file": pending.file_name, "count": len(created)},
+            data={"file": pending.filename, "count": len(created)},
         )
     return created
 
