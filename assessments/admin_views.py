@@ -1,6 +1,5 @@
 """Staff screens in the Wagtail admin: question import/export, grading queue, gradebooks."""
 
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
