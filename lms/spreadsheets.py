@@ -179,15 +179,12 @@ class Sheet:
                 ws.write_datetime(r, c, value, self._time)
             elif isinstance(value, int | float | Decimal):
                 ws.write_number(r, c, value, text_format)
-            else:
-                self.row_cell(r, c, str(value))
+            else:  # anything else (a UUID, a lazy translation) as its text
+                ws.write_string(r, c, _ILLEGAL.sub("", str(value)), text_format)
         if self._boxed:
             ws.set_row(r, 24)
         self._next += 1
         self.rows += 1
-
-    def row_cell(self, r: int, c: int, text: str) -> None:
-        self._ws.write_string(r, c, text, self._text)
 
     def rows_from(self, rows: Iterable[Iterable]) -> int:
         for values in rows:
