@@ -1,10 +1,8 @@
 """Staff screens in the Wagtail admin: question import/export, grading queue, gradebooks."""
 
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lms.errors import DomainError
-from lms.spreadsheets import XLSX_MIME, append_row
+from lms.spreadsheets import Book
 from lms.uploads import UploadRefused
 from training.selectors import class_list_for_staff
 
 from .errors import ImportInvalid
 from .forms import AnswerGradeForm, ImportForm, MakeupGrantForm, SubmissionGradeForm
-from .models import GradeChange, PendingImport, Question
+from .models import GradeChange, Question
 from .selectors import (
     answer_get_for_grader,
     course_pages_with_assessments,
@@ -37,11 +35,10 @@ from .services.makeup import final_exam_makeup_grant, makeup_default_closes_at
 from .services.marking import answer_grade, submission_grade
 from .services.questions import (
     question_import_confirm,
+    question_import_pending,
     question_import_stage,
     question_workbook,
 )
-
-XLSX = XLSX_MIME
 
 
 def _require_grader(request):
@@ -49,12 +46,8 @@ def _require_grader(request):
         raise PermissionDenied
 
 
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    from django.utils.http import content_disposition_header
-
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+def _xlsx_response(book: Book, filename: str):
+    return book.response(filename)
 
 
 # --- question import / export --------------------------------------------------------
@@ -79,7 +72,7 @@ def questions_import(request):
             except UploadRefused as exc:
                 form.add_error("file", exc.message)
             else:
-                return redirect("assessments_admin:questions_import_preview", token=pending.token)
+                return redirect("assessments_admin:questions_import_preview", token=pending.pk)
     return render(
         request,
         "assessments/admin/questions_import.html",
@@ -90,9 +83,7 @@ def questions_import(request):
 @require_http_methods(["GET", "POST"])
 def questions_import_preview(request, token):
     _require_grader(request)
-    pending = PendingImport.objects.filter(
-        token=token, uploaded_by=request.user, confirmed_at__isnull=True
-    ).first()
+    pending = question_import_pending(token=token, actor=request.user)
     if pending is None:
         raise Http404
     if request.method == "POST":
@@ -320,13 +311,7 @@ def _quiz_status_zh(result) -> str:
     return f"{status}（补考）" if result.makeup else status
 
 
-def gradebook_workbook(book) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "成绩册"
+def gradebook_workbook(book) -> Book:
     header = ["姓名", "手机号", "单位"]
     if book.lesson_count is not None:
         header += [f"完成课时（共{book.lesson_count}）", "学习分钟", "课程完成时间"]
@@ -343,43 +328,40 @@ def gradebook_workbook(book) -> bytes:
             f"{assignment.title}（等级）",
             f"{assignment.title}（得分，满分{assignment.full_marks}）",
         ]
-    append_row(sheet, header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    grade_zh = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
-    for row in book.rows:
-        t = row.trainee
-        values = [t.full_name or t.username, t.phone, t.org_unit.name if t.org_unit else ""]
-        if book.lesson_count is not None:
-            done = row.completed_at
-            values += [
-                row.lessons_completed,
-                row.minutes_studied,
-                timezone.localtime(done).replace(tzinfo=None) if done else None,
-            ]
-        for quiz, result in zip(book.quizzes, row.quiz_results, strict=True):
-            values += [
-                float(result.percent) if result.percent is not None else None,
-                _quiz_status_zh(result),
-                result.attempts,
-            ]
-            if quiz.is_final_exam:
-                values.append("是" if result.makeup else "否")
-        for sub in row.submissions:
-            if sub is None:
-                values += ["未提交", None]
-            elif sub.status == "graded":
-                level = grade_zh.get(sub.grade, sub.grade)
+    with Book() as workbook:
+        sheet = workbook.sheet("成绩册", header)
+        grade_zh = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
+        for row in book.rows:
+            t = row.trainee
+            values = [t.full_name or t.username, t.phone, t.org_unit.name if t.org_unit else ""]
+            if book.lesson_count is not None:
+                done = row.completed_at
                 values += [
-                    f"{level}（评阅人调整）" if sub.grade_overridden else level,
-                    float(sub.score) if sub.score is not None else None,
+                    row.lessons_completed,
+                    row.minutes_studied,
+                    done,  # aware: written in local time
                 ]
-            else:
-                values += ["待评分", None]
-        append_row(sheet, values)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            for quiz, result in zip(book.quizzes, row.quiz_results, strict=True):
+                values += [
+                    float(result.percent) if result.percent is not None else None,
+                    _quiz_status_zh(result),
+                    result.attempts,
+                ]
+                if quiz.is_final_exam:
+                    values.append("是" if result.makeup else "否")
+            for sub in row.submissions:
+                if sub is None:
+                    values += ["未提交", None]
+                elif sub.status == "graded":
+                    level = grade_zh.get(sub.grade, sub.grade)
+                    values += [
+                        f"{level}（评阅人调整）" if sub.grade_overridden else level,
+                        float(sub.score) if sub.score is not None else None,
+                    ]
+                else:
+                    values += ["待评分", None]
+            sheet.row(values)
+    return workbook
 
 
 @require_GET

@@ -973,28 +973,3 @@ class GradeChange(models.Model):
     @property
     def new_grade_label(self) -> str:
         return Grade(self.new_grade).label if self.new_grade in Grade.values else self.new_grade
-
-
-class PendingImport(models.Model):
-    """A parsed, valid question file kept between preview and confirm; used once."""
-
-    token = models.UUIDField(
-        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("token")
-    )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    file_name = models.CharField(max_length=200, verbose_name=_("file name"))
-    rows = models.JSONField(verbose_name=_("rows"))
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
-    confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("confirmed at"))
-
-    class Meta:
-        verbose_name = _("pending import")
-        verbose_name_plural = _("pending imports")
-
-    def __str__(self) -> str:
-        return self.file_name

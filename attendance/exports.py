@@ -1,25 +1,16 @@
-"""签到表 and attendance reports as files: XLSX (openpyxl) and a printable PDF (WeasyPrint)."""
-
-import io
+"""签到表 and attendance reports as files: XLSX (`lms.spreadsheets`) and a printable PDF
+(WeasyPrint)."""
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
-from lms.spreadsheets import XLSX_MIME, set_cell
+from lms.spreadsheets import Book, Column
 from people.selectors import unit_full_names
 
 from . import selectors
 from .models import AttendanceStatus, LeaveRequest
-
-XLSX = XLSX_MIME
-THIN = Side(style="thin", color="999999")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEAD_FILL = PatternFill("solid", fgColor="F2DCDB")
 
 
 def _local(dt, fmt="%H:%M"):
@@ -47,38 +38,11 @@ def signin_rows(*, session) -> list[dict]:
     return rows
 
 
-def _sheet(ws, *, title: str, subtitle: str, headers: list[tuple[str, int]], rows: list[list]):
-    last = get_column_letter(len(headers))
-    ws.merge_cells(f"A1:{last}1")
-    set_cell(ws, 1, 1, title)
-    ws["A1"].font = Font(size=14, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws.merge_cells(f"A2:{last}2")
-    set_cell(ws, 2, 1, subtitle)
-    ws["A2"].alignment = Alignment(horizontal="center")
-    for col, (label, width) in enumerate(headers, start=1):
-        cell = set_cell(ws, 3, col, label)
-        cell.font = Font(bold=True)
-        cell.fill = HEAD_FILL
-        cell.border = BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(col)].width = width
-    for r, values in enumerate(rows, start=4):
-        for col, value in enumerate(values, start=1):
-            cell = set_cell(ws, r, col, value)
-            cell.border = BORDER
-            cell.alignment = Alignment(vertical="center", wrap_text=True)
-        ws.row_dimensions[r].height = 24
-    ws.freeze_panes = "A4"
-    ws.print_title_rows = "3:3"
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth = 1
-
-
-def _save(wb) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+def _sheet(book: Book, name: str, *, title, subtitle, headers, rows) -> None:
+    """A printable sheet: the title and subtitle above a bordered table whose header
+    repeats on every page."""
+    columns = [Column(label, width) for label, width in headers]
+    book.sheet(name[:31], columns, title=title, subtitle=subtitle, boxed=True).rows_from(rows)
 
 
 def _session_subtitle(session) -> str:
@@ -92,43 +56,42 @@ def _session_subtitle(session) -> str:
     return "　".join(p for p in parts if p)
 
 
-def signin_sheet_xlsx(*, session) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Sign-in sheet")[:31]
-    headers = [
-        (pgettext("attendance sheet", "No."), 6),
-        (pgettext("attendance sheet", "Name"), 12),
-        (pgettext("attendance sheet", "Unit"), 30),
-        (pgettext("attendance sheet", "Position"), 22),
-        (pgettext("attendance sheet", "Mobile phone"), 14),
-        (pgettext("attendance sheet", "Check-in time"), 10),
-        (pgettext("attendance sheet", "Check-out time"), 10),
-        (pgettext("attendance sheet", "Status"), 8),
-        (pgettext("attendance sheet", "Signature"), 14),
-    ]
-    rows = [
-        [
-            r["n"],
-            r["name"],
-            r["unit"],
-            r["position"],
-            r["phone"],
-            r["checked_in"],
-            r["checked_out"],
-            r["status"],
-            "",
+def signin_sheet_xlsx(*, session) -> Book:
+    with Book() as book:
+        headers = [
+            (pgettext("attendance sheet", "No."), 6),
+            (pgettext("attendance sheet", "Name"), 12),
+            (pgettext("attendance sheet", "Unit"), 30),
+            (pgettext("attendance sheet", "Position"), 22),
+            (pgettext("attendance sheet", "Mobile phone"), 14),
+            (pgettext("attendance sheet", "Check-in time"), 10),
+            (pgettext("attendance sheet", "Check-out time"), 10),
+            (pgettext("attendance sheet", "Status"), 8),
+            (pgettext("attendance sheet", "Signature"), 14),
         ]
-        for r in signin_rows(session=session)
-    ]
-    _sheet(
-        ws,
-        title=_("%(class)s Sign-in sheet") % {"class": session.training_class.name},
-        subtitle=_session_subtitle(session),
-        headers=headers,
-        rows=rows,
-    )
-    return _save(wb)
+        rows = [
+            [
+                r["n"],
+                r["name"],
+                r["unit"],
+                r["position"],
+                r["phone"],
+                r["checked_in"],
+                r["checked_out"],
+                r["status"],
+                "",
+            ]
+            for r in signin_rows(session=session)
+        ]
+        _sheet(
+            book,
+            _("Sign-in sheet"),
+            title=_("%(class)s Sign-in sheet") % {"class": session.training_class.name},
+            subtitle=_session_subtitle(session),
+            headers=headers,
+            rows=rows,
+        )
+    return book
 
 
 def signin_sheet_pdf(*, session) -> bytes:
@@ -147,104 +110,105 @@ def signin_sheet_pdf(*, session) -> bytes:
     return html_to_pdf(html)
 
 
-def class_report_xlsx(*, training_class) -> bytes:
+def class_report_xlsx(*, training_class) -> Book:
     """Three sheets: per session counts, per trainee the summary with the at-risk flag,
     and the leave requests with their kind (病假 / 事假 / 公假)."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Sessions")[:31]
-    statuses = list(AttendanceStatus)
-    headers = [
-        (pgettext("attendance sheet", "Date"), 12),
-        (pgettext("attendance sheet", "Half day"), 8),
-        (pgettext("attendance sheet", "Session"), 34),
-    ]
-    headers += [(str(s.label), 8) for s in statuses]
-    rows = []
-    for s in selectors.session_list_with_counts(training_class=training_class):
-        rows.append(
-            [f"{s.date:%Y-%m-%d}", str(s.get_half_day_display()), s.title]
-            + [getattr(s, f"n_{st.value}") for st in statuses]
-        )
-    _sheet(
-        ws,
-        title=_("%(class)s Attendance by session") % {"class": training_class.name},
-        subtitle=training_class.provider,
-        headers=headers,
-        rows=rows,
-    )
-    ws2 = wb.create_sheet(_("Trainees")[:31])
-    summaries = selectors.class_attendance_summary(training_class=training_class)
-    headers2 = [
-        (pgettext("attendance sheet", "Name"), 12),
-        (pgettext("attendance sheet", "Unit"), 30),
-    ]
-    headers2 += [(str(s.label), 8) for s in statuses]
-    headers2 += [
-        (pgettext("attendance sheet", "Leave hours"), 10),
-        (pgettext("attendance sheet", "Official-duty leave hours"), 12),
-        (pgettext("attendance sheet", "Leave share counted"), 12),
-        (pgettext("attendance sheet", "Absent days"), 10),
-        (pgettext("attendance sheet", "At risk"), 10),
-    ]
-    rows2 = []
-    enrolments = list(selectors.active_enrolments(training_class).order_by("trainee__full_name"))
-    units = unit_full_names(e.trainee.org_unit for e in enrolments)
-    for e in enrolments:
-        sm = summaries.get(e.trainee_id)
-        if sm is None:
-            continue
-        rows2.append(
-            [e.trainee.get_full_name(), units.get(e.trainee.org_unit_id, "")]
-            + [getattr(sm, st.value) for st in statuses]
-            + [
-                float(sm.leave_hours),
-                float(sm.official_leave_hours),
-                f"{sm.leave_share * 100:.1f}%",
-                float(sm.absent_days),
-                _("Yes") if sm.at_risk else "",
-            ]
-        )
-    _sheet(
-        ws2,
-        title=_("%(class)s Attendance by trainee") % {"class": training_class.name},
-        subtitle=training_class.provider,
-        headers=headers2,
-        rows=rows2,
-    )
-    ws3 = wb.create_sheet(_("Leave requests")[:31])
-    leaves = (
-        LeaveRequest.objects.filter(training_class=training_class)
-        .select_related("trainee")
-        .prefetch_related("sessions")
-        .order_by("created_at", "pk")
-    )
-    rows3 = [
-        [
-            leave.trainee.get_full_name(),
-            str(leave.get_kind_display()),
-            "、".join(
-                f"{s.date:%m-%d} {s.get_half_day_display()}"
-                for s in sorted(leave.sessions.all(), key=lambda s: s.starts_at)
-            ),
-            float(leave.hours),
-            leave.reason,
-            str(leave.get_status_display()),
+    with Book() as book:
+        statuses = list(AttendanceStatus)
+        headers = [
+            (pgettext("attendance sheet", "Date"), 12),
+            (pgettext("attendance sheet", "Half day"), 8),
+            (pgettext("attendance sheet", "Session"), 34),
         ]
-        for leave in leaves
-    ]
-    _sheet(
-        ws3,
-        title=_("%(class)s Leave requests") % {"class": training_class.name},
-        subtitle=training_class.provider,
-        headers=[
+        headers += [(str(s.label), 8) for s in statuses]
+        rows = []
+        for s in selectors.session_list_with_counts(training_class=training_class):
+            rows.append(
+                [f"{s.date:%Y-%m-%d}", str(s.get_half_day_display()), s.title]
+                + [getattr(s, f"n_{st.value}") for st in statuses]
+            )
+        _sheet(
+            book,
+            _("Sessions"),
+            title=_("%(class)s Attendance by session") % {"class": training_class.name},
+            subtitle=training_class.provider,
+            headers=headers,
+            rows=rows,
+        )
+        summaries = selectors.class_attendance_summary(training_class=training_class)
+        headers2 = [
             (pgettext("attendance sheet", "Name"), 12),
-            (pgettext("attendance sheet", "Kind of leave"), 10),
-            (pgettext("attendance sheet", "Sessions"), 30),
-            (pgettext("attendance sheet", "Credit hours"), 8),
-            (pgettext("attendance sheet", "Reason"), 34),
-            (_("Status"), 10),
-        ],
-        rows=rows3,
-    )
-    return _save(wb)
+            (pgettext("attendance sheet", "Unit"), 30),
+        ]
+        headers2 += [(str(s.label), 8) for s in statuses]
+        headers2 += [
+            (pgettext("attendance sheet", "Leave hours"), 10),
+            (pgettext("attendance sheet", "Official-duty leave hours"), 12),
+            (pgettext("attendance sheet", "Leave share counted"), 12),
+            (pgettext("attendance sheet", "Absent days"), 10),
+            (pgettext("attendance sheet", "At risk"), 10),
+        ]
+        rows2 = []
+        enrolments = list(
+            selectors.active_enrolments(training_class).order_by("trainee__full_name")
+        )
+        units = unit_full_names(e.trainee.org_unit for e in enrolments)
+        for e in enrolments:
+            sm = summaries.get(e.trainee_id)
+            if sm is None:
+                continue
+            rows2.append(
+                [e.trainee.get_full_name(), units.get(e.trainee.org_unit_id, "")]
+                + [getattr(sm, st.value) for st in statuses]
+                + [
+                    float(sm.leave_hours),
+                    float(sm.official_leave_hours),
+                    f"{sm.leave_share * 100:.1f}%",
+                    float(sm.absent_days),
+                    _("Yes") if sm.at_risk else "",
+                ]
+            )
+        _sheet(
+            book,
+            _("Trainees"),
+            title=_("%(class)s Attendance by trainee") % {"class": training_class.name},
+            subtitle=training_class.provider,
+            headers=headers2,
+            rows=rows2,
+        )
+        leaves = (
+            LeaveRequest.objects.filter(training_class=training_class)
+            .select_related("trainee")
+            .prefetch_related("sessions")
+            .order_by("created_at", "pk")
+        )
+        rows3 = [
+            [
+                leave.trainee.get_full_name(),
+                str(leave.get_kind_display()),
+                "、".join(
+                    f"{s.date:%m-%d} {s.get_half_day_display()}"
+                    for s in sorted(leave.sessions.all(), key=lambda s: s.starts_at)
+                ),
+                float(leave.hours),
+                leave.reason,
+                str(leave.get_status_display()),
+            ]
+            for leave in leaves
+        ]
+        _sheet(
+            book,
+            _("Leave requests"),
+            title=_("%(class)s Leave requests") % {"class": training_class.name},
+            subtitle=training_class.provider,
+            headers=[
+                (pgettext("attendance sheet", "Name"), 12),
+                (pgettext("attendance sheet", "Kind of leave"), 10),
+                (pgettext("attendance sheet", "Sessions"), 30),
+                (pgettext("attendance sheet", "Credit hours"), 8),
+                (pgettext("attendance sheet", "Reason"), 34),
+                (_("Status"), 10),
+            ],
+            rows=rows3,
+        )
+    return book

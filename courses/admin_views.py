@@ -6,13 +6,11 @@ Advisers and instructors of a class see its courses read-only; the course-wide s
 (individual enrolment, progress across the organiser's units) are for organisers.
 """
 
-import io
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from lms.errors import DomainError
-from lms.spreadsheets import XLSX_MIME, append_row
+from lms.spreadsheets import Book
 from people.selectors import person_list
 from training.models import TrainingClass
 from training.selectors import (
@@ -349,53 +347,40 @@ def course_export(request, pk):
 # ---------------------------------------------------------------------------------------
 
 
-def roster_workbook(roster) -> bytes:
+def roster_workbook(roster) -> Book:
     """The progress table as a sheet of plain values (numbers as numbers, dates as dates)."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("学习进度")
-    append_row(
-        sheet,
-        [
-            "姓名",
-            "手机号",
-            "单位",
-            "分配方式",
-            f"完成课时（共{roster.lesson_count}）",
-            "学习分钟",
-            "获得学时",
-            "完成时间",
-            "最近学习",
-        ],
-    )
-    tz = timezone.get_current_timezone()
-
-    def local(value):
-        return timezone.localtime(value, tz).replace(tzinfo=None) if value else None
-
-    for row in roster.rows:
-        sources = (["直接分配"] if row.direct else []) + [c.name for c in row.classes]
-        append_row(
-            sheet,
+    with Book() as book:
+        sheet = book.sheet(
+            "学习进度",
             [
-                row.trainee.full_name,
-                row.trainee.phone,
-                row.trainee.org_unit.name if row.trainee.org_unit else "",
-                "；".join(sources),
-                row.lessons_completed,
-                row.minutes_studied,
-                float(row.credit_hours) if row.credit_hours is not None else None,
-                local(row.completed_at),
-                local(row.last_studied_at),
+                "姓名",
+                "手机号",
+                "单位",
+                "分配方式",
+                f"完成课时（共{roster.lesson_count}）",
+                "学习分钟",
+                "获得学时",
+                "完成时间",
+                "最近学习",
             ],
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        for row in roster.rows:
+            sources = (["直接分配"] if row.direct else []) + [c.name for c in row.classes]
+            sheet.row(
+                [
+                    row.trainee.full_name,
+                    row.trainee.phone,
+                    row.trainee.org_unit.name if row.trainee.org_unit else "",
+                    "；".join(sources),
+                    row.lessons_completed,
+                    row.minutes_studied,
+                    float(row.credit_hours) if row.credit_hours is not None else None,
+                    row.completed_at,  # aware: written in local time
+                    row.last_studied_at,
+                ],
+            )
+    return book
 
 
-def _xlsx(roster, filename: str) -> HttpResponse:
-    response = HttpResponse(roster_workbook(roster), content_type=XLSX_MIME)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+def _xlsx(roster, filename: str):
+    return roster_workbook(roster).response(filename)

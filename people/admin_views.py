@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from lms.errors import DomainError
-from lms.spreadsheets import XLSX_MIME, append_row
+from lms.spreadsheets import XLSX_MIME, Column, book
 
 from .choosers import OrgUnitChoiceField, unit_field
 from .models import OrgUnit, User
@@ -140,24 +140,9 @@ def _password_response(request, person, password, title):
 
 
 def _password_sheet(person, password) -> bytes:
-    """A one-row 初始密码 sheet built in memory for this response; never saved."""
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "初始密码"
-    append_row(ws, ["姓名", "手机号（登录名）", "初始密码"])
-    append_row(ws, [person.full_name, person.phone, password])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for letter, width in zip("ABC", (12, 18, 16), strict=True):
-        ws.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    """A one-row 初始密码 sheet built for this response; never saved."""
+    columns = [Column("姓名", 12), Column("手机号（登录名）", 18), Column("初始密码", 16)]
+    return book([("初始密码", columns, [[person.full_name, person.phone, password]])]).getvalue()
 
 
 def person_create_view(request):

@@ -1,30 +1,26 @@
-"""Streamed exports: CSV row by row, XLSX through `reports.xlsx`.
+"""Streamed exports: CSV row by row, XLSX through `lms.spreadsheets.Book`.
 
 Text that a spreadsheet would run as a formula goes out as text (`lms.spreadsheets`): in
-CSV with a leading apostrophe; in XLSX every string is an inline string, never a formula.
+CSV with a leading apostrophe; in XLSX every string is a string cell, never a formula.
 
 Neither holds the rows in memory: CSV lines go to the client as they are produced; the
-XLSX workbook is written row by row to a temporary file (`reports.xlsx` writes the sheet
-XML as text into the zip, a thousand rows at a time) that is then streamed with
-FileResponse and removed.
+XLSX workbook is written row by row (XlsxWriter's constant-memory mode) to an anonymous
+temporary file that is then streamed with FileResponse.
 """
 
 import csv
 import datetime
 import io
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from lms.spreadsheets import CSV_MIME, XLSX_MIME, csv_field, csv_row
+from lms.spreadsheets import CSV_MIME, Book, csv_field, csv_row
 
 from .errors import BadFormat
-from .xlsx import write_sheet
 
 FORMATS = ("xlsx", "csv")
 
@@ -98,25 +94,13 @@ def csv_response(filename: str, columns: list[Column], rows: Iterable) -> Stream
     return response
 
 
-def write_xlsx(path: str, title: str, columns: list[Column], rows: Iterable) -> int:
-    """Header row in bold on a tint, frozen; column widths from the layout; plain values
-    (dates carry a date format). Written by `reports.xlsx`, row by row."""
-    return write_sheet(
-        path,
-        title=title,
-        headers=[str(c.header) for c in columns],
-        widths=[c.width for c in columns],
-        rows=rows,
-    )
+def write_xlsx(book: Book, title: str, columns: list[Column], rows: Iterable) -> int:
+    """One sheet: the header row in bold on a tint, frozen; the layout's column widths;
+    numbers and dates as real cells. Returns the number of data rows."""
+    return book.sheet(title, columns).rows_from(rows)
 
 
 def xlsx_response(filename: str, title: str, columns: list[Column], rows: Iterable):
-    fd, path = tempfile.mkstemp(suffix=".xlsx", prefix="report-")
-    os.close(fd)
-    try:
-        write_xlsx(path, title, columns, rows)
-        handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
-    finally:
-        # Unlinked at once: the open handle keeps the data until the response is sent.
-        os.unlink(path)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_MIME)
+    with Book() as book:
+        write_xlsx(book, title, columns, rows)
+    return book.response(filename)

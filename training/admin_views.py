@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -94,16 +93,8 @@ def _render(request, template, klass, tab, **context):
     )
 
 
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX_MIME)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+def _xlsx(book, filename: str):
+    return book.response(filename)
 
 
 def _error(request, exc: DomainError) -> None:
@@ -438,7 +429,11 @@ def roster_preview(request, pk, batch_pk):
         except DomainError as exc:
             _error(request, exc)
         else:
-            sheet = roster_services.passwords_sheet(result.created) if result.created else b""
+            sheet = (
+                roster_services.passwords_sheet(result.created).getvalue()
+                if result.created
+                else b""
+            )
             response = _render(
                 request,
                 "training/admin/roster_done.html",

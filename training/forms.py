@@ -143,9 +143,9 @@ class SessionForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=_("XLSX file"),
+        label=_("XLSX or CSV file"),
         validators=[spreadsheet_size],
-        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_MIME}"}),
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,.csv,{XLSX_MIME},text/csv"}),
     )
 
 

@@ -426,10 +426,13 @@ class CalendarFeed(models.Model):
 
 
 class ImportBatch(models.Model):
-    """A parsed upload waiting for the organiser's confirmation (roster or timetable).
+    """A parsed upload waiting for its confirmation: the one staging model of every
+    import with a preview (a class's roster, timetable or pasted phones; the question
+    bank, which belongs to no class).
 
     The rows live here, not in the browser, so what is confirmed is what was previewed;
-    the confirm step validates them again against the database of that moment.
+    the confirm step validates them again against the database of that moment, and a
+    batch is confirmed once (`confirmed_at`). Unconfirmed batches are purged after a day.
     """
 
     class Kind(models.TextChoices):
@@ -437,6 +440,8 @@ class ImportBatch(models.Model):
         TIMETABLE = "timetable", _("Timetable")
         # Mobile numbers pasted on the roster page; `rows` holds them as written.
         PHONES = "phones", _("Pasted mobile numbers")
+        # The question bank (assessments); `rows` holds the parsed questions.
+        QUESTIONS = "questions", _("Question bank")
 
     id = models.UUIDField(
         primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
@@ -445,6 +450,8 @@ class ImportBatch(models.Model):
     training_class = models.ForeignKey(
         TrainingClass,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="import_batches",
         verbose_name=_("training class"),
     )
@@ -462,6 +469,13 @@ class ImportBatch(models.Model):
     class Meta:
         verbose_name = _("import batch")
         verbose_name_plural = _("import batches")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="questions") | models.Q(training_class__isnull=False),
+                name="training_importbatch_class_unless_questions",
+                violation_error_message=_("A roster or timetable upload belongs to a class."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.filename}"

@@ -1,8 +1,6 @@
 """Question bank writes: versions, import from XLSX/CSV (preview then confirm), export."""
 
-import csv
 import hashlib
-import io
 import json
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -14,14 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from lms.spreadsheets import append_row, open_workbook, sheet_rows
-from lms.uploads import NotAnArchive, UploadRefused
+from lms.spreadsheets import Book, Column, UnreadableSpreadsheet, read_table
+from training.models import ImportBatch
+from training.services.roster import import_batches_purge
 
 from ..errors import ExportTooManyOptions, ImportExpired, ImportInvalid
 from ..grading import FILL_IN_MAX_LENGTH, normalise_text
 from ..models import (
     MAX_OPTIONS,
-    PendingImport,
     Question,
     QuestionCategory,
     QuestionOption,
@@ -229,46 +227,21 @@ def question_create(
 # --- import --------------------------------------------------------------------------
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _read_table(*, content: bytes, file_name: str) -> list[list[str]]:
-    name = file_name.lower()
-    if name.endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ImportInvalid(problems=[(0, _("The CSV file is not UTF-8 or GBK text."))])
-        return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
-    if name.endswith(".xlsx"):
-        unreadable = ImportInvalid(
-            problems=[(0, _("The file is not a readable Excel (.xlsx) workbook."))]
+    if not file_name.lower().endswith((".xlsx", ".csv")):
+        raise ImportInvalid(
+            problems=[(0, _("Upload an .xlsx or .csv file made from the template."))]
         )
-        try:
-            workbook = open_workbook(content)
-        except NotAnArchive as exc:
-            raise unreadable from exc
-        except UploadRefused:  # too large, a zip bomb: refused with its own code
-            raise
-        except Exception as exc:  # openpyxl raises many types for a broken file
-            raise unreadable from exc
-        sheet = workbook.worksheets[0]
-        rows = [
-            [_cell(c) for c in row]
-            for row in sheet_rows(sheet, max_rows=MAX_SHEET_ROWS, max_columns=MAX_COLUMNS)
-        ]
-        workbook.close()
-        return rows
-    raise ImportInvalid(problems=[(0, _("Upload an .xlsx or .csv file made from the template."))])
+    try:
+        return read_table(
+            content,
+            file_name=file_name,
+            max_rows=MAX_SHEET_ROWS,
+            max_columns=MAX_COLUMNS,
+            max_bytes=MAX_IMPORT_BYTES,
+        )
+    except UnreadableSpreadsheet as exc:  # shown with the other problems, as row 0
+        raise ImportInvalid(problems=[(0, exc.message)]) from exc
 
 
 def _parse_row(values: dict) -> tuple[dict, list[str]]:
@@ -428,26 +401,41 @@ def question_import_parse(*, content: bytes, file_name: str) -> tuple[list[dict]
     return rows, problems
 
 
-def question_import_stage(*, content: bytes, file_name: str, actor) -> PendingImport:
-    """Parse and keep a valid file for the confirm step; an invalid file keeps nothing."""
+def question_import_stage(*, content: bytes, file_name: str, actor) -> ImportBatch:
+    """Parse and keep a valid file for the confirm step (an `ImportBatch` of kind
+    questions, the staging model every import shares); an invalid file keeps nothing."""
     rows, problems = question_import_parse(content=content, file_name=file_name)
     if problems:
         raise ImportInvalid(problems=problems)
-    PendingImport.objects.filter(created_at__lt=timezone.now() - PENDING_IMPORT_TTL).delete()
-    pending = PendingImport(uploaded_by=actor, file_name=file_name[:200], rows=rows)
-    pending.full_clean()
-    pending.save()
-    return pending
+    import_batches_purge(older_than=PENDING_IMPORT_TTL)
+    batch = ImportBatch(
+        kind=ImportBatch.Kind.QUESTIONS, created_by=actor, filename=file_name[:200], rows=rows
+    )
+    batch.full_clean()
+    batch.save()
+    return batch
+
+
+def question_import_pending(*, token, actor) -> ImportBatch | None:
+    """The actor's own staged, unconfirmed question file, if it is still there."""
+    return ImportBatch.objects.filter(
+        pk=token,
+        kind=ImportBatch.Kind.QUESTIONS,
+        created_by=actor,
+        confirmed_at__isnull=True,
+        created_at__gte=timezone.now() - PENDING_IMPORT_TTL,
+    ).first()
 
 
 def question_import_confirm(*, token, actor) -> list[Question]:
     """Create every staged question in one transaction; a second confirm does nothing."""
     with transaction.atomic():
         pending = (
-            PendingImport.objects.select_for_update()
+            ImportBatch.objects.select_for_update()
             .filter(
-                token=token,
-                uploaded_by=actor,
+                pk=token,
+                kind=ImportBatch.Kind.QUESTIONS,
+                created_by=actor,
                 confirmed_at__isnull=True,
                 created_at__gte=timezone.now() - PENDING_IMPORT_TTL,
             )
@@ -485,7 +473,7 @@ def question_import_confirm(*, token, actor) -> list[Question]:
             pending,
             "assessments.questions_import",
             user=actor,
-            data={"file": pending.file_name, "count": len(created)},
+            data={"file": pending.filename, "count": len(created)},
         )
     return created
 
@@ -552,52 +540,41 @@ def question_row(question: Question) -> list:
     ]
 
 
-def question_workbook(questions=None) -> bytes:
+def question_workbook(questions=None) -> Book:
     """The import template (no questions) or an export in exactly the same layout."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "题库"
-    append_row(sheet, HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    if questions is None:
-        append_row(
-            sheet,
-            [
-                "先导区",
-                "单选",
-                "示例：题干写在这里",
-                "选项一",
-                "选项二",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "A",
-                1,
-                "",
-                "解析写在这里",
-                "示例",
-            ],
-        )
-    else:
-        for question in questions:
-            append_row(sheet, question_row(question))
-    sheet.column_dimensions["C"].width = 50
-    notes = workbook.create_sheet("说明")
-    for line in (
-        "题型：单选、多选、判断、填空、简答。",
-        "正确答案：单选填字母（如 A）；多选填多个字母（如 ACD）；判断填 正确 或 错误；"
-        "填空填可接受的答案，多个用 | 分隔；简答留空，由教师评分。",
-        "多选计分：全对得分（默认）或 部分得分（选对几个得几份，选错不得分）。",
-        "分值默认 1 分。标签用逗号分隔。第一行表头不要修改。",
-    ):
-        append_row(notes, [line])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    with Book() as book:
+        sheet = book.sheet("题库", [Column(h, 50) if h == "题干" else Column(h) for h in HEADERS])
+        if questions is None:
+            sheet.row(
+                [
+                    "先导区",
+                    "单选",
+                    "示例：题干写在这里",
+                    "选项一",
+                    "选项二",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "A",
+                    1,
+                    "",
+                    "解析写在这里",
+                    "示例",
+                ]
+            )
+        else:
+            for question in questions:
+                sheet.row(question_row(question))
+        notes = book.sheet("说明", ["说明"])
+        for line in (
+            "题型：单选、多选、判断、填空、简答。",
+            "正确答案：单选填字母（如 A）；多选填多个字母（如 ACD）；判断填 正确 或 错误；"
+            "填空填可接受的答案，多个用 | 分隔；简答留空，由教师评分。",
+            "多选计分：全对得分（默认）或 部分得分（选对几个得几份，选错不得分）。",
+            "分值默认 1 分。标签用逗号分隔。第一行表头不要修改。",
+        ):
+            notes.row([line])
+    return book

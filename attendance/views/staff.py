@@ -140,8 +140,8 @@ def class_trainee(request, pk: int, trainee_pk: int):
 @require_GET
 def class_report_xlsx(request, pk: int):
     training_class = selectors.runnable_class_get(viewer=request.user, pk=pk)
-    data = exports.class_report_xlsx(training_class=training_class)
-    return _download(data, exports.XLSX, f"attendance-{training_class.code}.xlsx")
+    book = exports.class_report_xlsx(training_class=training_class)
+    return book.response(f"attendance-{training_class.code}.xlsx")
 
 
 @require_GET
@@ -228,8 +228,8 @@ def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
 @require_GET
 def signin_xlsx(request, pk: int):
     session = selectors.runnable_session_get(viewer=request.user, pk=pk)
-    data = exports.signin_sheet_xlsx(session=session)
-    return _download(data, exports.XLSX, f"signin-{session.training_class.code}-{session.pk}.xlsx")
+    book = exports.signin_sheet_xlsx(session=session)
+    return book.response(f"signin-{session.training_class.code}-{session.pk}.xlsx")
 
 
 @require_GET

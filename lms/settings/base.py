@@ -202,7 +202,7 @@ REQUEST_MAX_BODY_SIZE = 60 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Larger uploads are spooled to a temporary file instead of held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# Roster, timetable and question-bank spreadsheets (lms.spreadsheets.open_workbook).
+# Roster, timetable and question-bank spreadsheets (lms.spreadsheets.read_table).
 SPREADSHEET_UPLOAD_MAX_SIZE = 10 * 1024 * 1024
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

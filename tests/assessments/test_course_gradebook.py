@@ -80,7 +80,7 @@ def test_page_and_xlsx_show_study_beside_the_scores(world, course, client):
     assert page.status_code == 200
     assert "已完成课时" in html and "2 / 3" in html and "学员乙" in html
     export = client.get(reverse("assessments_admin:gradebook_course_export", args=[course.pk]))
-    sheet = load_workbook(io.BytesIO(export.content)).worksheets[0]
+    sheet = load_workbook(io.BytesIO(export.getvalue())).worksheets[0]
     header = [c.value for c in sheet[1]]
     assert header[:6] == ["姓名", "手机号", "单位", "完成课时（共3）", "学习分钟", "课程完成时间"]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}

@@ -34,7 +34,7 @@ def test_class_gradebook_and_xlsx_export(world, client):
     page = client.get(reverse("assessments_admin:gradebook_class", args=[klass.pk]))
     assert page.status_code == 200 and "学员甲" in page.content.decode()
     export = client.get(reverse("assessments_admin:gradebook_class_export", args=[klass.pk]))
-    sheet = load_workbook(io.BytesIO(export.content)).worksheets[0]
+    sheet = load_workbook(io.BytesIO(export.getvalue())).worksheets[0]
     header = [c.value for c in sheet[1]]
     assert header[:3] == ["姓名", "手机号", "单位"] and "结业考试（得分率%）" in header
     row = [c.value for c in sheet[2]]
@@ -64,7 +64,7 @@ def test_xlsx_export_tells_an_attempt_in_progress_from_one_never_started(world, 
     attempt_start(quiz=quiz, trainee=world.trainee_a)  # started, not submitted
     client.force_login(world.adviser)
     export = client.get(reverse("assessments_admin:gradebook_class_export", args=[klass.pk]))
-    sheet = load_workbook(io.BytesIO(export.content)).worksheets[0]
+    sheet = load_workbook(io.BytesIO(export.getvalue())).worksheets[0]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert "作答中" in rows["学员甲"] and "未参加" not in rows["学员甲"]
 

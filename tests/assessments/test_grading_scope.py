@@ -135,7 +135,7 @@ def test_course_gradebook_export_lists_only_trainees_in_scope(world, course_work
     def exported(user):
         response = _get(client, user, "assessments_admin:gradebook_course_export", course.pk)
         assert response.status_code == 200
-        sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+        sheet = load_workbook(io.BytesIO(response.getvalue())).worksheets[0]
         return {row[:3] for row in sheet.iter_rows(min_row=2, values_only=True)}
 
     a, b = world.trainee_a, world.trainee_b

@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from assessments.errors import ImportExpired, ImportInvalid
-from assessments.models import PendingImport, Question, QuestionCategory, QuestionVersion
+from assessments.models import Question, QuestionCategory, QuestionVersion
 from assessments.services.questions import (
     HEADERS,
     question_create,
@@ -15,6 +15,7 @@ from assessments.services.questions import (
     question_import_stage,
     question_workbook,
 )
+from training.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +78,7 @@ def test_valid_xlsx_previews_then_confirm_creates_everything(world):
         content=_xlsx(GOOD), file_name="题库.xlsx", actor=world.instructor
     )
     assert Question.objects.count() == 0 and len(pending.rows) == 5
-    created = question_import_confirm(token=pending.token, actor=world.instructor)
+    created = question_import_confirm(token=pending.pk, actor=world.instructor)
     assert len(created) == 5 == QuestionVersion.objects.count()
     multi = Question.objects.get(type="multiple")
     assert multi.scoring == "partial" and [o.is_correct for o in multi.options.all()] == [
@@ -88,7 +89,7 @@ def test_valid_xlsx_previews_then_confirm_creates_everything(world):
     assert Question.objects.get(type="fill_in").accepted_answers == "片区化\n片区化发展"
     assert set(Question.objects.get(type="essay").tags.names()) == {"简答", "心得"}
     with pytest.raises(ImportExpired):  # confirming twice imports nothing more
-        question_import_confirm(token=pending.token, actor=world.instructor)
+        question_import_confirm(token=pending.pk, actor=world.instructor)
     assert Question.objects.count() == 5
 
 
@@ -121,7 +122,7 @@ def test_every_bad_row_is_reported_with_its_number_and_nothing_kept(world):
         question_import_stage(content=_xlsx(bad), file_name="q.xlsx", actor=world.instructor)
     rows_with_problems = {row for row, _msg in exc.value.problems}
     assert rows_with_problems == {3, 4, 5, 6, 7, 8}
-    assert not PendingImport.objects.exists() and not Question.objects.exists()
+    assert not ImportBatch.objects.exists() and not Question.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -131,13 +132,13 @@ def test_every_bad_row_is_reported_with_its_number_and_nothing_kept(world):
 def test_malformed_files_are_refused(world, content, name):
     with pytest.raises(ImportInvalid):
         question_import_stage(content=content, file_name=name, actor=world.instructor)
-    assert not PendingImport.objects.exists()
+    assert not ImportBatch.objects.exists()
 
 
 def test_export_round_trips_through_import(world):
     pending = question_import_stage(content=_xlsx(GOOD), file_name="q.xlsx", actor=world.instructor)
-    question_import_confirm(token=pending.token, actor=world.instructor)
-    exported = question_workbook(Question.objects.all())
+    question_import_confirm(token=pending.pk, actor=world.instructor)
+    exported = question_workbook(Question.objects.all()).getvalue()
     sheet = load_workbook(io.BytesIO(exported)).worksheets[0]
     assert [c.value for c in sheet[1]] == HEADERS
     Question.objects.all().delete()
@@ -155,9 +156,9 @@ def test_admin_import_flow_and_other_user_cannot_confirm(world, client):
         reverse("assessments_admin:questions_import"),
         {"file": SimpleUploadedFile("q.xlsx", _xlsx(GOOD))},
     )
-    pending = PendingImport.objects.get()
+    pending = ImportBatch.objects.get()
     assert response.status_code == 302
-    preview_url = reverse("assessments_admin:questions_import_preview", args=[pending.token])
+    preview_url = reverse("assessments_admin:questions_import_preview", args=[pending.pk])
     assert "培训地点" in client.get(preview_url).content.decode()
     client.force_login(world.instructor_other)
     assert client.post(preview_url).status_code == 404
@@ -187,11 +188,11 @@ def test_points_and_lengths_the_database_would_refuse_are_reported_by_row(world)
     with pytest.raises(ImportInvalid) as exc:
         question_import_stage(content=_xlsx(bad), file_name="q.xlsx", actor=world.instructor)
     assert {row for row, _msg in exc.value.problems} == {3, 4, 5, 6, 7, 8, 9}
-    assert not PendingImport.objects.exists() and not QuestionCategory.objects.exists()
+    assert not ImportBatch.objects.exists() and not QuestionCategory.objects.exists()
     pending = question_import_stage(
         content=_xlsx(bad[:1]), file_name="q.xlsx", actor=world.instructor
     )
-    question_import_confirm(token=pending.token, actor=world.instructor)
+    question_import_confirm(token=pending.pk, actor=world.instructor)
     assert Question.objects.get().points == Decimal("1.5")
 
 
@@ -200,7 +201,7 @@ def _staged(world, **changes):
     pending = question_import_stage(content=_xlsx(GOOD), file_name="q.xlsx", actor=world.instructor)
     rows = pending.rows
     rows[1].update(changes)
-    PendingImport.objects.filter(pk=pending.pk).update(rows=rows)
+    ImportBatch.objects.filter(pk=pending.pk).update(rows=rows)
     return pending
 
 
@@ -212,12 +213,12 @@ def _staged(world, **changes):
 def test_confirm_of_a_bad_staged_file_reports_the_row_and_imports_nothing(world, client, changes):
     pending = _staged(world, **changes)
     client.force_login(world.instructor)
-    url = reverse("assessments_admin:questions_import_preview", args=[pending.token])
+    url = reverse("assessments_admin:questions_import_preview", args=[pending.pk])
     response = client.post(url)
     assert response.status_code == 200
     assert [row for row, _msg in response.context["problems"]] == [3]
     assert not Question.objects.exists() and not QuestionCategory.objects.exists()
-    assert PendingImport.objects.get().confirmed_at is None
+    assert ImportBatch.objects.get().confirmed_at is None
 
 
 def test_confirm_view_turns_any_validation_error_into_a_message(world, client, monkeypatch):
@@ -232,7 +233,7 @@ def test_confirm_view_turns_any_validation_error_into_a_message(world, client, m
 
     monkeypatch.setattr(admin_views, "question_import_confirm", refuse)
     client.force_login(world.instructor)
-    url = reverse("assessments_admin:questions_import_preview", args=[pending.token])
+    url = reverse("assessments_admin:questions_import_preview", args=[pending.pk])
     response = client.post(url)
     assert response.status_code == 200 and "规则" in response.content.decode()
 

@@ -438,7 +438,7 @@ def test_the_export_flags_the_makeup(exam, world, client):
     export = client.get(
         reverse("assessments_admin:gradebook_class_export", args=[exam.training_class_id])
     )
-    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(export.getvalue())).active.iter_rows(values_only=True))
     mine = dict(zip(rows[0], rows[1], strict=True))
     assert mine["结业考试（是否通过）"] == "通过（补考）"
     assert mine["结业考试（是否补考）"] == "是"

@@ -368,7 +368,7 @@ def test_staff_see_the_kind_in_the_list_the_review_and_the_workbook(client, worl
     assert 'data-kind="official"' in review and "本班不计入请假比例" in review
     client.force_login(world.organiser)
     response = client.get(reverse("attendance_admin:class_report", args=[klass.pk]))
-    _sessions, trainees, leaves = load_workbook(io.BytesIO(response.content)).worksheets
+    _sessions, trainees, leaves = load_workbook(io.BytesIO(response.getvalue())).worksheets
     assert [c.value for c in leaves[3]] == ["姓名", "请假类别", "课次", "学时", "原因", "状态"]
     assert [c.value for c in leaves[4]][:2] == ["学员甲", "公假"]
     assert "公假学时" in [c.value for c in trainees[3]]

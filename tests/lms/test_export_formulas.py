@@ -179,7 +179,7 @@ def test_initial_password_sheets_carry_no_formula(world):
     person.full_name = HOSTILE[0]
     for content in (
         _password_sheet(person, "Pw-123456"),
-        passwords_sheet([(person, "-Pw123456")]),
+        passwords_sheet([(person, "-Pw123456")]).getvalue(),
     ):
         texts = _xlsx_texts(content)
         assert HOSTILE[0] in texts

@@ -18,7 +18,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from assessments.models import PendingImport
 from lms.uploads import ArchiveBomb, archive_check
 from tests.training.factories import class_for_world
 from training.models import ImportBatch
@@ -146,7 +145,7 @@ def test_question_import_refuses_zip_bombs(client, world, bomb, request):
     assert time.process_time() - started < 1.0
     assert response.status_code == 200
     assert MESSAGE in response.content.decode()
-    assert not PendingImport.objects.exists()
+    assert not ImportBatch.objects.filter(kind=ImportBatch.Kind.QUESTIONS).exists()
 
 
 def test_the_guard_names_the_bomb_with_a_code(cell_bomb, blank_row_bomb):

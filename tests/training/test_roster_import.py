@@ -264,14 +264,14 @@ def test_template_and_export_use_the_import_format(world, klass):
 
     from openpyxl import load_workbook
 
-    template = load_workbook(io.BytesIO(roster_template()))
+    template = load_workbook(io.BytesIO(roster_template().getvalue()))
     assert [c.value for c in template["花名册"][1]] == [c.header for c in ROSTER_COLUMNS]
     batch, _ = preview(world, klass, good_rows(world))
     roster_import_confirm(actor=world.organiser, batch=batch)
-    book = load_workbook(io.BytesIO(roster_export(training_class=klass)))
+    book = load_workbook(io.BytesIO(roster_export(training_class=klass).getvalue()))
     sheet = book["花名册"]
-    assert sheet.column_dimensions["E"].width == 30
-    exported = read_rows(io.BytesIO(roster_export(training_class=klass)), ROSTER_COLUMNS)
+    assert int(sheet.column_dimensions["E"].width) == 30  # plus Excel's padding
+    exported = read_rows(io.BytesIO(roster_export(training_class=klass).getvalue()), ROSTER_COLUMNS)
     assert {r["手机号"] for _n, r in exported} == {
         "13800001001",
         "13800001002",
@@ -317,10 +317,10 @@ def test_export_leaves_out_the_withdrawn_and_import_skips_rows_marked_withdrawn(
     left = Enrolment.objects.get(training_class=klass, trainee__phone="13800001002")
     enrolment_withdraw(actor=world.organiser, enrolment=left, reason="工作调动")
 
-    default = read_rows(io.BytesIO(roster_export(training_class=klass)), IMPORT_COLUMNS)
+    default = read_rows(io.BytesIO(roster_export(training_class=klass).getvalue()), IMPORT_COLUMNS)
     assert "13800001002" not in {r["手机号"] for _n, r in default}
     with translation.override("zh-hans"):
-        full = roster_export(training_class=klass, include_withdrawn=True)
+        full = roster_export(training_class=klass, include_withdrawn=True).getvalue()
     rows = read_rows(io.BytesIO(full), IMPORT_COLUMNS)
     assert {r["手机号"]: r["状态"] for _n, r in rows}["13800001002"] == "退学"
 

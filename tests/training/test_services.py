@@ -243,7 +243,9 @@ def test_timetable_import_previews_then_writes_once(world):
     # The export reads back as the same timetable.
     import io
 
-    exported = read_rows(io.BytesIO(timetable_export(training_class=klass)), TIMETABLE_COLUMNS)
+    exported = read_rows(
+        io.BytesIO(timetable_export(training_class=klass).getvalue()), TIMETABLE_COLUMNS
+    )
     assert [r["课程名称"] for _n, r in exported] == ["先导区建设专题", "案例教学：沁阳"]
 
 

@@ -61,7 +61,7 @@ def test_roster_export_is_an_xlsx_with_chinese_headers(client, world):
     client.force_login(world.organiser)
     response = client.get(reverse("training_admin:roster_export", args=[klass.pk]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content))["花名册"]
+    sheet = load_workbook(io.BytesIO(response.getvalue()))["花名册"]
     assert [c.value for c in sheet[1]][:3] == ["序号", "姓名", "性别"]
     assert sheet.cell(2, 2).value == world.trainee_a.full_name
 

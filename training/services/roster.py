@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lms.audit import log
 from lms.errors import DomainError, PermissionDenied
+from lms.spreadsheets import Book
 from people.models import User
 from people.phones import InvalidPhone, normalize_phone
 from people.roles import Role, has_role
@@ -293,7 +294,7 @@ def raw_name(r: RosterRow) -> str:
 def roster_import_preview(*, actor, training_class: TrainingClass, upload, filename: str = ""):
     """Parse and keep the upload; returns (batch, check). Only the batch is written."""
     _check_manager(actor, training_class)
-    raw_rows = read_rows(upload, IMPORT_COLUMNS)
+    raw_rows = read_rows(upload, IMPORT_COLUMNS, file_name=filename)
     import_batches_purge()
     batch = ImportBatch.objects.create(
         kind=ImportBatch.Kind.ROSTER,
@@ -438,7 +439,7 @@ def enrolment_withdraw(*, actor, enrolment: Enrolment, reason: str) -> Enrolment
     return enrolment
 
 
-def roster_template() -> bytes:
+def roster_template() -> Book:
     example = [
         [
             "（示例，导入前请删除本行）张三",
@@ -467,7 +468,7 @@ def roster_template() -> bytes:
     )
 
 
-def roster_export(*, training_class: TrainingClass, include_withdrawn: bool = False) -> bytes:
+def roster_export(*, training_class: TrainingClass, include_withdrawn: bool = False) -> Book:
     """The roster in the import format, plus committee role and status.
 
     Withdrawn trainees only when asked for: the file is often the start of the next
@@ -504,7 +505,7 @@ def roster_export(*, training_class: TrainingClass, include_withdrawn: bool = Fa
     return write_book([("花名册", columns, rows)])
 
 
-def passwords_sheet(created: list[tuple[User, str]]) -> bytes:
+def passwords_sheet(created: list[tuple[User, str]]) -> Book:
     """初始密码单 handed to the new trainees; built in the response, never saved."""
     columns = [
         Column("姓名", 12),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lms.audit import log
 from lms.errors import DomainError, PermissionDenied
+from lms.spreadsheets import Book
 from people.models import User
 from people.roles import Role
 
@@ -265,7 +266,7 @@ def _check_manager(actor, klass):
 
 def timetable_import_preview(*, actor, training_class: TrainingClass, upload, filename: str = ""):
     _check_manager(actor, training_class)
-    raw_rows = read_rows(upload, TIMETABLE_COLUMNS)
+    raw_rows = read_rows(upload, TIMETABLE_COLUMNS, file_name=filename)
     import_batches_purge()
     batch = ImportBatch.objects.create(
         kind=ImportBatch.Kind.TIMETABLE,
@@ -375,7 +376,7 @@ def session_delete(*, actor, session: ClassSession) -> None:
         raise SessionInUse(str(session.pk)) from exc
 
 
-def timetable_template() -> bytes:
+def timetable_template() -> Book:
     rows = [
         [
             "2026-11-23",
@@ -392,7 +393,7 @@ def timetable_template() -> bytes:
     return write_book([("课程表", TIMETABLE_COLUMNS, rows)])
 
 
-def timetable_export(*, training_class: TrainingClass) -> bytes:
+def timetable_export(*, training_class: TrainingClass) -> Book:
     tz = _tz()
     rows = []
     for s in training_class.sessions.select_related("instructor").order_by("starts_at"):
