@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "training",
     "attendance",
     "ledger",
+    "declarations",
     "courses",
     "assessments",
     "certificates",
