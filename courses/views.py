@@ -109,6 +109,9 @@ def lesson_serve(lesson, request, *, preview: bool = False):
                 "completed": gettext("Lesson completed"),
                 "course_completed": gettext("Course completed: credit hours recorded"),
                 "expired": gettext("Reload the page to keep recording study time."),
+                "offline": gettext(
+                    "Offline copy: you can read it, but study time is recorded only online."
+                ),
             },
         }
     )
