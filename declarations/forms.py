@@ -17,9 +17,9 @@ class DeclarationForm(forms.Form):
         label=_("Organising unit"), max_length=120, help_text=_("e.g. 河南省委党校")
     )
     start_date = forms.DateField(
-        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
     hours = forms.DecimalField(
         label=_("Credit hours"), min_value=0.25, max_value=200, max_digits=5, decimal_places=2
     )
