@@ -48,6 +48,17 @@ class DeclarationInspectView(InspectView):
     decide_url_name = None
     evidence_url_name = None
 
+    def setup(self, request, *args, **kwargs):
+        """Show only what the decision has filled in: a pending declaration has no decider
+        yet, an approved one no reason for refusal."""
+        super().setup(request, *args, **kwargs)
+        empty = set()
+        if self.object.status == Declaration.Status.PENDING:
+            empty = {"reason", "decided_by", "decided_at"}
+        elif self.object.status == Declaration.Status.APPROVED:
+            empty = {"reason"}
+        self.fields = [name for name in self.fields if name not in empty]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(

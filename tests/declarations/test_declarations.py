@@ -2,6 +2,7 @@
 approves it into the ledger once, or refuses it with a reason; the evidence stays private."""
 
 import datetime
+import re
 import uuid
 from decimal import Decimal
 
@@ -187,6 +188,8 @@ def test_the_organiser_approves_from_the_inspect_screen(client, world):
     client.force_login(world.organiser)
     inspect = reverse("wagtailsnippets_declarations_declaration:inspect", args=[declaration.pk])
     html = client.get(inspect).content.decode()
+    # No empty decider or decision time on a pending one (Wagtail would print "None").
+    assert not re.search(r"<dd>\s*None\s*</dd>", html)
     decide = reverse("wagtailsnippets_declarations_declaration:decide", args=[declaration.pk])
     assert decide in html
     assert client.post(decide, {"decision": "approve"}).status_code == 302

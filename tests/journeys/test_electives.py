@@ -114,7 +114,7 @@ def test_trainee_takes_an_elective_and_declares_hours_that_the_organiser_approve
             person=world.trainee_a, source_key=f"declaration:{declaration.pk}"
         ).exists()
 
-    with journey.step("the trainee sees it in the ledger"):
+    with journey.step("the trainee sees it in the ledger", page):
         page.goto(journey.url("/ledger/"))
         expect(page.locator(".list")).to_contain_text("河南省村党组织书记示范培训班")
         page.goto(journey.url("/ledger/declarations/"))
