@@ -167,6 +167,14 @@ class CoursePage(LoginRequiredPageMixin, Page):
         _("estimated minutes"), default=30, help_text=_("Shown to trainees as the course length.")
     )
     themes = ParentalManyToManyField(Theme, verbose_name=_("themes"), blank=True)
+    self_selectable = models.BooleanField(
+        _("open for self-selected study"),
+        default=False,
+        help_text=_(
+            "Listed in the self-selected study catalogue (自主选学) under its first theme: any "
+            "trainee may enrol and earns online credit hours on completing it."
+        ),
+    )
     tags = ClusterTaggableManager(
         verbose_name=_("tags"), through=CourseTag, blank=True, help_text=_("e.g. 先导区, 片区化")
     )
@@ -191,6 +199,7 @@ class CoursePage(LoginRequiredPageMixin, Page):
             [
                 FieldRowPanel([FieldPanel("requirement"), FieldPanel("credit_hours")]),
                 FieldPanel("estimated_minutes"),
+                FieldPanel("self_selectable"),
             ],
             heading=_("Credit"),
         ),
@@ -207,6 +216,7 @@ class CoursePage(LoginRequiredPageMixin, Page):
         index.SearchField("summary"),
         index.SearchField("search_segmented"),
         index.FilterField("requirement"),
+        index.FilterField("self_selectable"),
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]

@@ -61,9 +61,15 @@ def course_is_assigned(*, trainee, course) -> bool:
 
 
 def course_is_visible_to(*, viewer, course) -> bool:
+    """Staff read every course; trainees the ones given to them, and the course pages of
+    the self-selected study catalogue (to decide whether to enrol: lessons stay closed)."""
     if not viewer.is_authenticated:
         return False
-    return is_staff_reader(viewer) or course_is_assigned(trainee=viewer, course=course)
+    return (
+        is_staff_reader(viewer)
+        or course_is_assigned(trainee=viewer, course=course)
+        or bool(getattr(course, "self_selectable", False) and course.live)
+    )
 
 
 def document_is_visible_to(*, viewer, document) -> bool:
@@ -249,6 +255,11 @@ def course_detail_for_viewer(*, viewer, course) -> dict:
             course.case_studies.live().select_related("place", "approach").order_by("title")
         ),
         "is_staff_reader": is_staff_reader(viewer),
+        "can_self_enrol": (
+            course.self_selectable
+            and not is_staff_reader(viewer)
+            and not course_is_assigned(trainee=viewer, course=course)
+        ),
     }
 
 
@@ -444,3 +455,52 @@ def site_search(*, viewer, query: str) -> dict:
 
 def has_instructor_role(user) -> bool:
     return has_role(user, Role.INSTRUCTOR)
+
+
+# ---------------------------------------------------------------------------------------
+# Self-selected study catalogue (自主选学)
+
+
+@dataclass
+class ThemeShelf:
+    """One theme of the catalogue and its courses; `theme` is None for courses without one."""
+
+    theme: Theme | None
+    statuses: list[CourseStatus]
+
+
+def elective_catalogue(*, trainee) -> list[ThemeShelf]:
+    """Live courses open for self-selected study, by their first theme (five revitalisations
+    order, unthemed last), each with its 学时 by the hour rule and whether the trainee has it.
+
+    A fixed number of queries however many courses: themes are prefetched, lessons and
+    progress come in one query each (`course_statuses`)."""
+    from .services import course_credit_hours  # the hour rule is the one completion uses
+
+    courses = list(
+        CoursePage.objects.live()
+        .filter(self_selectable=True)
+        .select_related("cover_image")
+        .prefetch_related("themes")
+        .order_by("title")
+    )
+    statuses = course_statuses(trainee=trainee, courses=courses)
+    enrolled = set()
+    if trainee.is_authenticated and courses:
+        enrolled = set(
+            CoursePage.objects.filter(pk__in=[c.pk for c in courses])
+            .filter(assigned_course_q(trainee))
+            .values_list("pk", flat=True)
+        )
+    shelves: dict[int | None, ThemeShelf] = {}
+    for status in statuses:
+        themes = sorted(status.course.themes.all(), key=lambda t: t.sort_order)
+        theme = themes[0] if themes else None
+        status.credit_hours = course_credit_hours(course=status.course, lessons=status.lessons)
+        status.enrolled = status.course.pk in enrolled
+        key = theme.pk if theme else None
+        shelves.setdefault(key, ThemeShelf(theme, [])).statuses.append(status)
+    return sorted(
+        shelves.values(),
+        key=lambda s: (s.theme is None, s.theme.sort_order if s.theme else 0),
+    )

@@ -35,6 +35,7 @@ from .services_assignment import (  # noqa: E402, F401
     class_course_remove,
     course_enrol,
     course_enrol_many,
+    course_self_enrol,
     course_unenrol,
 )
 

@@ -267,3 +267,43 @@ def course_unenrol(*, actor, trainee, course: CoursePage) -> bool:
         )
         enrolment.delete()
     return True
+
+
+# ---------------------------------------------------------------------------------------
+# Self-selected study (自主选学): the trainee takes a catalogue course on their own
+
+
+class CourseNotSelfSelectable(DomainError):
+    code = "course_not_self_selectable"
+    message = _("This course is not open for self-selected study.")
+
+
+def course_self_enrol(*, trainee, course: CoursePage) -> tuple[CourseEnrolment, bool]:
+    """A trainee enrols in a course of the self-selected study catalogue.
+
+    The enrolment is the same row an organiser's direct assignment makes, with the trainee
+    as the one who assigned it, so study, completion and the 学时 it posts follow one path.
+    Enrolling again (a double tap, a second tab) returns the row already there and logs
+    nothing; a course already given by an organiser or a class stays as it was.
+    """
+    if not trainee.is_active or not has_role(trainee, Role.TRAINEE):
+        raise NotATrainee(str(trainee.pk))
+    with transaction.atomic():
+        current = (
+            CoursePage.objects.filter(pk=course.pk)
+            .only("pk", "live", "title", "self_selectable")
+            .first()
+        )
+        if current is None or not current.live or not current.self_selectable:
+            raise CourseNotSelfSelectable(str(course.pk))
+        enrolment, created = CourseEnrolment.objects.get_or_create(
+            trainee=trainee, course=current, defaults={"assigned_by": trainee}
+        )
+        if created:
+            log(
+                enrolment,
+                "courses.course_self_enrol",
+                user=trainee,
+                data={"course": current.pk, "title": current.title},
+            )
+    return enrolment, created

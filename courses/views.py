@@ -2,13 +2,16 @@
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from lms.errors import DomainError
 from lms.ratelimit import hit
 
 from . import services
@@ -16,6 +19,7 @@ from .models import CoursePage, LessonProgress
 from .selectors import (
     course_is_assigned,
     course_statuses,
+    elective_catalogue,
     is_staff_reader,
     my_learning,
     site_search,
@@ -26,6 +30,36 @@ from .selectors import (
 @login_required
 def my_learning_view(request):
     return TemplateResponse(request, "courses/my_learning.html", my_learning(trainee=request.user))
+
+
+@require_GET
+@login_required
+def elective_catalogue_view(request):
+    """自主选学: the courses any trainee may take, by theme, with their 学时."""
+    return TemplateResponse(
+        request,
+        "courses/elective_catalogue.html",
+        {"shelves": elective_catalogue(trainee=request.user)},
+    )
+
+
+@require_POST
+@login_required
+def self_enrol_view(request, pk: int):
+    course = CoursePage.objects.live().filter(pk=pk, self_selectable=True).first()
+    if course is None:
+        raise Http404
+    try:
+        _enrolment, created = services.course_self_enrol(trainee=request.user, course=course)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("courses:electives")
+    if created:
+        messages.success(
+            request,
+            gettext("Enrolled in %(title)s. It is now in My learning.") % {"title": course.title},
+        )
+    return redirect(course.url)
 
 
 @require_GET
@@ -75,6 +109,9 @@ def lesson_serve(lesson, request, *, preview: bool = False):
                 "completed": gettext("Lesson completed"),
                 "course_completed": gettext("Course completed: credit hours recorded"),
                 "expired": gettext("Reload the page to keep recording study time."),
+                "offline": gettext(
+                    "Offline copy: you can read it, but study time is recorded only online."
+                ),
             },
         }
     )

@@ -35,6 +35,11 @@ def register_courses_actions(actions):
         "courses.course_enrol", _("Assign course"), _("Course assigned to trainee")
     )
     actions.register_action(
+        "courses.course_self_enrol",
+        _("Enrol in self-selected course"),
+        _("Trainee enrolled in a self-selected course"),
+    )
+    actions.register_action(
         "courses.course_unenrol", _("Withdraw course"), _("Course withdrawn from trainee")
     )
     actions.register_action("courses.lesson_complete", _("Complete lesson"), _("Lesson completed"))

@@ -5,4 +5,13 @@ them imports it, and a site can leave it out of INSTALLED_APPS.
 One module per app it fills, each with `ORDER` and `seed(context)`; `MODULES` lists them.
 """
 
-MODULES = ["people", "portal", "training", "courses", "assessments", "attendance", "certificates"]
+MODULES = [
+    "people",
+    "portal",
+    "training",
+    "courses",
+    "assessments",
+    "attendance",
+    "certificates",
+    "electives",
+]

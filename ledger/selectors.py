@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
@@ -51,6 +52,21 @@ class LedgerSummary:
     years: list[YearTotals]  # the rolling five years, newest first
     five_year_by_channel: dict[str, Decimal]
     requirements: list[RequirementStatus]
+    online_target: Decimal = Decimal("50")
+
+    @property
+    def online_this_year(self) -> Decimal:
+        return self.years[0].by_channel.get(CreditEntry.Channel.ONLINE, ZERO)
+
+    @property
+    def online_percent(self) -> int:
+        if not self.online_target:
+            return 100
+        return min(100, int(self.online_this_year * 100 / self.online_target))
+
+    @property
+    def online_remaining(self) -> Decimal:
+        return max(self.online_target - self.online_this_year, ZERO)
 
     @property
     def five_year_total(self) -> Decimal:
@@ -105,4 +121,18 @@ def ledger_summary(*, person, today: datetime.date | None = None) -> LedgerSumma
         wanted = channels if req.channel == CreditRequirement.ChannelScope.ALL else [req.channel]
         earned = sum((t.by_channel[c] for t in scope for c in wanted), ZERO)
         statuses.append(RequirementStatus(req, earned, window))
-    return LedgerSummary(person, year, years, five, statuses)
+    return LedgerSummary(person, year, years, five, statuses, _online_target(statuses))
+
+
+def _online_target(statuses: list[RequirementStatus]) -> Decimal:
+    """This year's online target: the person's yearly online requirement (the largest if
+    several apply), else `LEDGER_ONLINE_TARGET_HOURS` (50, the 2023-2027 national plan)."""
+    yearly_online = [
+        s.requirement.hours
+        for s in statuses
+        if s.requirement.period == CreditRequirement.Period.YEAR
+        and s.requirement.channel == CreditRequirement.ChannelScope.ONLINE
+    ]
+    if yearly_online:
+        return max(yearly_online)
+    return Decimal(str(getattr(settings, "LEDGER_ONLINE_TARGET_HOURS", 50)))

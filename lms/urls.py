@@ -26,6 +26,7 @@ urlpatterns = [
     path("attendance/", include("attendance.urls")),
     path("certificates/", include("certificates.urls")),
     path("ledger/", include("ledger.urls")),
+    path("ledger/declarations/", include("declarations.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("portal.urls")),

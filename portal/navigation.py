@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 MAIN_NAV = [
     ("learning", _("My learning"), "/learning/"),
     ("courses", _("Courses"), "/courses/"),
+    ("electives", _("Self-selected study"), "/learning/electives/"),
     ("cases", _("Case library"), "/cases/"),
     ("classes", _("My classes"), "/classes/"),
     ("assessments", _("Quizzes and assignments"), "/assessments/"),

@@ -5,4 +5,5 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("me/", views.profile, name="profile"),
+    path("sw.js", views.service_worker, name="service_worker"),
 ]

@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "training",
     "attendance",
     "ledger",
+    "declarations",
     "courses",
     "assessments",
     "certificates",
@@ -264,3 +265,8 @@ LOGGING = {
 # first year of Henan's 2021-2025 plan (so 2026 falls in 2026-2030).
 LMS_TRAINING_CYCLE_FIRST_YEAR = int(os.environ.get("LMS_TRAINING_CYCLE_FIRST_YEAR", "2021"))
 LMS_TRAINING_CYCLE_YEARS = 5
+
+# 我的学时 shows this year's online hours against a target: the person's yearly online
+# credit-hour requirement (admin: 学时要求) when one applies, else this figure (the
+# 2023-2027 national plan's 50 学时 a year).
+LEDGER_ONLINE_TARGET_HOURS = 50

@@ -16,13 +16,20 @@ def setup(world):
     courses, _cases = site_indexes()
     course = make_course(courses, lessons=1)
     spare = make_course(courses, lessons=1)
+    elective = make_course(courses, lessons=1, self_selectable=True)
     enrol(world.trainee_a, course)
     klass = class_for_world(world)
     link_class(klass, course)
     view = services.study_view_open(
         trainee=world.trainee_a, lesson=lessons_of(course)[0], course=course
     )
-    return {"view": view, "course": course, "spare": spare, "klass": klass}
+    return {
+        "view": view,
+        "course": course,
+        "spare": spare,
+        "elective": elective,
+        "klass": klass,
+    }
 
 
 def admin_screen(**outcomes):
@@ -55,6 +62,14 @@ def _course(world, ctx):
 RULES = {
     "courses:my_learning": Rule(expect=everyone_signed_in()),
     "courses:search": Rule(expect=everyone_signed_in(), query="?q=先导区"),
+    "courses:electives": Rule(expect=everyone_signed_in()),
+    # Any trainee enrols in a catalogue course (then goes to it); staff are told they cannot
+    # and sent back to the catalogue. A course outside the catalogue: test_electives.py.
+    "courses:self_enrol": Rule(
+        method="post",
+        kwargs=lambda world, ctx: {"pk": ctx["elective"].pk},
+        expect=everyone_signed_in(REDIRECT),
+    ),
     # Only the trainee who opened the lesson may beat its clock; everyone else is refused.
     "courses:heartbeat": Rule(
         method="post",

@@ -30,6 +30,7 @@ PROJECT_APPS = {
     "training",
     "attendance",
     "ledger",
+    "declarations",
     "courses",
     "assessments",
     "certificates",

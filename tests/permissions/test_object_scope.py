@@ -20,9 +20,11 @@ from assessments.models import Assignment, QuestionCategory, Quiz
 from assessments.services.written import submission_save
 from certificates.models import CertificateTemplate
 from courses.models import CaseApproach
+from declarations.models import Declaration
 from ledger.models import CreditRequirement
 from notifications.models import Delivery, EventRule
 from tests.assessments.factories import AssignmentFactory, quiz_with, single
+from tests.declarations.factories import declare
 from tests.permissions.harness import ACTORS, ADMIN_DENIED, LOGIN, NOT_FOUND, check
 from tests.training.factories import ClassSessionFactory, TrainingClassFactory, class_for_world
 
@@ -69,6 +71,8 @@ def _build(world) -> dict:
             key=f"scope:{key}", event="notice_posted", recipient=person, channel="sms"
         )
     o["rule"] = EventRule.objects.get(event="notice_posted")
+    for key, person in (("a", world.trainee_a), ("b", world.trainee_b)):
+        o[f"declaration_{key}"] = declare(person)
     return o
 
 
@@ -302,6 +306,20 @@ SCOPES = {
         },
     },
     EventRule: {"objects": ["rule"], "manage": {"admin": ALL}, "choose": {"admin": ALL}},
+    # 学时申报: organisers read and decide the declarations of people in their units.
+    Declaration: {
+        "objects": ["declaration_a", "declaration_b"],
+        "manage": {
+            **_keys("declaration", {"organiser": {"a"}, "organiser_other": {"b"}}),
+            "city_organiser": {"declaration_a", "declaration_b"},
+            "admin": ALL,
+        },
+        "choose": {
+            **_keys("declaration", {"organiser": {"a"}, "organiser_other": {"b"}}),
+            "city_organiser": {"declaration_a", "declaration_b"},
+            "admin": ALL,
+        },
+    },
 }
 
 

@@ -4,6 +4,11 @@
  * active recently. A heartbeat carries only the page view's token and a sequence number:
  * the server measures the time between beats itself and never trusts a duration from here.
  * After a few idle minutes the beats stop and a "还在学习吗?" prompt asks to continue.
+ *
+ * Offline reading earns nothing: a copy the service worker kept has its token blanked, so
+ * no clock runs on it; while the phone is offline no beat is sent (none is queued for
+ * later), and the first beat after the network returns is marked `resumed`, so the server
+ * restarts the clock instead of crediting the gap.
  */
 (function () {
   "use strict";
@@ -12,6 +17,10 @@
 
   var strings = JSON.parse(document.getElementById("study-strings").textContent);
   var token = meter.dataset.token;
+  if (!token) {
+    document.getElementById("study-status").textContent = strings.offline;
+    return;
+  }
   var url = meter.dataset.url;
   var interval = parseInt(meter.dataset.interval, 10) * 1000;
   var idleLimit = parseInt(meter.dataset.idle, 10) * 1000;
@@ -65,6 +74,10 @@
 
   function beat() {
     if (stopped || idle || inFlight || document.visibilityState !== "visible") return;
+    if (navigator.onLine === false) {
+      resumed = true;
+      return;
+    }
     if (Date.now() - lastActivity > idleLimit) {
       showPrompt();
       return;
@@ -104,7 +117,9 @@
         if (data.course_complete) statusText.textContent = strings.course_completed;
       })
       .catch(function () {
-        /* Offline for a moment: the next beat simply starts a new interval. */
+        /* Offline for a moment: nothing is retried, and the next beat that gets through
+           restarts the clock without credit for the time the network was away. */
+        resumed = true;
       })
       .then(function () {
         inFlight = false;
@@ -120,6 +135,7 @@
     else resumed = true;
   });
   continueButton.addEventListener("click", hidePrompt);
+  window.addEventListener("offline", function () { resumed = true; });
 
   render();
   timer = window.setInterval(beat, interval);
