@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lms.storage import private_storage
 
@@ -20,10 +21,10 @@ SOURCE_EXTENSIONS = ["mp4", "mov", "m4v", "mkv", "webm", "avi", "flv", "wmv", "m
 
 class Lecture(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        TRANSCODING = "transcoding", _("Transcoding")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
+        QUEUED = "queued", pgettext_lazy("lecture status", "Queued")
+        TRANSCODING = "transcoding", pgettext_lazy("lecture status", "Transcoding")
+        READY = "ready", pgettext_lazy("lecture status", "Ready")
+        FAILED = "failed", pgettext_lazy("lecture status", "Failed")
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
