@@ -34,6 +34,7 @@ class Command(BaseCommand):
             for module in demo_modules():
                 module.seed(context)
                 self.stdout.write(f"  {module.__name__}")
+            importlib.import_module("demo.videos").seed(context)
         # What the periodic sweep would have done by now: classes past their last
         # session read 已结束待结班, as on a server whose worker runs.
         from training.services import classes_end_past
