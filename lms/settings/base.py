@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "certificates",
     "reports",
     "portal",
+    "loadtest",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
