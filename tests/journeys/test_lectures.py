@@ -103,7 +103,9 @@ def test_a_lecture_is_uploaded_placed_watched_and_credited(journey, world, setti
         journey.login(reviewer, world.organiser.phone, TEST_PASSWORD, next_path="/admin/")
         reviewer.goto(journey.url(f"/admin/pages/{lesson.pk}/edit/"))
         reviewer.locator(".w-dropdown-button [data-w-dropdown-target='toggle']").first.click()
-        journey.submit(reviewer, reviewer.locator("button[data-workflow-action-name='approve']").first)
+        journey.submit(
+            reviewer, reviewer.locator("button[data-workflow-action-name='approve']").first
+        )
         lesson = LessonPage.objects.get(pk=lesson.pk)
         assert [b.block_type for b in lesson.body].count("lecture") == 1
 

@@ -4,8 +4,8 @@ import pytest
 
 from courses import services as courses
 from courses.models import CourseProgress, LessonProgress
-from ledger.models import CreditEntry
 from lectures import services
+from ledger.models import CreditEntry
 from tests.courses.factories import enrol, lessons_of, make_course, site_indexes
 from tests.courses.test_study_clock import at, open_view
 from tests.lectures.factories import ready_lecture
