@@ -121,7 +121,7 @@ def test_a_lecture_is_uploaded_placed_watched_and_credited(journey, world, setti
         video = phone.locator("video[data-lecture-player]")
         expect(video).to_be_visible()
         phone.evaluate("const v = document.querySelector('video'); v.muted = true; v.play()")
-        phone.wait_for_function("document.querySelector('video').currentTime > 4", timeout=20000)
+        phone.wait_for_function("() => document.querySelector('video').currentTime > 4", timeout=20000)
         phone.evaluate("document.querySelector('video').pause()")
         expect(phone.locator("[data-lecture-watched]")).not_to_have_text("已观看 0%")
         watch = LectureWatch.objects.get(trainee=world.trainee_a, lecture=lecture)
@@ -137,13 +137,13 @@ def test_a_lecture_is_uploaded_placed_watched_and_credited(journey, world, setti
     with journey.step("trainee tries to skip ahead and is refused", phone):
         phone.evaluate("document.querySelector('video').currentTime = 9")
         expect(phone.locator("[data-lecture-message]")).to_contain_text("不能快进")
-        phone.wait_for_function("document.querySelector('video').currentTime < 7")
+        phone.wait_for_function("() => document.querySelector('video').currentTime < 7")
         watch.refresh_from_db()
         assert watch.skips_refused >= 1 and watch.furthest < 8
 
     with journey.step("trainee watches to the end; the lesson and course complete", phone):
         phone.evaluate("const v = document.querySelector('video'); v.muted = true; v.play()")
-        phone.wait_for_function("document.querySelector('video').ended", timeout=30000)
+        phone.wait_for_function("() => document.querySelector('video').ended", timeout=30000)
         expect(phone.locator("[data-lecture-watched]")).to_contain_text(re.compile(r"(9\d|100)%"))
         # The study clock completes the lesson at its next beat, once both the reading
         # time and the video's share are reached.

@@ -104,7 +104,7 @@ def test_a_tab_opened_while_another_beats_takes_over_without_doubling(world, pos
     assert row.seconds_credited == (15 if outcome["old"] == 15 else 0)
 
 
-def test_the_bench_credits_whole_lectures_and_loses_nothing(postgres_only, db):
+def test_the_bench_credits_whole_lectures_and_loses_nothing(postgres_only):
     from loadtest.management.commands.bench_watch import Command
 
     out = io.StringIO()
