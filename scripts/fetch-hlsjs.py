@@ -11,6 +11,7 @@ Usage: fetch-hlsjs.py DEST   (e.g. lectures/static/lectures/vendor/hls.light.min
 import base64
 import hashlib
 import io
+import re
 import sys
 import tarfile
 import urllib.request
@@ -23,12 +24,14 @@ INTEGRITY = (
     "3GlxGdPvT2YHvQYOt+yOzT/DEior/qJVNIylHA77kgeoBTdQQqi70GwefNEUmHQeNGyjC8U62+bruqW/Tpm+tg=="
 )
 MEMBER = "package/dist/hls.light.min.js"
+# What the stamp beside the file records: the tarball's integrity and how it was unpacked.
+STAMP = f"{INTEGRITY} without-source-map"
 
 
 def main(dest: str) -> int:
     target = Path(dest)
     stamp = target.with_name(target.name + ".version")
-    if target.exists() and stamp.exists() and stamp.read_text().strip() == INTEGRITY:
+    if target.exists() and stamp.exists() and stamp.read_text().strip() == STAMP:
         return 0
     with urllib.request.urlopen(TARBALL, timeout=60) as response:
         data = response.read()
@@ -38,9 +41,12 @@ def main(dest: str) -> int:
         return 1
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
         script = archive.extractfile(MEMBER).read()
+    # The source map is not shipped; its comment would make collectstatic's manifest
+    # storage look for it and fail.
+    script = re.sub(rb"\n//# sourceMappingURL=\S+\s*$", b"\n", script)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(script)
-    stamp.write_text(INTEGRITY + "\n")
+    stamp.write_text(STAMP + "\n")
     print(f"hls.js {VERSION} → {target}")
     return 0
 
