@@ -6,13 +6,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip -q --disable-pip-version-check
-APPS := people notifications portal training attendance ledger declarations courses assessments certificates reports
+APPS := people notifications portal training attendance ledger declarations courses lectures assessments certificates reports
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages: CJK fonts for PDFs, gettext for catalogues, Chromium for browser
-# journeys, PostgreSQL for the locking tests, poppler for looking at PDFs.
-RUN_DEBS := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0
+# journeys, PostgreSQL for the locking tests, poppler for looking at PDFs, ffmpeg for
+# transcoding lecture videos to HLS.
+RUN_DEBS := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 ffmpeg
 TEST_DEBS := $(RUN_DEBS) chromium postgresql poppler-utils
 
 .PHONY: run test install install-test system-deps system-deps-test migrate demo messages \
@@ -28,8 +29,14 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(PIP) install -e ".[test]"
 	@touch $@
 
-install: system-deps $(VENV)/.installed
-install-test: system-deps-test $(VENV)/.installed-test
+# hls.js for the lecture player: a pinned tarball from the npm registry, checked against
+# its sha512 integrity (scripts/fetch-hlsjs.py); the file is ignored by git.
+HLSJS := lectures/static/lectures/vendor/hls.light.min.js
+$(HLSJS): scripts/fetch-hlsjs.py
+	@$(PYTHON) scripts/fetch-hlsjs.py $@
+
+install: system-deps $(VENV)/.installed $(HLSJS)
+install-test: system-deps-test $(VENV)/.installed-test $(HLSJS)
 
 system-deps:
 	@scripts/ensure-debs.sh $(RUN_DEBS)

@@ -15,6 +15,7 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from assessments.blocks import QuizBlock
+from lectures.blocks import LectureBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "h3", "h4", "hr"]
 
@@ -160,6 +161,7 @@ class LessonBodyBlock(blocks.StreamBlock):
     text = RichTextBlock()
     image = ImageBlock()
     video = VideoBlock()
+    lecture = LectureBlock()
     document = DocumentBlock()
     key_points = KeyPointBlock()
     quotation = QuotationBlock()

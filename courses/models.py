@@ -306,7 +306,7 @@ def _stream_text(stream) -> str:
     parts = []
 
     def walk(value):
-        if hasattr(value, "source"):  # RichText
+        if isinstance(getattr(value, "source", None), str):  # RichText (a lecture's is a file)
             parts.append(value.source)
         elif isinstance(value, str):
             parts.append(value)

@@ -167,6 +167,7 @@ def heartbeat_record(
             progress.completed_at is None
             and progress.seconds_studied >= lesson.min_study_minutes * 60
             and lesson_quizzes_passed(trainee=trainee, lesson=lesson)
+            and lesson_lectures_watched(trainee=trainee, lesson=lesson)
         )
         if newly_complete:
             progress.completed_at = now
@@ -215,6 +216,29 @@ def lesson_quizzes_passed(*, trainee, lesson: LessonPage) -> bool:
     )
 
 
+def lesson_lecture_requirements(lesson: LessonPage) -> dict[int, int]:
+    """The video lectures placed in the lesson's body and the share of each (in percent)
+    that must be watched; a lecture placed twice needs the higher share."""
+    required: dict[int, int] = {}
+    for block in lesson.body:
+        if block.block_type == "lecture" and block.value.get("lecture") is not None:
+            pk = block.value["lecture"].pk
+            required[pk] = max(required.get(pk, 0), block.value.get("required_percent") or 0)
+    return required
+
+
+def lesson_lectures_watched(*, trainee, lesson: LessonPage) -> bool:
+    """A lesson with a video lecture is complete only once enough of it was watched, as
+    measured by the player's heartbeats (lectures.services.watch_heartbeat)."""
+    required = {pk: pct for pk, pct in lesson_lecture_requirements(lesson).items() if pct > 0}
+    if not required:
+        return True
+    from lectures.selectors import watched_percents
+
+    watched = watched_percents(trainee=trainee, lecture_ids=required)
+    return all(watched.get(pk, 0) >= pct for pk, pct in required.items())
+
+
 def lessons_refresh_after_quiz(*, trainee, quiz_id: int, now=None) -> int:
     """Complete the trainee's lessons that were waiting only for this quiz to be passed.
 
@@ -237,6 +261,7 @@ def lessons_refresh_after_quiz(*, trainee, quiz_id: int, now=None) -> int:
                 progress.completed_at is not None
                 or progress.seconds_studied < lesson.min_study_minutes * 60
                 or not lesson_quizzes_passed(trainee=trainee, lesson=lesson)
+                or not lesson_lectures_watched(trainee=trainee, lesson=lesson)
             ):
                 continue
             progress.completed_at = now

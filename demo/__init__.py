@@ -10,6 +10,7 @@ MODULES = [
     "portal",
     "training",
     "courses",
+    "videos",
     "assessments",
     "attendance",
     "certificates",

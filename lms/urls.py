@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("learning/", include("courses.urls")),
+    path("lectures/", include("lectures.urls")),
     path("assessments/", include("assessments.urls")),
     path("classes/", include("training.urls")),
     path("attendance/", include("attendance.urls")),

@@ -22,6 +22,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtaildocs.add_document",
         "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
+        "lectures.add_lecture",
+        "lectures.change_lecture",
+        "lectures.view_lecture",
     ],
     Role.ADVISER: ["wagtailadmin.access_admin"],
     Role.ORGANISER: [
@@ -36,6 +39,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtaildocs.add_document",
         "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
+        "lectures.add_lecture",
+        "lectures.change_lecture",
+        "lectures.view_lecture",
     ],
 }
 

@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PY=$ROOT/.venv/bin/python
-APPS=${APPS:-people notifications portal training attendance ledger declarations courses assessments certificates reports}
+APPS=${APPS:-people notifications portal training attendance ledger declarations courses lectures assessments certificates reports}
 
 regenerate() {  # in the current directory
   local app

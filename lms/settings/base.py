@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "ledger",
     "declarations",
     "courses",
+    "lectures",
     "assessments",
     "certificates",
     "reports",
@@ -239,6 +240,13 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt", "zip", "mp4", "webm"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024  # below REQUEST_MAX_BODY_SIZE
+# Video lectures (lectures/): the largest recording an instructor may upload (below
+# REQUEST_MAX_BODY_SIZE; raise both, and nginx's client_max_body_size, for longer
+# lectures), the fastest playback speed that is credited, and the player's heartbeat.
+LECTURES_UPLOAD_MAX_SIZE = int(os.environ.get("DJANGO_LECTURES_UPLOAD_MAX_MB", "50")) * 1024 * 1024
+LECTURES_MAX_PLAYBACK_RATE = float(os.environ.get("DJANGO_LECTURES_MAX_PLAYBACK_RATE", "2"))
+LECTURES_HEARTBEAT_INTERVAL_SECONDS = 15
+LECTURES_HEARTBEAT_RATE_PER_MINUTE = 30
 # One login and one password reset, both allauth's and both throttled: Wagtail's admin
 # login redirects there (people/views.py) and its unthrottled reset views answer 404.
 WAGTAILADMIN_LOGIN_URL = "admin_login"

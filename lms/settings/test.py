@@ -8,6 +8,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"  # noqa: F405
+DEMO_LECTURE_SECONDS = (4, 3)  # demo/videos.py: seed_demo in tests makes short clips
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING["root"]["level"] = "ERROR"  # noqa: F405
 SMS_BACKEND = "notifications.sms.locmem.SmsBackend"

@@ -53,6 +53,7 @@ def test_nginx_body_limit_agrees_with_the_upload_settings():
     assert {int(s) * 1024 * 1024 for s in sizes} == {settings.REQUEST_MAX_BODY_SIZE}
     for limit in (
         settings.WAGTAILDOCS_MAX_UPLOAD_SIZE,
+        settings.LECTURES_UPLOAD_MAX_SIZE,
         settings.SPREADSHEET_UPLOAD_MAX_SIZE,
         settings.FILE_UPLOAD_MAX_MEMORY_SIZE,
         settings.DATA_UPLOAD_MAX_MEMORY_SIZE,

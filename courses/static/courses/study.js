@@ -127,7 +127,8 @@
       });
   }
 
-  ["pointerdown", "keydown", "scroll", "touchstart", "wheel", "mousemove"].forEach(function (name) {
+  // "lms:activity": a playing video lecture (lectures/player.js) keeps the reader active.
+  ["pointerdown", "keydown", "scroll", "touchstart", "wheel", "mousemove", "lms:activity"].forEach(function (name) {
     window.addEventListener(name, markActive, { passive: true });
   });
   document.addEventListener("visibilitychange", function () {

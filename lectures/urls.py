@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "lectures"
+urlpatterns = [
+    path("watch/start/", views.watch_start_view, name="watch_start"),
+    path("watch/beat/", views.watch_beat_view, name="watch_beat"),
+]

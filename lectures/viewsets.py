@@ -1,0 +1,136 @@
+"""The lecture library in the Wagtail admin: upload, see the conversion's progress, choose.
+
+Instructors and organisers upload (roles in people/roles.py give them the model
+permissions); the list shows each recording's status, with the percentage while the
+worker converts it and the reason in Chinese when it failed.
+"""
+
+from django import forms
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
+from wagtail.admin.viewsets.chooser import ChooserViewSet
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from lms.uploads import UploadRefused, file_size_limit
+
+from . import services
+from .media import source_check
+from .models import Lecture
+
+
+class LectureForm(WagtailAdminModelForm):
+    class Meta:
+        model = Lecture
+        fields = ["title", "description", "source", "subtitles"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "source" in self.fields:
+            self.fields["source"].validators.append(file_size_limit("LECTURES_UPLOAD_MAX_SIZE"))
+
+    def clean_source(self):
+        source = self.cleaned_data.get("source")
+        if source and hasattr(source, "read") and not getattr(source, "_committed", False):
+            try:
+                source_check(source)
+            except UploadRefused as error:
+                raise forms.ValidationError(str(error), code=error.code) from error
+        return source
+
+
+class LectureEditForm(LectureForm):
+    class Meta(LectureForm.Meta):
+        fields = ["title", "description", "subtitles"]
+
+
+def _status(lecture) -> str:
+    if lecture.status == Lecture.Status.TRANSCODING:
+        return format_html(
+            '<progress max="100" value="{}"></progress> {} {}%',
+            lecture.progress,
+            lecture.get_status_display(),
+            lecture.progress,
+        )
+    if lecture.status == Lecture.Status.FAILED:
+        return format_html(
+            '<span class="w-status w-status--label">{}</span> {}',
+            lecture.get_status_display(),
+            lecture.failure_reason,
+        )
+    return lecture.get_status_display()
+
+
+def _duration(lecture) -> str:
+    if not lecture.duration:
+        return ""
+    seconds = int(lecture.duration)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class LectureCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.lecture_create(
+            actor=self.request.user,
+            title=data["title"],
+            description=data.get("description", ""),
+            source=data["source"],
+            subtitles=data.get("subtitles"),
+        )
+
+
+class LectureViewSet(ModelViewSet):
+    model = Lecture
+    icon = "media"
+    menu_label = _("Video lectures")
+    menu_order = 310
+    add_to_admin_menu = True
+    add_view_class = LectureCreateView
+    search_fields = ["title", "description"]
+    list_filter = ["status"]
+    list_display = [
+        "title",
+        Column("status", label=_("status"), accessor=_status),
+        Column("duration", label=_("length"), accessor=_duration),
+        Column("uploaded_by", label=_("uploaded by")),
+        Column("created_at", label=_("uploaded at"), sort_key="created_at"),
+    ]
+    inspect_view_enabled = True
+
+    def get_form_class(self, for_update=False):
+        return LectureEditForm if for_update else LectureForm
+
+
+class ReadyChooseMixin:
+    def get_object_list(self):
+        return Lecture.objects.filter(status=Lecture.Status.READY).order_by("-created_at")
+
+
+class LectureChooseView(ReadyChooseMixin, ChooseView):
+    pass
+
+
+class LectureChooseResultsView(ReadyChooseMixin, ChooseResultsView):
+    pass
+
+
+class LectureChooserViewSet(ChooserViewSet):
+    model = Lecture
+    icon = "media"
+    choose_one_text = _("Choose a video lecture")
+    choose_another_text = _("Choose another video lecture")
+    edit_item_text = _("Edit this video lecture")
+    choose_view_class = LectureChooseView
+    choose_results_view_class = LectureChooseResultsView
+
+    def get_urlpatterns(self):
+        # Uploading goes through the library (the conversion takes minutes), not a modal.
+        return [p for p in super().get_urlpatterns() if p.name != "create"]
+
+
+lecture_viewset = LectureViewSet("lecture_library", url_prefix="lectures")
+lecture_chooser_viewset = LectureChooserViewSet("lecture_chooser", url_prefix="lectures/choose")
