@@ -25,6 +25,7 @@ from lms.admin_scope import CHOOSE, ScopedPolicy, ScopedSnippetViewSet
 from . import admin_preview, admin_views
 from . import notify as _notify  # noqa: F401  (registers the quiz reminders)
 from .admin_forms import ScopedClassForm, question_edit_handler, quiz_edit_handler
+from .home import home_section
 from .models import Assignment, Question, QuestionCategory, Quiz, QuizSlot
 from .selectors import assignment_list_for_staff, is_grader, quiz_list_for_staff
 from .services.questions import question_version_ensure
@@ -353,3 +354,7 @@ def add_gradingpanel(request, panels):
         panels.append(
             GradingPanel(user, hide_when_empty=not instructor, order=None if instructor else 145)
         )
+
+
+# Sections of the trainee's home page (portal.selectors.home_sections), lowest order first.
+hooks.register("portal_home_section", home_section, order=50)

@@ -29,9 +29,6 @@ class CoursesConfig(AppConfig):
         from wagtail.models import TaskState
         from wagtail.signals import page_published, task_submitted
 
-        from portal.selectors import register_home_section
-
-        from .home import continue_learning_section
         from .models import CoursePage
         from .notifications import review_request_notifier
 
@@ -40,7 +37,6 @@ class CoursesConfig(AppConfig):
         page_published.connect(
             _sync_course_authors, sender=CoursePage, dispatch_uid="courses.authors_sync"
         )
-        register_home_section(20, continue_learning_section)
         # Review requests go to the organisers of the course's owning unit (review.py).
         task_submitted.connect(
             review_request_notifier, sender=TaskState, dispatch_uid="courses.review_request"

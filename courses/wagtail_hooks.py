@@ -11,6 +11,7 @@ from lms.admin_scope import ScopedSnippetViewSet, SharedVocabularyPolicy
 
 from . import admin_urls
 from .authoring import authoring_index_setup
+from .home import continue_learning_section
 from .models import CaseApproach, CaseStudyIndexPage, CourseIndexPage
 from .selectors import document_is_visible_to, is_staff_reader
 from .selectors_assignment import is_assignment_manager
@@ -185,3 +186,7 @@ def add_workflow_panels(request, panels):
         or CourseApprovalTask.groups.through.objects.filter(group__user=user).exists()
     ):
         panels.append(ApprovalsPanel(user))
+
+
+# Sections of the trainee's home page (portal.selectors.home_sections), lowest order first.
+hooks.register("portal_home_section", continue_learning_section, order=20)

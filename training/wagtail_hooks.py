@@ -6,6 +6,7 @@ from wagtail.admin.menu import MenuItem
 from people.roles import Role, has_role
 
 from . import admin_urls
+from .home import notices_section, today_section
 
 
 @hooks.register("register_admin_urls")
@@ -85,3 +86,8 @@ def add_training_panels(request, panels):
         panels.append(UpcomingSessionsPanel(user))
     if user.is_superuser or has_role(user, Role.ORGANISER):
         panels.append(ClassesThisWeekPanel(user))
+
+
+# Sections of the trainee's home page (portal.selectors.home_sections), lowest order first.
+hooks.register("portal_home_section", today_section, order=12)
+hooks.register("portal_home_section", notices_section, order=14)
