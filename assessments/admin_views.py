@@ -14,16 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lms.errors import DomainError
 from lms.spreadsheets import XLSX_MIME, append_row
 from lms.uploads import UploadRefused
-from training.selectors import class_list_for_staff
 
 from .errors import ImportInvalid
 from .forms import AnswerGradeForm, ImportForm, MakeupGrantForm, SubmissionGradeForm
 from .models import GradeChange, PendingImport, Question
 from .selectors import (
     answer_get_for_grader,
-    course_pages_with_assessments,
     gradebook_for_class,
-    gradebook_for_course,
     graded_recently_answers,
     graded_recently_submissions,
     grading_queue_answers,
@@ -267,19 +264,6 @@ def _require_staff(request):
         raise PermissionDenied
 
 
-@require_GET
-def gradebook_index(request):
-    _require_staff(request)
-    return render(
-        request,
-        "assessments/admin/gradebook_index.html",
-        {
-            "classes": class_list_for_staff(viewer=request.user).order_by("-start_date"),
-            "courses": course_pages_with_assessments(viewer=request.user),
-        },
-    )
-
-
 def _render_book(request, book, export_url):
     return render(
         request, "assessments/admin/gradebook.html", {"book": book, "export_url": export_url}
@@ -292,15 +276,6 @@ def gradebook_class(request, pk):
     book = gradebook_for_class(viewer=request.user, pk=pk)
     return _render_book(
         request, book, reverse("assessments_admin:gradebook_class_export", args=[pk])
-    )
-
-
-@require_GET
-def gradebook_course(request, pk):
-    _require_staff(request)
-    book = gradebook_for_course(viewer=request.user, page_id=pk)
-    return _render_book(
-        request, book, reverse("assessments_admin:gradebook_course_export", args=[pk])
     )
 
 
@@ -383,13 +358,6 @@ def gradebook_workbook(book) -> bytes:
 def gradebook_class_export(request, pk):
     _require_staff(request)
     book = gradebook_for_class(viewer=request.user, pk=pk)
-    return _xlsx_response(gradebook_workbook(book), f"{book.title}-成绩册.xlsx")
-
-
-@require_GET
-def gradebook_course_export(request, pk):
-    _require_staff(request)
-    book = gradebook_for_course(viewer=request.user, page_id=pk)
     return _xlsx_response(gradebook_workbook(book), f"{book.title}-成绩册.xlsx")
 
 

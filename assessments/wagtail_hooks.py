@@ -256,23 +256,16 @@ admin_patterns = [
     path("grading/", admin_views.grading_queue, name="grading_queue"),
     path("grading/answer/<int:pk>/", admin_views.grade_answer, name="grade_answer"),
     path("grading/submission/<int:pk>/", admin_views.grade_submission, name="grade_submission"),
-    path("gradebook/", admin_views.gradebook_index, name="gradebook_index"),
     path("gradebook/class/<int:pk>/", admin_views.gradebook_class, name="gradebook_class"),
     path(
         "gradebook/class/<int:pk>/export.xlsx",
         admin_views.gradebook_class_export,
         name="gradebook_class_export",
     ),
-    path("gradebook/course/<int:pk>/", admin_views.gradebook_course, name="gradebook_course"),
     path(
         "makeup/class/<int:pk>/trainee/<int:trainee_id>/",
         admin_views.makeup_grant,
         name="makeup_grant",
-    ),
-    path(
-        "gradebook/course/<int:pk>/export.xlsx",
-        admin_views.gradebook_course_export,
-        name="gradebook_course_export",
     ),
 ]
 
@@ -287,24 +280,10 @@ class GraderMenuItem(MenuItem):
         return is_grader(request.user)
 
 
-class StaffMenuItem(MenuItem):
-    def is_shown(self, request):
-        from .selectors import is_assessment_staff
-
-        return is_assessment_staff(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def grading_menu_item():
     return GraderMenuItem(
         _("Grading queue"), reverse("assessments_admin:grading_queue"), icon_name="edit", order=251
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def gradebook_menu_item():
-    return StaffMenuItem(
-        _("Gradebooks"), reverse("assessments_admin:gradebook_index"), icon_name="table", order=252
     )
 
 

@@ -7,9 +7,10 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from assessments.selectors import is_assessment_staff
 from lms.admin_scope import ScopedSnippetViewSet, SharedVocabularyPolicy
 
-from . import admin_urls
+from . import admin_urls, gradebook_views
 from .authoring import authoring_index_setup
 from .home import continue_learning_section
 from .models import CaseApproach, CaseStudyIndexPage, CourseIndexPage
@@ -59,6 +60,27 @@ def set_up_authoring(request, page):
     """A new catalogue or case library gets the approval workflow and role permissions."""
     if isinstance(page.specific, CourseIndexPage | CaseStudyIndexPage):
         authoring_index_setup(index=page)
+
+
+# ---------------------------------------------------------------------------------------
+# Gradebooks: the index, and a course's gradebook (a class's is in assessments' admin)
+
+
+@hooks.register("register_admin_urls")
+def register_gradebook_urls():
+    return [path("gradebooks/", include(gradebook_views, namespace="gradebooks"))]
+
+
+class GradebookMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_assessment_staff(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def gradebook_menu_item():
+    return GradebookMenuItem(
+        _("Gradebooks"), reverse("gradebooks:index"), icon_name="table", order=252
+    )
 
 
 # ---------------------------------------------------------------------------------------
