@@ -147,14 +147,6 @@ class CompletionRule(models.Model):
         validators=[MinValueValidator(Decimal("0.5"))],
         help_text=_("Unexcused absence must stay below this many days."),
     )
-    official_leave_excused = models.BooleanField(
-        _("official-duty leave is excused"),
-        default=True,
-        help_text=_(
-            "Official-duty leave (公假) does not count towards the leave cap, and its "
-            "sessions earn their credit hours."
-        ),
-    )
     final_exam_required = models.BooleanField(_("final exam must be passed"), default=True)
     quizzes_required = models.BooleanField(_("required quizzes must be passed"), default=True)
     written_work_required = models.BooleanField(
