@@ -187,26 +187,22 @@ class OverviewView(ReportView):
         context["year"] = self.year
         context["years"] = range(timezone.localdate().year, 2019, -1)
         sessions = data.attendance_by_session
-        if sessions is not None and sessions.pages > 1:
+        if sessions.pages > 1:
             n = sessions.number
             # Page 1 holds the newest sessions: "newer" goes back towards it.
             context["sessions_newer"] = self.link(sessions=n - 1 if n > 2 else "") if n > 1 else ""
             context["sessions_older"] = self.link(sessions=n + 1) if n < sessions.pages else ""
         S = tables.ATTENDANCE_SERIES
         context["chart_attendance"] = charts.stacked_hbar_chart(
-            sessions.rows if sessions is not None else [],
+            sessions.rows,
             series=[(k, str(v)) for k, v in S],
             title=gettext("Attendance by session"),
-            empty=gettext("No attendance recorded yet.")
-            if sessions is not None
-            else gettext("Attendance is not available yet."),
+            empty=gettext("No attendance recorded yet."),
         )
         context["chart_scores"] = charts.column_chart(
-            data.score_distribution or [],
+            data.score_distribution,
             title=gettext("Quiz score distribution"),
-            empty=gettext("No submitted quizzes this year.")
-            if data.score_distribution is not None
-            else gettext("Scores are not available yet."),
+            empty=gettext("No submitted quizzes this year."),
         )
         context["chart_completion"] = charts.hbar_chart(
             [(r["label"], r["rate"]) for r in data.completion_by_unit],
@@ -473,9 +469,7 @@ class ClassReportView(ReportView):
                 ],
                 series=[(k, str(v)) for k, v in S],
                 title=gettext("Attendance by session"),
-                empty=gettext("No attendance recorded yet.")
-                if report.attendance_available
-                else gettext("Attendance is not available yet."),
+                empty=gettext("No attendance recorded yet."),
             ),
             reason_labels=tables.REASON_LABELS,
             status_short=tables.STATUS_SHORT,
