@@ -23,7 +23,20 @@ from .completion import (
     completion_evaluate,
     for_trainee,
 )
-from .models import Certificate, CertificateTemplate, CompletionRecord, IssueBatch
+from .models import (
+    Certificate,
+    CertificateTemplate,
+    CompletionRecord,
+    CompletionRule,
+    IssueBatch,
+)
+
+
+def completion_rule_get(*, training_class: TrainingClass) -> CompletionRule:
+    """The class's completion rule, or an unsaved one with the regulation defaults (a read
+    never writes; `services.close.completion_rule_for` creates it)."""
+    rule = CompletionRule.objects.filter(training_class=training_class).first()
+    return rule or CompletionRule(training_class=training_class)
 
 
 @dataclass
@@ -91,9 +104,7 @@ def class_completion_review(
     after the others, as the review shows them. Before the close this evaluates live; after it, the
     decisions stored at close stand (see `class_completion_outcome`).
     """
-    from .services.close import completion_rule_for
-
-    rule = completion_rule_for(training_class=training_class)
+    rule = completion_rule_get(training_class=training_class)
     attendance, assessment = class_summaries(training_class=training_class)
     records = {
         r.trainee_id: r

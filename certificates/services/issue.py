@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task
 
 from lms.audit import log
 from lms.errors import PermissionDenied
@@ -31,7 +32,7 @@ from ..models import (
     NumberCounter,
 )
 from ..notify import certificate_issued
-from .close import completion_rule_for
+from .rules import completion_rule_for
 from .templates import certificate_template_default
 
 logger = logging.getLogger("lms.certificates")
@@ -392,9 +393,14 @@ def batch_run(*, batch_id: int) -> IssueBatch:
     return batch
 
 
-def _enqueue(batch: IssueBatch) -> None:
-    from ..tasks import issue_certificates
+@task()
+def issue_certificates(batch_id: int) -> dict:
+    """The background job of a batch (queued once the transaction that made it commits)."""
+    batch = batch_run(batch_id=batch_id)
+    return {"done": batch.done, "failed": batch.failed, "total": batch.total}
 
+
+def _enqueue(batch: IssueBatch) -> None:
     transaction.on_commit(lambda: issue_certificates.enqueue(batch_id=batch.pk))
 
 
