@@ -21,11 +21,14 @@ from wagtail.snippets.views.snippets import (
 
 from lms.admin_columns import YesNoColumn
 from lms.admin_scope import CHOOSE, ScopedPolicy, ScopedSnippetViewSet
+from people.models import User
+from people.roles import Role, has_role
 
 from . import admin_preview, admin_views
 from . import notify as _notify  # noqa: F401  (registers the quiz reminders)
 from .admin_forms import ScopedClassForm, question_edit_handler, quiz_edit_handler
 from .home import home_section
+from .home_panel import GradingPanel
 from .models import Assignment, Question, QuestionCategory, Quiz, QuizSlot
 from .selectors import assignment_list_for_staff, is_grader, quiz_list_for_staff
 from .services.questions import question_version_ensure
@@ -42,10 +45,6 @@ class GraderPolicy(ScopedPolicy):
         return user.is_active and is_grader(user)
 
     def users_with_any_permission(self, actions):
-        from django.db.models import Q
-
-        from people.models import User
-        from people.roles import Role
 
         return User.objects.filter(
             Q(is_superuser=True) | Q(groups__name__in=[Role.INSTRUCTOR, Role.ORGANISER]),
@@ -322,9 +321,6 @@ def register_assessment_actions(actions):
 
 @hooks.register("construct_homepage_panels")
 def add_gradingpanel(request, panels):
-    from people.roles import Role, has_role
-
-    from .home_panel import GradingPanel
 
     user = request.user
     if is_grader(user):

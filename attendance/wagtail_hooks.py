@@ -9,6 +9,7 @@ from training.selectors import EVALUATION_BAR_HOOK
 from . import admin_urls
 from . import notify as _notify  # noqa: F401  (registers the report-back reminder)
 from .home import home_section
+from .home_panel import AtRiskPanel, LeavePanel, TodayPanel
 from .selectors import sessions_missed
 
 
@@ -51,8 +52,6 @@ def register_attendance_actions(actions):
 def add_adviser_panels(request, panels):
     """Advisers: today's sessions, leave to decide, trainees at risk. Organisers: the
     longer leave that waits for them (shorter leave is the adviser's)."""
-    from .home_panel import AtRiskPanel, LeavePanel, TodayPanel
-
     user = request.user
     if has_role(user, Role.ADVISER):
         panels.extend([TodayPanel(user), LeavePanel(user), AtRiskPanel(user)])

@@ -4,8 +4,10 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import ModelLogEntry
 
 from people.models import OrgUnit
 from people.roles import Role, has_role
@@ -155,9 +157,6 @@ def class_completion_review(
 
 def _withdrawal_reasons(enrolments) -> dict[int, str]:
     """The reason given when each enrolment was withdrawn (its audit entry), by pk."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import ModelLogEntry
-
     ids = [str(e.pk) for e in enrolments]
     if not ids:
         return {}

@@ -11,9 +11,11 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -98,8 +100,6 @@ class LoginRequiredPageMixin:
 
     def serve(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
             return redirect_to_login(request.get_full_path())
         return super().serve(request, *args, **kwargs)
 
@@ -309,7 +309,6 @@ def _stream_text(stream) -> str:
 
     for child in stream:
         walk(child.value)
-    from django.utils.html import strip_tags
 
     return strip_tags(" ".join(parts))
 

@@ -1,20 +1,24 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.urls import include, path, reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.models import GroupApprovalTask
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from assessments.selectors import is_assessment_staff
 from lms.admin_scope import ScopedSnippetViewSet, SharedVocabularyPolicy
+from people.roles import Role, has_role
 
 from . import admin_urls, gradebook_views
 from .authoring import authoring_index_setup
 from .home import continue_learning_section
-from .models import CaseApproach, CaseStudyIndexPage, CourseIndexPage
-from .selectors import document_is_visible_to, is_staff_reader
+from .home_panel import ApprovalsPanel, SentBackPanel
+from .models import CaseApproach, CaseStudyIndexPage, CourseApprovalTask, CourseIndexPage
+from .selectors import class_courses_for_trainee, document_is_visible_to, is_staff_reader
 from .selectors_assignment import is_assignment_manager
 
 
@@ -149,9 +153,6 @@ def class_courses_tab(request, training_class):
 @hooks.register("training_class_page_sections")
 def class_courses_section(request, training_class, enrolment):
     """The class's online courses on its page: 必修/选修, due dates, the trainee's progress."""
-    from django.utils import timezone
-
-    from .selectors import class_courses_for_trainee
 
     courses = class_courses_for_trainee(training_class=training_class, trainee=request.user)
     if not courses.statuses:
@@ -190,12 +191,6 @@ def add_workflow_panels(request, panels):
     Our approvals panel replaces Wagtail's "awaiting your review", which asks the
     database again for every page listed and every task type. Reviewers are organisers,
     superusers and anyone in a group that approves a workflow task."""
-    from wagtail.models import GroupApprovalTask
-
-    from people.roles import Role, has_role
-
-    from .home_panel import ApprovalsPanel, SentBackPanel
-    from .models import CourseApprovalTask
 
     user = request.user
     panels[:] = [p for p in panels if getattr(p, "name", "") != "workflow_objects_to_moderate"]

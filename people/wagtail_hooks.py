@@ -4,6 +4,8 @@ from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from lms.admin_scope import ScopedDeleteBulkAction
+
 
 @hooks.register("register_log_actions")
 def register_people_actions(actions):
@@ -71,8 +73,6 @@ def hide_snippets_menu(request, menu_items):
 
 
 def _scoped_bulk_delete():
-    from lms.admin_scope import ScopedDeleteBulkAction
-
     return ScopedDeleteBulkAction
 
 

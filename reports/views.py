@@ -22,12 +22,13 @@ from training.models import Enrolment, TrainingClass
 
 from . import charts, tables
 from .class_report import class_get_for_report, class_report
-from .coverage import MISSING_LISTS, coverage_report, missing_list
+from .coverage import MISSING_LISTS, annotate_status, coverage_report, missing_list
 from .db import analytic_queries
 from .errors import BadListKind, BadPage, ReportParameterError, UnitNotInScope
 from .exports import export_format, export_response
 from .overview import overview_get
-from .params import page_parse, period_parse, scope_top_units, unit_parse, year_parse
+from .params import current_cycle, page_parse, period_parse, scope_top_units, unit_parse, year_parse
+from .requirements import requirements_get
 from .scope import may_view_reports, person_q, report_class_list
 
 PAGE_SIZE = 50
@@ -534,9 +535,6 @@ class PersonView(ReportView):
             )
             .order_by("-earned_on__year")
         )
-        from .coverage import annotate_status
-        from .params import current_cycle
-        from .requirements import requirements_get
 
         status = (
             annotate_status(

@@ -6,6 +6,7 @@ county gets a 404, not a form) and then asks whether the viewer may run or manag
 
 import base64
 import datetime
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -101,8 +102,6 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 
 
 def _quote(name: str) -> str:
-    from urllib.parse import quote
-
     return quote(name)
 
 

@@ -7,6 +7,7 @@ from people.roles import Role, has_role
 
 from . import admin_urls
 from .home import notices_section, today_section
+from .home_panel import ClassesThisWeekPanel, UpcomingSessionsPanel
 
 
 @hooks.register("register_admin_urls")
@@ -79,8 +80,6 @@ def register_training_actions(actions):
 def add_training_panels(request, panels):
     """Instructors: the sessions they are about to teach. Organisers: their units' classes
     of the week."""
-    from .home_panel import ClassesThisWeekPanel, UpcomingSessionsPanel
-
     user = request.user
     if has_role(user, Role.INSTRUCTOR):
         panels.append(UpcomingSessionsPanel(user))
