@@ -11,6 +11,7 @@ template that puts the number in the body) is laid out by WeasyPrint as one docu
 per chunk, cut page by page. Every file is a standalone PDF with its fonts embedded.
 """
 
+import base64
 import contextlib
 import datetime
 import functools
@@ -94,8 +95,6 @@ def qr_data_uri(url: str) -> str:
     draws every path), and the printed result is the same sharp square grid. The matrix
     is the one the stamped rendering draws (`stamping.qr_matrix`).
     """
-    import base64
-
     from PIL import Image
 
     from .stamping import qr_matrix

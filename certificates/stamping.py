@@ -22,6 +22,7 @@ import logging
 import re
 import subprocess
 import threading
+import zlib
 from dataclasses import dataclass
 
 logger = logging.getLogger("lms.certificates")
@@ -104,8 +105,6 @@ class Outlines:
         """The glyph's Type 3 procedure as a compressed stream's payload, made once."""
         payload = self._procs.get(ch)
         if payload is None:
-            import zlib
-
             path, advance, (x0, y0, x1, y1) = self.glyph(ch)
             body = f"{advance:.1f} 0 {x0:.1f} {y0:.1f} {x1:.1f} {y1:.1f} d1\n{path}f"
             payload = self._procs[ch] = zlib.compress(body.encode("ascii"), 1)
@@ -556,8 +555,6 @@ class _Update:
         self.objects.append((number, body))
 
     def stream(self, payload: bytes, *, compress: bool = False, extra: bytes = b"") -> bytes:
-        import zlib
-
         if compress:
             payload = zlib.compress(payload, 1)  # small streams: speed over the last bytes
             extra += b" /Filter /FlateDecode"

@@ -13,7 +13,7 @@ from assessments.selectors import is_assessment_staff
 from lms.admin_scope import ScopedSnippetViewSet, SharedVocabularyPolicy
 from people.roles import Role, has_role
 
-from . import admin_urls, gradebook_views
+from . import admin_approvals, admin_urls, gradebook_views
 from .authoring import authoring_index_setup
 from .home import continue_learning_section
 from .home_panel import ApprovalsPanel, SentBackPanel
@@ -179,8 +179,6 @@ def document_serve_check(document, request):
 
 @hooks.register("register_admin_urls")
 def register_approval_urls():
-    from . import admin_approvals
-
     return [path("approvals/", include(admin_approvals, namespace="courses_approvals"))]
 
 

@@ -10,6 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
+import filetype
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse
@@ -65,8 +66,6 @@ def move_to_private(app_label: str, model_name: str, field_name: str, source=Non
 def private_file_response(field_file, *, filename: str | None = None):
     """A private file as a download, typed by its content (checked at upload), never by its
     stored name. Images and PDFs open in the browser; anything else is a download."""
-    import filetype
-
     handle = field_file.open("rb")
     kind = filetype.guess(handle.read(262))
     handle.seek(0)

@@ -5,6 +5,7 @@ refusal that confirms they exist) and every write through `people.services`.
 """
 
 import base64
+import io
 
 from django import forms
 from django.contrib import messages
@@ -141,8 +142,6 @@ def _password_response(request, person, password, title):
 
 def _password_sheet(person, password) -> bytes:
     """A one-row 初始密码 sheet built in memory for this response; never saved."""
-    import io
-
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

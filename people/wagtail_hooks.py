@@ -6,6 +6,9 @@ from wagtail.admin.menu import MenuItem
 
 from lms.admin_scope import ScopedDeleteBulkAction
 
+from . import admin_views as v
+from .choosers import org_unit_chooser_viewset
+
 
 @hooks.register("register_log_actions")
 def register_people_actions(actions):
@@ -17,8 +20,6 @@ def register_people_actions(actions):
 
 
 def _people_admin_urls():
-    from . import admin_views as v
-
     return (
         [
             path("", v.person_index, name="index"),
@@ -32,8 +33,6 @@ def _people_admin_urls():
 
 @hooks.register("register_admin_viewset")
 def register_org_unit_chooser():
-    from .choosers import org_unit_chooser_viewset
-
     return org_unit_chooser_viewset
 
 
