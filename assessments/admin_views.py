@@ -293,6 +293,7 @@ def _quiz_status_zh(result) -> str:
 
 
 def gradebook_workbook(book) -> bytes:
+    # Imported here: openpyxl is slow to import: loaded when a spreadsheet is made.
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

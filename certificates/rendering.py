@@ -95,6 +95,7 @@ def qr_data_uri(url: str) -> str:
     draws every path), and the printed result is the same sharp square grid. The matrix
     is the one the stamped rendering draws (`stamping.qr_matrix`).
     """
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     from PIL import Image
 
     from .stamping import qr_matrix
@@ -156,6 +157,7 @@ class _NameSlots:
         self.attrs, self.count = attrs, 0
 
     def __format__(self, spec):
+        # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
         from .stamping import BLANK, SLOT_ID
 
         self.count += 1
@@ -164,6 +166,7 @@ class _NameSlots:
 
 @functools.cache
 def _seal_font_index() -> int:
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     from fontTools.ttLib import TTCollection
 
     for i, font in enumerate(TTCollection(str(SEAL_FONT)).fonts):
@@ -182,6 +185,7 @@ def default_seal_path(provider: str) -> Path:
     path = seals_dir() / f"drawn-{digest}.png"
     if path.exists():
         return path
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     from PIL import Image, ImageDraw, ImageFont
 
     size, red = 600, (200, 16, 26, 235)
@@ -244,6 +248,7 @@ class TitleDrawing:
 def title_drawing(title: str) -> TitleDrawing | None:
     """The title as SVG outlines plus the style of its transparent text, or None when the
     font lacks a glyph (the title is then set as letter-spaced text)."""
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     from .stamping import CannotStamp, font_file, outlines
 
     title = title.strip()
@@ -324,6 +329,7 @@ def _html(template, certificates: Iterable, *, blank: bool = False) -> str:
 
 def _document(html: str):
     """The certificate page for WeasyPrint: it may read the seals and nothing else on disk."""
+    # Imported here: WeasyPrint is slow to import: loaded when a PDF is made.
     from lms.pdf import html_document
 
     return html_document(html, roots=[seals_dir()])
@@ -345,6 +351,7 @@ def render_many(certificates: list) -> list[bytes]:
     fails; the caller then falls back to `render_one` per certificate to find the one
     at fault.
     """
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     from . import stamping
 
     pdfs: list[bytes | None] = [None] * len(certificates)
@@ -380,6 +387,7 @@ def render_many(certificates: list) -> list[bytes]:
 def _layout_key(certificate) -> str:
     """Certificates with equal keys share one layout: all but the stamped fields agree,
     and the template's CSS and seal are as they were."""
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     from .stamping import STAMPED
 
     snap = {k: v for k, v in certificate.snapshot.items() if k not in STAMPED}
@@ -406,6 +414,7 @@ def _layout(certificate):
 
 
 def _layout_uncached(certificate):
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     from . import stamping
 
     if "{number}" in certificate.snapshot.get("body", ""):
@@ -442,6 +451,7 @@ def split_pages(pdf: bytes) -> list[bytes]:
     draw; pypdf is the pure-Python fallback (measured several times slower).
     """
     try:
+        # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
         import pikepdf
     except ImportError:
         return _split_pages_pypdf(pdf)
@@ -458,6 +468,7 @@ def split_pages(pdf: bytes) -> list[bytes]:
 
 
 def _split_pages_pypdf(pdf: bytes) -> list[bytes]:
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     from pypdf import PdfReader, PdfWriter
 
     out = []

@@ -69,6 +69,7 @@ class Outlines:
     """
 
     def __init__(self, path: str, index: int):
+        # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
         from fontTools.ttLib import TTFont
 
         self.font = TTFont(path, fontNumber=index, lazy=True)
@@ -120,6 +121,7 @@ def outlines(path: str, index: int) -> Outlines:
 
 
 def _pen_base():
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     from fontTools.pens.basePen import BasePen
 
     return BasePen
@@ -247,6 +249,7 @@ _HB_LOCK = threading.Lock()
 def _harfbuzz():
     """HarfBuzz's draw callbacks, set up once per process; they fill one shared list
     (glyphs are drawn one at a time, under the GIL)."""
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     from cffi import FFI
 
     ffi = FFI()
@@ -343,6 +346,7 @@ class Background:
 
     @classmethod
     def from_pdf(cls, pdf_bytes: bytes) -> "Background":
+        # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
         import pikepdf
 
         with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
@@ -661,6 +665,7 @@ def qr_matrix(url: str) -> list[bytes]:
     in a couple of milliseconds; a pure-Python encoder spends tens of milliseconds on
     the mask alone, more than everything else a stamped certificate costs.
     """
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     import zxingcpp
 
     code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")

@@ -351,6 +351,7 @@ def course_export(request, pk):
 
 def roster_workbook(roster) -> bytes:
     """The progress table as a sheet of plain values (numbers as numbers, dates as dates)."""
+    # Imported here: openpyxl is slow to import: loaded when a spreadsheet is made.
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)

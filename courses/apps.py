@@ -2,20 +2,25 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from assessments.signals import attempt_result_changed
+
 
 def _ensure_workflow(sender, **kwargs):
+    # Imported here: apps.py is imported before the app registry is ready.
     from .authoring import authoring_workflow_ensure
 
     authoring_workflow_ensure()
 
 
 def _sync_course_authors(sender, instance, **kwargs):
+    # Imported here: apps.py is imported before the app registry is ready.
     from .authoring import course_authors_sync
 
     course_authors_sync(course=instance.specific)
 
 
 def _lessons_after_quiz(sender, attempt, **kwargs):
+    # Imported here: apps.py is imported before the app registry is ready.
     from .services import lessons_refresh_after_quiz
 
     lessons_refresh_after_quiz(trainee=attempt.trainee, quiz_id=attempt.quiz_id)
@@ -26,6 +31,7 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses and case studies")
 
     def ready(self):
+        # Imported here: apps.py is imported before the app registry is ready.
         from wagtail.models import TaskState
         from wagtail.signals import page_published, task_submitted
 
@@ -41,7 +47,5 @@ class CoursesConfig(AppConfig):
         task_submitted.connect(
             review_request_notifier, sender=TaskState, dispatch_uid="courses.review_request"
         )
-
-        from assessments.signals import attempt_result_changed
 
         attempt_result_changed.connect(_lessons_after_quiz, dispatch_uid="courses.lesson_quiz")

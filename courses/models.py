@@ -116,6 +116,7 @@ class CourseIndexPage(LoginRequiredPageMixin, Page):
         verbose_name = _("course catalogue")
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: selectors and views import this module's models.
         from .selectors import course_list_for_viewer
 
         context = super().get_context(request, *args, **kwargs)
@@ -227,6 +228,7 @@ class CoursePage(LoginRequiredPageMixin, Page):
         return review.CoursePagePermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: selectors and views import this module's models.
         from .selectors import course_detail_for_viewer
 
         context = super().get_context(request, *args, **kwargs)
@@ -234,6 +236,7 @@ class CoursePage(LoginRequiredPageMixin, Page):
         return context
 
     def serve(self, request, *args, **kwargs):
+        # Imported here: selectors and views import this module's models.
         from .selectors import course_is_visible_to
 
         if request.user.is_authenticated and not course_is_visible_to(
@@ -278,6 +281,7 @@ class LessonPage(LoginRequiredPageMixin, Page):
         return review.CoursePagePermissionTester(user, self)
 
     def serve(self, request, *args, **kwargs):
+        # Imported here: selectors and views import this module's models.
         from .views import lesson_serve
 
         if not request.user.is_authenticated:
@@ -285,6 +289,7 @@ class LessonPage(LoginRequiredPageMixin, Page):
         return lesson_serve(self, request)
 
     def serve_preview(self, request, mode_name):
+        # Imported here: selectors and views import this module's models.
         from .views import lesson_serve
 
         # Authors preview a draft without a study clock: no progress is read or written.
@@ -325,6 +330,7 @@ class CaseStudyIndexPage(LoginRequiredPageMixin, Page):
         verbose_name = _("case library")
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: selectors and views import this module's models.
         from .selectors import case_library
 
         context = super().get_context(request, *args, **kwargs)
@@ -435,6 +441,7 @@ class CaseStudyPage(LoginRequiredPageMixin, Page):
         )
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: selectors and views import this module's models.
         from .selectors import case_detail
 
         context = super().get_context(request, *args, **kwargs)

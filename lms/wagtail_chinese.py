@@ -122,6 +122,7 @@ def _whats_new_label(request, menu_items):
 
 
 def apply() -> None:
+    # Imported here: Wagtail's admin needs the app registry (called from PeopleConfig.ready).
     from wagtail import hooks
     from wagtail.admin.forms.collections import GroupCollectionManagementPermissionFormSet
     from wagtail.admin.forms.workflows import WorkflowPageForm

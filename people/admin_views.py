@@ -142,6 +142,7 @@ def _password_response(request, person, password, title):
 
 def _password_sheet(person, password) -> bytes:
     """A one-row 初始密码 sheet built in memory for this response; never saved."""
+    # Imported here: openpyxl is slow to import: loaded when a spreadsheet is made.
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

@@ -553,6 +553,7 @@ def question_row(question: Question) -> list:
 
 def question_workbook(questions=None) -> bytes:
     """The import template (no questions) or an export in exactly the same layout."""
+    # Imported here: openpyxl is slow to import: loaded when a spreadsheet is made.
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
