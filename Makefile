@@ -72,6 +72,7 @@ run: install compile-messages demo
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run -v0
 
 # Each step is timed; scripts/test.sh prints the times at the end.

@@ -6,22 +6,20 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lms.errors import DomainError
 from lms.spreadsheets import Book
 from lms.uploads import UploadRefused
-from training.selectors import class_list_for_staff
 
 from .errors import ImportInvalid
 from .forms import AnswerGradeForm, ImportForm, MakeupGrantForm, SubmissionGradeForm
 from .models import GradeChange, Question
 from .selectors import (
     answer_get_for_grader,
-    course_pages_with_assessments,
     gradebook_for_class,
-    gradebook_for_course,
     graded_recently_answers,
     graded_recently_submissions,
     grading_queue_answers,
@@ -258,19 +256,6 @@ def _require_staff(request):
         raise PermissionDenied
 
 
-@require_GET
-def gradebook_index(request):
-    _require_staff(request)
-    return render(
-        request,
-        "assessments/admin/gradebook_index.html",
-        {
-            "classes": class_list_for_staff(viewer=request.user).order_by("-start_date"),
-            "courses": course_pages_with_assessments(viewer=request.user),
-        },
-    )
-
-
 def _render_book(request, book, export_url):
     return render(
         request,
@@ -286,15 +271,6 @@ def gradebook_class(request, pk):
     book = gradebook_for_class(viewer=request.user, pk=pk)
     return _render_book(
         request, book, reverse("assessments_admin:gradebook_class_export", args=[pk])
-    )
-
-
-@require_GET
-def gradebook_course(request, pk):
-    _require_staff(request)
-    book = gradebook_for_course(viewer=request.user, page_id=pk)
-    return _render_book(
-        request, book, reverse("assessments_admin:gradebook_course_export", args=[pk])
     )
 
 
@@ -371,19 +347,10 @@ def gradebook_class_export(request, pk):
     return _xlsx_response(gradebook_workbook(book), f"{book.title}-成绩册.xlsx")
 
 
-@require_GET
-def gradebook_course_export(request, pk):
-    _require_staff(request)
-    book = gradebook_for_course(viewer=request.user, page_id=pk)
-    return _xlsx_response(gradebook_workbook(book), f"{book.title}-成绩册.xlsx")
-
-
 # --- 补考 (make-up exam) ---------------------------------------------------------------
 
 
 def _next_url(request, default: str) -> str:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

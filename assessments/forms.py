@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from wagtail.admin.widgets import AdminDateTimeInput
 
 from lms.spreadsheets import spreadsheet_size
 
@@ -126,7 +127,5 @@ class MakeupGrantForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from wagtail.admin.widgets import AdminDateTimeInput
-
         super().__init__(*args, **kwargs)
         self.fields["closes_at"].widget = AdminDateTimeInput()

@@ -4,6 +4,8 @@ in well under a millisecond per question and the same rules serve preview and re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from .errors import InvalidAnswer
 
 TWO_PLACES = Decimal("0.01")
@@ -140,8 +142,6 @@ def score_answer(data: dict, answer, points: Decimal) -> Decimal | None:
 
 def correct_answer_display(data: dict, option_order: list[str]) -> str:
     """The key as a trainee reads it in review ("A、C", "正确", the accepted answers)."""
-    from django.utils.translation import gettext as _
-
     qtype = data["type"]
     if qtype in ("single", "multiple"):
         order = option_order or [o["key"] for o in data["options"]]

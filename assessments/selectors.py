@@ -4,11 +4,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import Max, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BigIntegerField, CharField, Max, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
+from wagtail.models import Page, ReferenceIndex
 
-from courses.selectors_assignment import ProgressFigures
+from people.models import User
 from people.roles import Role, has_role
 from people.selectors import within_units_q
 from training.models import Enrolment, TrainingClass
@@ -410,8 +413,6 @@ class MakeupCase:
 def makeup_case_for_staff(*, viewer, class_pk: int, trainee_id: int, now=None) -> MakeupCase:
     """Organisers of the class's unit only (and superusers); anyone else, a class without
     a final exam and a trainee not on its roster get 404."""
-    from people.models import User
-
     klass = class_list_for_staff(viewer=viewer).filter(pk=class_pk).first()
     if klass is None or not can_manage_class(viewer, klass):
         raise Http404
@@ -474,30 +475,24 @@ def _class_ids_for_staff(viewer) -> QuerySet:
 
 
 def _taught_courses(viewer) -> QuerySet:
-    from courses.models import CoursePage
-
-    return CoursePage.objects.filter(instructors=viewer).values("pk")
+    """The course pages the viewer teaches, through the reverse side of the course's
+    `instructors` field (courses sits above this app: its models are not imported here)."""
+    return viewer.taught_courses.values("pk")
 
 
 def _quizzes_placed_in_taught_courses(viewer):
     """Ids of quizzes placed (the lesson `quiz` block) in lessons of the viewer's courses,
-    through Wagtail's reference index: one query for the course paths, then a subquery."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import BigIntegerField, CharField
-    from django.db.models.functions import Cast
-    from wagtail.models import ReferenceIndex
-
-    from courses.models import CoursePage, LessonPage
-
+    through Wagtail's reference index: one query for the course paths, then a subquery.
+    A course's child pages are its lessons; the index files them under Page."""
     q = Q()
-    for path, depth in CoursePage.objects.filter(instructors=viewer).values_list("path", "depth"):
+    for path, depth in viewer.taught_courses.values_list("path", "depth"):
         q |= Q(path__startswith=path, depth=depth + 1)
     if not q:
         return []
-    lessons = LessonPage.objects.filter(q).annotate(key=Cast("pk", CharField())).values("key")
+    lessons = Page.objects.filter(q).annotate(key=Cast("pk", CharField())).values("key")
     return (
         ReferenceIndex.objects.filter(
-            content_type=ContentType.objects.get_for_model(LessonPage),
+            base_content_type=ContentType.objects.get_for_model(Page),
             to_content_type=ContentType.objects.get_for_model(Quiz),
             object_id__in=lessons,
         )
@@ -680,11 +675,10 @@ def submission_get_for_viewer(*, viewer, pk: int) -> Submission:
 
 
 @dataclass
-class GradebookRow(ProgressFigures):
+class GradebookRow:
     trainee: object
     quiz_results: list  # QuizResult per column
     submissions: list  # Submission | None per column
-    progress: object = None  # the trainee's CourseProgress, on a course's gradebook
     makeup_state: str | None = None  # 补考, on a class's gradebook shown to its organisers
 
 
@@ -702,7 +696,9 @@ class Gradebook:
     manages_makeups: bool = False
 
 
-def _gradebook(title, quizzes, assignments, trainees) -> Gradebook:
+def gradebook_build(title, quizzes, assignments, trainees, *, row=GradebookRow) -> Gradebook:
+    """A gradebook of these columns and trainees; `row` is the class of its rows (a
+    course's gradebook adds study progress to them, courses.gradebook)."""
     trainee_ids = [t.pk for t in trainees]
     results = _results_by_trainee(quizzes, trainee_ids)
     subs = {
@@ -715,7 +711,7 @@ def _gradebook(title, quizzes, assignments, trainees) -> Gradebook:
     book = Gradebook(title=title, quizzes=quizzes, assignments=assignments)
     for trainee in trainees:
         book.rows.append(
-            GradebookRow(
+            row(
                 trainee=trainee,
                 quiz_results=[results.get((q.pk, trainee.pk), empty) for q in quizzes],
                 submissions=[subs.get((a.pk, trainee.pk)) for a in assignments],
@@ -728,8 +724,6 @@ def gradebook_for_class(*, viewer, pk: int) -> Gradebook:
     klass = class_list_for_staff(viewer=viewer).filter(pk=pk).first()
     if klass is None or not is_assessment_staff(viewer):
         raise Http404
-    from people.models import User
-
     trainees = list(
         User.objects.filter(
             enrolments__training_class=klass, enrolments__status__in=ACTIVE_ENROLMENT
@@ -739,7 +733,7 @@ def gradebook_for_class(*, viewer, pk: int) -> Gradebook:
     )
     quizzes = list(Quiz.objects.filter(training_class=klass).order_by("is_final_exam", "title"))
     assignments = list(Assignment.objects.filter(training_class=klass).order_by("title"))
-    book = _gradebook(klass.name, quizzes, assignments, trainees)
+    book = gradebook_build(klass.name, quizzes, assignments, trainees)
     book.training_class = klass
     if any(q.is_final_exam for q in quizzes) and can_manage_class(viewer, klass):
         book.manages_makeups = True
@@ -747,112 +741,6 @@ def gradebook_for_class(*, viewer, pk: int) -> Gradebook:
         for row in book.rows:
             row.makeup_state = states.get(row.trainee.pk, MakeupState.NONE)
     return book
-
-
-def gradebook_for_course(*, viewer, page_id: int) -> Gradebook:
-    """The course's quizzes and written work, with how far each trainee has studied it.
-
-    Rows: everyone whose work on it is in the viewer's grading scope, and the course's
-    roster as the organisers' progress screen scopes it (the course's own instructors see
-    all of it), so that a trainee who never opened a quiz shows as such instead of being
-    left out. Instructors who do not teach the course get 404, as for a missing course.
-    """
-    from wagtail.models import Page
-
-    from courses.models import CoursePage, CourseProgress
-    from courses.selectors_assignment import course_roster
-    from people.models import User
-
-    if not is_grader(viewer):
-        raise Http404
-    page = Page.objects.filter(pk=page_id).first()
-    if page is None or not _may_open_course_gradebook(viewer, page.pk):
-        raise Http404
-    quizzes = list(course_quiz_list(viewer=viewer, page=page).order_by("title"))
-    assignments = list(
-        assignment_list_for_staff(viewer=viewer).filter(course_page=page).order_by("title")
-    )
-    course = CoursePage.objects.filter(pk=page.pk).first()
-    roster = course_roster(viewer=viewer, course=course) if course else None
-    on_roster = [row.trainee.pk for row in roster.rows] if roster else []
-    trainees = list(
-        User.objects.filter(
-            Q(pk__in=on_roster)
-            | Q(
-                pk__in=Attempt.objects.filter(attempt_scope_q(viewer), quiz__in=quizzes).values(
-                    "trainee_id"
-                )
-            )
-            | Q(
-                pk__in=Submission.objects.filter(
-                    submission_scope_q(viewer), assignment__in=assignments
-                ).values("trainee_id")
-            )
-        )
-        .select_related("org_unit")
-        .order_by("full_name", "pk")
-    )
-    book = _gradebook(page.title, quizzes, assignments, trainees)
-    if roster is not None:
-        book.lesson_count = roster.lesson_count
-        progress = {
-            p.trainee_id: p
-            for p in CourseProgress.objects.filter(course=course, trainee__in=trainees)
-        }
-        for row in book.rows:
-            row.progress = progress.get(row.trainee.pk)
-    return book
-
-
-def _may_open_course_gradebook(viewer, page_id: int) -> bool:
-    """Organisers (for the trainees of their units) and the course's own instructors."""
-    if viewer.is_superuser or has_role(viewer, Role.ORGANISER):
-        return True
-    return has_role(viewer, Role.INSTRUCTOR) and _taught_courses(viewer).filter(pk=page_id).exists()
-
-
-def course_quiz_list(*, viewer, page) -> QuerySet[Quiz]:
-    """A course's quizzes: those placed in its live lessons (the `quiz` block) and those
-    whose "course" field names it, as far as the viewer may see them."""
-    from courses.models import LessonPage
-    from courses.services import lesson_quiz_ids
-
-    placed = {
-        pk for lesson in LessonPage.objects.child_of(page).live() for pk in lesson_quiz_ids(lesson)
-    }
-    return quiz_list_for_staff(viewer=viewer).filter(Q(course_page=page) | Q(pk__in=placed))
-
-
-def course_pages_with_assessments(*, viewer):
-    """Courses with a gradebook for the viewer: a quiz placed in one of their lessons
-    (found through Wagtail's reference index, kept up to date as pages are published), or
-    a quiz or assignment whose "course" field names them."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import BigIntegerField, CharField
-    from django.db.models.functions import Cast
-    from wagtail.models import Page, ReferenceIndex
-
-    from courses.models import LessonPage
-
-    quizzes = quiz_list_for_staff(viewer=viewer)
-    ids = set(
-        quizzes.filter(course_page__isnull=False).values_list("course_page_id", flat=True)
-    ) | set(
-        assignment_list_for_staff(viewer=viewer)
-        .filter(course_page__isnull=False)
-        .values_list("course_page_id", flat=True)
-    )
-    placing = ReferenceIndex.objects.filter(
-        content_type=ContentType.objects.get_for_model(LessonPage),
-        to_content_type=ContentType.objects.get_for_model(Quiz),
-        to_object_id__in=quizzes.annotate(key=Cast("pk", CharField())).values("key"),
-    ).annotate(page_id=Cast("object_id", BigIntegerField()))
-    lesson_paths = LessonPage.objects.live().filter(pk__in=placing.values("page_id"))
-    parents = {path[: -Page.steplen] for path in lesson_paths.values_list("path", flat=True)}
-    pages = Page.objects.filter(Q(pk__in=ids) | Q(path__in=parents))
-    if not (viewer.is_superuser or has_role(viewer, Role.ORGANISER)):
-        pages = pages.filter(pk__in=_taught_courses(viewer))  # as `_may_open_course_gradebook`
-    return pages.order_by("title")
 
 
 def now():

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lms.errors import DomainError
@@ -169,8 +170,6 @@ def attempt_take(request, pk):
 
 
 def _take_strings() -> dict:
-    from django.utils.translation import gettext as _
-
     return {
         "saving": _("Saving…"),
         "saved": _("Saved"),
@@ -260,8 +259,6 @@ def attempt_answer(request, pk):
 
 
 def _saved_message():
-    from django.utils.translation import gettext as _
-
     return _("Your answers are saved.")
 
 
@@ -321,8 +318,6 @@ def assignment_detail(request, pk):
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
-                from django.utils.translation import gettext as _
-
                 messages.success(request, _("Your work has been handed in."))
                 return redirect("assessments:assignment_detail", pk=assignment.pk)
     return render(

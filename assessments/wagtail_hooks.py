@@ -21,10 +21,14 @@ from wagtail.snippets.views.snippets import (
 
 from lms.admin_columns import YesNoColumn
 from lms.admin_scope import CHOOSE, ScopedPolicy, ScopedSnippetViewSet
+from people.models import User
+from people.roles import Role, has_role
 
 from . import admin_preview, admin_views
 from . import notify as _notify  # noqa: F401  (registers the quiz reminders)
 from .admin_forms import ScopedClassForm, question_edit_handler, quiz_edit_handler
+from .home import home_section
+from .home_panel import GradingPanel
 from .models import Assignment, Question, QuestionCategory, Quiz, QuizSlot
 from .selectors import assignment_list_for_staff, is_grader, quiz_list_for_staff
 from .services.questions import question_version_ensure
@@ -41,10 +45,6 @@ class GraderPolicy(ScopedPolicy):
         return user.is_active and is_grader(user)
 
     def users_with_any_permission(self, actions):
-        from django.db.models import Q
-
-        from people.models import User
-        from people.roles import Role
 
         return User.objects.filter(
             Q(is_superuser=True) | Q(groups__name__in=[Role.INSTRUCTOR, Role.ORGANISER]),
@@ -255,23 +255,16 @@ admin_patterns = [
     path("grading/", admin_views.grading_queue, name="grading_queue"),
     path("grading/answer/<int:pk>/", admin_views.grade_answer, name="grade_answer"),
     path("grading/submission/<int:pk>/", admin_views.grade_submission, name="grade_submission"),
-    path("gradebook/", admin_views.gradebook_index, name="gradebook_index"),
     path("gradebook/class/<int:pk>/", admin_views.gradebook_class, name="gradebook_class"),
     path(
         "gradebook/class/<int:pk>/export.xlsx",
         admin_views.gradebook_class_export,
         name="gradebook_class_export",
     ),
-    path("gradebook/course/<int:pk>/", admin_views.gradebook_course, name="gradebook_course"),
     path(
         "makeup/class/<int:pk>/trainee/<int:trainee_id>/",
         admin_views.makeup_grant,
         name="makeup_grant",
-    ),
-    path(
-        "gradebook/course/<int:pk>/export.xlsx",
-        admin_views.gradebook_course_export,
-        name="gradebook_course_export",
     ),
 ]
 
@@ -286,24 +279,10 @@ class GraderMenuItem(MenuItem):
         return is_grader(request.user)
 
 
-class StaffMenuItem(MenuItem):
-    def is_shown(self, request):
-        from .selectors import is_assessment_staff
-
-        return is_assessment_staff(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def grading_menu_item():
     return GraderMenuItem(
         _("Grading queue"), reverse("assessments_admin:grading_queue"), icon_name="edit", order=251
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def gradebook_menu_item():
-    return StaffMenuItem(
-        _("Gradebooks"), reverse("assessments_admin:gradebook_index"), icon_name="table", order=252
     )
 
 
@@ -342,9 +321,6 @@ def register_assessment_actions(actions):
 
 @hooks.register("construct_homepage_panels")
 def add_gradingpanel(request, panels):
-    from people.roles import Role, has_role
-
-    from .home_panel import GradingPanel
 
     user = request.user
     if is_grader(user):
@@ -353,3 +329,7 @@ def add_gradingpanel(request, panels):
         panels.append(
             GradingPanel(user, hide_when_empty=not instructor, order=None if instructor else 145)
         )
+
+
+# Sections of the trainee's home page (portal.selectors.home_sections), lowest order first.
+hooks.register("portal_home_section", home_section, order=50)

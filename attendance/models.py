@@ -103,6 +103,14 @@ class AttendancePolicy(models.Model):
             "calls the trainee away."
         ),
     )
+    official_leave_excused = models.BooleanField(
+        _("official-duty leave is excused"),
+        default=True,
+        help_text=_(
+            "Official-duty leave (公假) does not count towards the leave cap, and its "
+            "sessions earn their credit hours."
+        ),
+    )
 
     class Meta:
         verbose_name = _("attendance policy")
@@ -329,7 +337,7 @@ class LeaveRequest(models.Model):
 
     class Kind(models.TextChoices):
         """病假 / 事假 / 公假. Official-duty leave does not count towards the leave cap when
-        the class's completion rule excuses it (CompletionRule.official_leave_excused)."""
+        the class's attendance policy excuses it (AttendancePolicy.official_leave_excused)."""
 
         SICK = "sick", _("Sick leave")
         PERSONAL = "personal", _("Personal leave")

@@ -6,7 +6,6 @@ never show what a detail page would refuse.
 """
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -47,38 +46,10 @@ def policy_for(training_class: TrainingClass) -> AttendancePolicy:
     return policy
 
 
-# Whether a class's 公假 (official-duty leave) is excused from the leave cap is a
-# completion rule, set where the organiser sets the class's other completion rules
-# (certificates.CompletionRule.official_leave_excused). That app sits above this one, so it
-# registers how to read the rule (CertificatesConfig.ready); without it, 公假 is excused,
-# as the rule's default says.
-_official_leave_rules: list[Callable] = []
-
-
-def register_official_leave_rule(rule: Callable) -> None:
-    """`rule(classes)` → {class pk: True/False} for the classes it has a say on."""
-    if rule not in _official_leave_rules:
-        _official_leave_rules.append(rule)
-
-
 def official_leave_excused(training_class: TrainingClass) -> bool:
-    """Does 公假 stay out of the class's leave cap? Asked once per class object."""
-    official_leave_excused_many([training_class])
-    return training_class._official_leave_excused
-
-
-def official_leave_excused_many(classes: list[TrainingClass]) -> None:
-    """Answer `official_leave_excused` for many classes at once (one query per rule),
-    remembered on each class object; excused unless a rule says otherwise."""
-    todo = [k for k in classes if getattr(k, "_official_leave_excused", None) is None]
-    if not todo:
-        return
-    answers: dict[int, bool] = {}
-    for rule in _official_leave_rules:
-        for pk, answer in rule(todo).items():
-            answers.setdefault(pk, bool(answer))
-    for klass in todo:
-        klass._official_leave_excused = answers.get(klass.pk, True)
+    """Does 公假 (official-duty leave) stay out of the class's leave cap? The class's
+    attendance policy says; the cap, the at-risk flag and completion all read it here."""
+    return policy_for(training_class).official_leave_excused
 
 
 def scan_window(
@@ -642,11 +613,10 @@ def class_attendance_summaries(
     *, classes: QuerySet[TrainingClass], now: datetime.datetime | None = None
 ) -> list[tuple[TrainingClass, dict[int, AttendanceSummary]]]:
     """`class_attendance_summary` for many classes in a fixed number of queries, however
-    many there are: the classes with their policies, whether each excuses 公假, then the
-    timetables, enrolments and records of all of them at once."""
+    many there are: the classes with their policies (which say whether 公假 is excused),
+    then the timetables, enrolments and records of all of them at once."""
     now = now or timezone.now()
     klasses = list(classes.select_related("attendance_policy"))
-    official_leave_excused_many(klasses)
     ids = [k.pk for k in klasses]
     sessions: dict[int, dict[int, dict]] = {pk: {} for pk in ids}
     for s in (

@@ -4,9 +4,13 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from people.roles import Role, has_role
+from training.selectors import EVALUATION_BAR_HOOK
 
 from . import admin_urls
 from . import notify as _notify  # noqa: F401  (registers the report-back reminder)
+from .home import home_section
+from .home_panel import AtRiskPanel, LeavePanel, TodayPanel
+from .selectors import sessions_missed
 
 
 @hooks.register("register_admin_urls")
@@ -48,10 +52,14 @@ def register_attendance_actions(actions):
 def add_adviser_panels(request, panels):
     """Advisers: today's sessions, leave to decide, trainees at risk. Organisers: the
     longer leave that waits for them (shorter leave is the adviser's)."""
-    from .home_panel import AtRiskPanel, LeavePanel, TodayPanel
-
     user = request.user
     if has_role(user, Role.ADVISER):
         panels.extend([TodayPanel(user), LeavePanel(user), AtRiskPanel(user)])
     elif user.is_superuser or has_role(user, Role.ORGANISER):
         panels.append(LeavePanel(user, order=140))
+
+
+# Sections of the trainee's home page (portal.selectors.home_sections), lowest order first.
+hooks.register("portal_home_section", home_section, order=35)
+# Who was absent or on leave may not rate the session (training.selectors.sessions_not_to_rate).
+hooks.register(EVALUATION_BAR_HOOK, sessions_missed)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.selectors import final_exam_makeup_states
+from attendance.selectors import official_leave_excused
 from lms.errors import DomainError
 from people.roles import Role, has_role
 from training.models import TrainingClass
@@ -75,6 +76,7 @@ def class_detail(request, pk: int):
         "klass": klass,
         "closed": closed,
         "rule": rule,
+        "official_leave_excused": official_leave_excused(klass),
         # As the review's messages put it ("21.4% > 14.3%"), not the stored 0.1429.
         "max_leave_percent": _pct(rule.max_leave_share),
         "batch": batch_latest(training_class=klass),

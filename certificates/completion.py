@@ -1,10 +1,8 @@
 """Who completed a class (结业), and exactly what is missing for those who did not.
 
 `completion_evaluate` is a pure function over the class's rule and two summaries that
-other apps provide (attendance and assessments); it takes them as arguments, so it is
-tested on its own and does not care where the figures come from. A summary that could
-not be obtained is `UNAVAILABLE`, which fails the check it feeds: a missing source of
-truth never counts as a pass.
+other apps provide (attendance and assessments, both below this app); it takes them as
+arguments, so it is tested on its own and does not care where the figures come from.
 """
 
 from dataclasses import dataclass, field
@@ -13,6 +11,9 @@ from typing import Protocol
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from assessments.selectors import class_assessment_summary
+from attendance.selectors import class_attendance_summary
 
 
 class AttendanceSummaryLike(Protocol):
@@ -24,14 +25,6 @@ class AssessmentSummaryLike(Protocol):
     final_exam_passed: bool | None
     failed_quizzes: list[str]
     missing_written_work: list[str]
-
-
-class _Unavailable:
-    def __repr__(self) -> str:
-        return "UNAVAILABLE"
-
-
-UNAVAILABLE = _Unavailable()
 
 
 class _NoneSet:
@@ -112,16 +105,15 @@ def _hours(value: Decimal) -> str:
 def completion_evaluate(*, rule, attendance, assessment) -> CompletionResult:
     """Apply `rule` (a CompletionRule) to one trainee's summaries.
 
-    attendance: an AttendanceSummary-like object, None (no record for this trainee), or
-    UNAVAILABLE. assessment: likewise; None when the class has assessments but the trainee
-    has no record, which fails every assessment requirement the rule sets.
+    attendance: an AttendanceSummary-like object, or None (no record for this trainee).
+    assessment: likewise (NONE_SET: the class sets no assessment); None when the class has
+    assessments but the trainee has no record, which fails every assessment requirement
+    the rule sets.
     """
     result = CompletionResult()
     add = result.missing.append
 
-    if attendance is UNAVAILABLE:
-        add(Missing("attendance_unavailable", _("Attendance records are not available")))
-    elif attendance is None:
+    if attendance is None:
         add(Missing("attendance_missing", _("No attendance record")))
     else:
         # Shares compare at four places, as attendance reports them: 6 of 42 hours is
@@ -160,9 +152,6 @@ def completion_evaluate(*, rule, attendance, assessment) -> CompletionResult:
         return result
     if assessment is NONE_SET:
         return result
-    if assessment is UNAVAILABLE:
-        add(Missing("assessments_unavailable", _("Assessment results are not available")))
-        return result
     if assessment is None:
         add(Missing("assessment_missing", _("No assessment record")))
         return result
@@ -182,31 +171,16 @@ def completion_evaluate(*, rule, attendance, assessment) -> CompletionResult:
     return result
 
 
-def class_summaries(*, training_class) -> tuple[object, object]:
-    """The attendance and assessment summaries of a class, or UNAVAILABLE for each.
-
-    Imported here, not at module level: those apps are optional for this one, and when
-    they are absent the checks they feed report themselves unavailable.
-    """
-    try:
-        from attendance.selectors import class_attendance_summary
-    except ImportError:
-        attendance = UNAVAILABLE
-    else:
-        attendance = class_attendance_summary(training_class=training_class)
-    try:
-        from assessments.selectors import class_assessment_summary
-    except ImportError:
-        assessment = UNAVAILABLE
-    else:
-        assessment = class_assessment_summary(training_class=training_class)
-    return attendance, assessment
+def class_summaries(*, training_class) -> tuple[dict, dict]:
+    """The attendance and assessment summaries of a class, by trainee id."""
+    return (
+        class_attendance_summary(training_class=training_class),
+        class_assessment_summary(training_class=training_class),
+    )
 
 
 def for_trainee(summaries, trainee_id: int, *, empty_means_none_set: bool = False):
     """One trainee's entry; an empty assessment map means the class sets no assessment."""
-    if summaries is UNAVAILABLE:
-        return UNAVAILABLE
     if not summaries and empty_means_none_set:
         return NONE_SET
     return summaries.get(trainee_id)

@@ -1,4 +1,6 @@
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from lms.errors import DomainError
 
@@ -52,9 +54,6 @@ class ClassNotOver(DomainError):
 
     @staticmethod
     def explain(*, end_date, not_held: int):
-        from django.utils.formats import date_format
-        from django.utils.translation import ngettext
-
         return ngettext(
             "The class runs until %(end)s and %(count)d session has not been held yet. To "
             "close it early, give a reason; only the sessions already held will then count.",

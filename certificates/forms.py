@@ -44,7 +44,6 @@ class CompletionRuleForm(forms.ModelForm):
         fields = [
             "max_leave_share",
             "absence_limit_days",
-            "official_leave_excused",
             "final_exam_required",
             "quizzes_required",
             "written_work_required",

@@ -14,6 +14,8 @@ from django.utils.translation import pgettext_lazy
 from lms.storage import private_storage
 from training.models import TrainingClass
 
+from .validation import body_check, css_check, seal_check
+
 DEFAULT_BODY = (
     "{name}同志于{start}至{end}参加{class}学习，完成规定的教学计划，"
     "共计{hours}学时，经考核合格，准予结业。\n特发此证。"
@@ -101,8 +103,6 @@ class CertificateTemplate(models.Model):
         return self.name
 
     def clean(self):
-        from .validation import body_check, css_check, seal_check
-
         errors = {}
         for field, check, value in (
             ("body", body_check, self.body),
@@ -146,14 +146,6 @@ class CompletionRule(models.Model):
         default=Decimal("2"),
         validators=[MinValueValidator(Decimal("0.5"))],
         help_text=_("Unexcused absence must stay below this many days."),
-    )
-    official_leave_excused = models.BooleanField(
-        _("official-duty leave is excused"),
-        default=True,
-        help_text=_(
-            "Official-duty leave (公假) does not count towards the leave cap, and its "
-            "sessions earn their credit hours."
-        ),
     )
     final_exam_required = models.BooleanField(_("final exam must be passed"), default=True)
     quizzes_required = models.BooleanField(_("required quizzes must be passed"), default=True)

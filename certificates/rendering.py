@@ -11,6 +11,7 @@ template that puts the number in the body) is laid out by WeasyPrint as one docu
 per chunk, cut page by page. Every file is a standalone PDF with its fonts embedded.
 """
 
+import base64
 import contextlib
 import datetime
 import functools
@@ -95,8 +96,7 @@ def qr_data_uri(url: str) -> str:
     draws every path), and the printed result is the same sharp square grid. The matrix
     is the one the stamped rendering draws (`stamping.qr_matrix`).
     """
-    import base64
-
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     from PIL import Image
 
     from .stamping import qr_matrix
@@ -166,6 +166,7 @@ class _NameSlots:
 
 @functools.cache
 def _seal_font_index() -> int:
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     from fontTools.ttLib import TTCollection
 
     for i, font in enumerate(TTCollection(str(SEAL_FONT)).fonts):
@@ -184,6 +185,7 @@ def default_seal_path(provider: str) -> Path:
     path = seals_dir() / f"drawn-{digest}.png"
     if path.exists():
         return path
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     from PIL import Image, ImageDraw, ImageFont
 
     size, red = 600, (200, 16, 26, 235)
@@ -246,6 +248,7 @@ class TitleDrawing:
 def title_drawing(title: str) -> TitleDrawing | None:
     """The title as SVG outlines plus the style of its transparent text, or None when the
     font lacks a glyph (the title is then set as letter-spaced text)."""
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     from .stamping import CannotStamp, font_file, outlines
 
     title = title.strip()
@@ -329,6 +332,7 @@ def _html(template, certificates: Iterable, *, blank: bool = False) -> str:
 
 def _document(html: str):
     """The certificate page for WeasyPrint: it may read the seals and nothing else on disk."""
+    # Imported here: WeasyPrint is slow to import: loaded when a PDF is made.
     from lms.pdf import html_document
 
     return html_document(html, roots=[seals_dir()])
@@ -350,6 +354,7 @@ def render_many(certificates: list) -> list[bytes]:
     fails; the caller then falls back to `render_one` per certificate to find the one
     at fault.
     """
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     from . import stamping
 
     pdfs: list[bytes | None] = [None] * len(certificates)
@@ -385,6 +390,7 @@ def render_many(certificates: list) -> list[bytes]:
 def _layout_key(certificate) -> str:
     """Certificates with equal keys share one layout: all but the stamped fields agree,
     and the template's CSS and seal are as they were."""
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     from .stamping import STAMPED
 
     snap = {k: v for k, v in certificate.snapshot.items() if k not in STAMPED}
@@ -411,6 +417,7 @@ def _layout(certificate):
 
 
 def _layout_uncached(certificate):
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     from . import stamping
 
     if "{number}" in certificate.snapshot.get("body", ""):

@@ -4,8 +4,10 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import ModelLogEntry
 
 from people.models import OrgUnit
 from people.roles import Role, has_role
@@ -23,7 +25,20 @@ from .completion import (
     completion_evaluate,
     for_trainee,
 )
-from .models import Certificate, CertificateTemplate, CompletionRecord, IssueBatch
+from .models import (
+    Certificate,
+    CertificateTemplate,
+    CompletionRecord,
+    CompletionRule,
+    IssueBatch,
+)
+
+
+def completion_rule_get(*, training_class: TrainingClass) -> CompletionRule:
+    """The class's completion rule, or an unsaved one with the regulation defaults (a read
+    never writes; `services.close.completion_rule_for` creates it)."""
+    rule = CompletionRule.objects.filter(training_class=training_class).first()
+    return rule or CompletionRule(training_class=training_class)
 
 
 @dataclass
@@ -91,9 +106,7 @@ def class_completion_review(
     after the others, as the review shows them. Before the close this evaluates live; after it, the
     decisions stored at close stand (see `class_completion_outcome`).
     """
-    from .services.close import completion_rule_for
-
-    rule = completion_rule_for(training_class=training_class)
+    rule = completion_rule_get(training_class=training_class)
     attendance, assessment = class_summaries(training_class=training_class)
     records = {
         r.trainee_id: r
@@ -144,9 +157,6 @@ def class_completion_review(
 
 def _withdrawal_reasons(enrolments) -> dict[int, str]:
     """The reason given when each enrolment was withdrawn (its audit entry), by pk."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import ModelLogEntry
-
     ids = [str(e.pk) for e in enrolments]
     if not ids:
         return {}

@@ -130,6 +130,7 @@ class Outlines:
     """
 
     def __init__(self, path: str, index: int):
+        # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
         from fontTools.ttLib import TTFont
 
         self.font = TTFont(path, fontNumber=index, lazy=True)
@@ -243,6 +244,7 @@ class Background:
 
     @classmethod
     def from_pdf(cls, pdf_bytes: bytes) -> "Background":
+        # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
         import pikepdf
 
         with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
@@ -548,6 +550,7 @@ def qr_matrix(url: str) -> list[bytes]:
     in a couple of milliseconds; a pure-Python encoder spends tens of milliseconds on
     the mask alone, more than everything else a stamped certificate costs.
     """
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     import zxingcpp
 
     code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")

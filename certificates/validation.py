@@ -55,6 +55,7 @@ def css_check(css: str) -> None:
 
 def seal_check(upload) -> None:
     """The seal must really be a PNG of a sensible size, whatever its file name says."""
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     from PIL import Image, UnidentifiedImageError
 
     if upload.size > SEAL_MAX_BYTES:

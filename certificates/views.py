@@ -1,5 +1,7 @@
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
@@ -54,9 +56,6 @@ def certificate_download(request, pk: int):
 def _client_ip(request) -> str:
     """The client's address as the login rate limits see it (allauth's adapter), so one
     setting (ALLAUTH_TRUSTED_PROXY_COUNT behind nginx) serves both."""
-    from allauth.account.adapter import get_adapter
-    from django.core.exceptions import PermissionDenied
-
     try:
         return get_adapter(request).get_client_ip(request)
     except PermissionDenied:

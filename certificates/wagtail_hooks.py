@@ -10,11 +10,17 @@ from wagtail.snippets.models import register_snippet
 from lms.admin_columns import YesNoColumn
 from lms.admin_scope import CHOOSE, ScopedPolicy, ScopedSnippetViewSet
 from people.roles import Role, has_role
+from training.models import TrainingClass
 
 from . import admin_urls
 from .forms import CertificateTemplateAdminForm
-from .models import CertificateTemplate
-from .selectors import certificate_template_list_editable, certificate_template_list_usable
+from .home_panel import CertificatesToIssuePanel
+from .models import Certificate, CertificateTemplate, CompletionRecord
+from .selectors import (
+    certificate_template_list_editable,
+    certificate_template_list_usable,
+    class_history_for_person,
+)
 
 
 class CertificateTemplatePolicy(ScopedPolicy):
@@ -115,8 +121,6 @@ register_snippet(CertificateTemplateViewSet)
 @hooks.register("training_record_sections")
 def training_record_classes(person):
     """The classes section of the 一人一档 PDF (ledger/pdf.py)."""
-    from .selectors import class_history_for_person
-
     rows = class_history_for_person(person=person)
     return {"template": "certificates/pdf/record_classes.html", "rows": rows}
 
@@ -125,9 +129,6 @@ def training_record_classes(person):
 def training_class_outcome(request, klass, enrolment):
     """On the trainee's class page, once the class is closed: their outcome, the rules
     they missed or the exceptions made, the 学时 posted and the certificate."""
-    from training.models import TrainingClass
-
-    from .models import Certificate, CompletionRecord
 
     viewer = request.user
     if enrolment is None or klass.status != TrainingClass.Status.CLOSED:
@@ -153,7 +154,5 @@ def training_class_outcome(request, klass, enrolment):
 
 @hooks.register("construct_homepage_panels")
 def add_certificates_panel(request, panels):
-    from .home_panel import CertificatesToIssuePanel
-
     if request.user.is_superuser or has_role(request.user, Role.ORGANISER):
         panels.append(CertificatesToIssuePanel(request.user))

@@ -2,20 +2,25 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from assessments.signals import attempt_result_changed
+
 
 def _ensure_workflow(sender, **kwargs):
+    # Imported here: apps.py is imported before the app registry is ready.
     from .authoring import authoring_workflow_ensure
 
     authoring_workflow_ensure()
 
 
 def _sync_course_authors(sender, instance, **kwargs):
+    # Imported here: apps.py is imported before the app registry is ready.
     from .authoring import course_authors_sync
 
     course_authors_sync(course=instance.specific)
 
 
 def _lessons_after_quiz(sender, attempt, **kwargs):
+    # Imported here: apps.py is imported before the app registry is ready.
     from .services import lessons_refresh_after_quiz
 
     lessons_refresh_after_quiz(trainee=attempt.trainee, quiz_id=attempt.quiz_id)
@@ -26,12 +31,10 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses and case studies")
 
     def ready(self):
+        # Imported here: apps.py is imported before the app registry is ready.
         from wagtail.models import TaskState
         from wagtail.signals import page_published, task_submitted
 
-        from portal.selectors import register_home_section
-
-        from .home import continue_learning_section
         from .models import CoursePage
         from .notifications import review_request_notifier
 
@@ -40,12 +43,9 @@ class CoursesConfig(AppConfig):
         page_published.connect(
             _sync_course_authors, sender=CoursePage, dispatch_uid="courses.authors_sync"
         )
-        register_home_section(20, continue_learning_section)
         # Review requests go to the organisers of the course's owning unit (review.py).
         task_submitted.connect(
             review_request_notifier, sender=TaskState, dispatch_uid="courses.review_request"
         )
-
-        from assessments.signals import attempt_result_changed
 
         attempt_result_changed.connect(_lessons_after_quiz, dispatch_uid="courses.lesson_quiz")

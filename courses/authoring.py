@@ -31,6 +31,8 @@ from wagtail.models import (
 
 from people.roles import Role
 
+from .models import CaseStudyIndexPage, CourseApprovalTask
+
 WORKFLOW_NAME = "课程与案例发布审核"
 TASK_NAME = "组织员审核"
 COURSE_GROUP_PREFIX = "课程作者 · "
@@ -53,8 +55,6 @@ def authoring_workflow_ensure() -> Workflow:
     Sites made before issue 16 have Wagtail's GroupApprovalTask as its step, which asks
     every organiser: it is replaced by the unit-scoped task, and pages awaiting it move
     over with their comments. Safe to repeat."""
-    from .models import CourseApprovalTask
-
     with transaction.atomic():
         organisers, _ = Group.objects.get_or_create(name=str(Role.ORGANISER))
         workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
@@ -79,8 +79,6 @@ def _group_task_retire(*, workflow: Workflow, successor) -> None:
 
 def authoring_index_setup(*, index: Page) -> None:
     """Attach the workflow and the role permissions to a course catalogue or case library."""
-    from .models import CaseStudyIndexPage
-
     workflow = authoring_workflow_ensure()
     WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
     organisers = Group.objects.get(name=str(Role.ORGANISER))

@@ -11,9 +11,11 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -98,8 +100,6 @@ class LoginRequiredPageMixin:
 
     def serve(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
             return redirect_to_login(request.get_full_path())
         return super().serve(request, *args, **kwargs)
 
@@ -116,6 +116,7 @@ class CourseIndexPage(LoginRequiredPageMixin, Page):
         verbose_name = _("course catalogue")
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: selectors and views import this module's models.
         from .selectors import course_list_for_viewer
 
         context = super().get_context(request, *args, **kwargs)
@@ -237,6 +238,7 @@ class CoursePage(LoginRequiredPageMixin, Page):
         return review.CoursePagePermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: selectors and views import this module's models.
         from .selectors import course_detail_for_viewer
 
         context = super().get_context(request, *args, **kwargs)
@@ -244,6 +246,7 @@ class CoursePage(LoginRequiredPageMixin, Page):
         return context
 
     def serve(self, request, *args, **kwargs):
+        # Imported here: selectors and views import this module's models.
         from .selectors import course_is_visible_to
 
         if request.user.is_authenticated and not course_is_visible_to(
@@ -288,6 +291,7 @@ class LessonPage(LoginRequiredPageMixin, Page):
         return review.CoursePagePermissionTester(user, self)
 
     def serve(self, request, *args, **kwargs):
+        # Imported here: selectors and views import this module's models.
         from .views import lesson_serve
 
         if not request.user.is_authenticated:
@@ -295,6 +299,7 @@ class LessonPage(LoginRequiredPageMixin, Page):
         return lesson_serve(self, request)
 
     def serve_preview(self, request, mode_name):
+        # Imported here: selectors and views import this module's models.
         from .views import lesson_serve
 
         # Authors preview a draft without a study clock: no progress is read or written.
@@ -319,7 +324,6 @@ def _stream_text(stream) -> str:
 
     for child in stream:
         walk(child.value)
-    from django.utils.html import strip_tags
 
     return strip_tags(" ".join(parts))
 
@@ -336,6 +340,7 @@ class CaseStudyIndexPage(LoginRequiredPageMixin, Page):
         verbose_name = _("case library")
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: selectors and views import this module's models.
         from .selectors import case_library
 
         context = super().get_context(request, *args, **kwargs)
@@ -446,6 +451,7 @@ class CaseStudyPage(LoginRequiredPageMixin, Page):
         )
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: selectors and views import this module's models.
         from .selectors import case_detail
 
         context = super().get_context(request, *args, **kwargs)

@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from wagtail.admin.mail import BaseGroupApprovalTaskStateEmailNotifier
 from wagtail.models import TaskState
 
+from .models import CourseApprovalTask
+
 
 class ReviewRequestNotifier(BaseGroupApprovalTaskStateEmailNotifier):
     """Wagtail's "submitted for approval" e-mail for `CourseApprovalTask`, sent to
@@ -17,8 +19,6 @@ class ReviewRequestNotifier(BaseGroupApprovalTaskStateEmailNotifier):
     notification = "submitted"
 
     def can_handle(self, instance, **kwargs):
-        from .models import CourseApprovalTask
-
         return isinstance(instance, TaskState) and isinstance(
             instance.task.specific, CourseApprovalTask
         )

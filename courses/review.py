@@ -31,6 +31,7 @@ def owning_unit_path(page) -> str:
     cached = getattr(page, "_owning_unit_path", None)
     if cached is not None:
         return cached
+    # Imported here: models.py imports this module.
     from .models import CoursePage
 
     path = page.path
@@ -61,6 +62,7 @@ def pages_of_other_units(user) -> QuerySet:
     """Pages of courses owned by a unit the user does not manage (nor a unit above it):
     the course pages and their lessons. A subquery, whatever the number of courses and
     units; the user's units are read in it, not before it."""
+    # Imported here: models.py imports this module.
     from .models import CoursePage
 
     if user.is_superuser:

@@ -46,6 +46,7 @@ _WORD = re.compile(r"\w", re.UNICODE)
 
 def _jieba():
     global _ready
+    # Imported here: jieba is slow to import: loaded on the first search.
     import jieba
 
     if not _ready:

@@ -8,6 +8,9 @@ from wagtail.models import GroupApprovalTask, Page, TaskState, WorkflowState
 
 from lms.admin_home import first_rows
 
+from .models import CourseApprovalTask
+from .review import page_ids_of_other_units
+
 # Workflow rows point at their object by (content type, text id): for pages the base
 # content type is Page's. Filtering on its natural key joins the table instead of asking
 # the content type cache, which may cost a query of its own.
@@ -43,9 +46,6 @@ def approvals_waiting(*, viewer) -> QuerySet[TaskState]:
     (courses/review.py). Who is in those groups decides whose approval a page waits for;
     this follows it. One query (without the per-task queries of
     `TaskState.objects.reviewable_by`)."""
-    from .models import CourseApprovalTask
-    from .review import page_ids_of_other_units
-
     if not viewer.is_authenticated:
         return TaskState.objects.none()
     course_tasks = CourseApprovalTask.objects.values("pk")

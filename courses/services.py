@@ -15,6 +15,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessments.models import Quiz
+from assessments.selectors import quiz_result_for
 from ledger.models import CreditEntry
 from ledger.services import credit_entry_post
 from lms.audit import log
@@ -207,8 +209,6 @@ def lesson_quizzes_passed(*, trainee, lesson: LessonPage) -> bool:
     quiz_ids = lesson_quiz_ids(lesson)
     if not quiz_ids:
         return True
-    from assessments.models import Quiz
-    from assessments.selectors import quiz_result_for
 
     return all(
         quiz_result_for(quiz=quiz, trainee=trainee).passed

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -120,8 +121,6 @@ def lesson_serve(lesson, request, *, preview: bool = False):
 
 def _rate_limited(user) -> bool:
     """At most N beats a minute per trainee (all tabs together)."""
-    from django.conf import settings
-
     limit = int(getattr(settings, "COURSES_HEARTBEAT_RATE_PER_MINUTE", 12))
     return not hit(f"courses:hb:{user.pk}", limit=limit, window=60)
 

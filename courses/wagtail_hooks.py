@@ -1,18 +1,24 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.urls import include, path, reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.models import GroupApprovalTask
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from assessments.selectors import is_assessment_staff
 from lms.admin_scope import ScopedSnippetViewSet, SharedVocabularyPolicy
+from people.roles import Role, has_role
 
-from . import admin_urls
+from . import admin_approvals, admin_urls, gradebook_views
 from .authoring import authoring_index_setup
-from .models import CaseApproach, CaseStudyIndexPage, CourseIndexPage
-from .selectors import document_is_visible_to, is_staff_reader
+from .home import continue_learning_section
+from .home_panel import ApprovalsPanel, SentBackPanel
+from .models import CaseApproach, CaseStudyIndexPage, CourseApprovalTask, CourseIndexPage
+from .selectors import class_courses_for_trainee, document_is_visible_to, is_staff_reader
 from .selectors_assignment import is_assignment_manager
 
 
@@ -63,6 +69,27 @@ def set_up_authoring(request, page):
     """A new catalogue or case library gets the approval workflow and role permissions."""
     if isinstance(page.specific, CourseIndexPage | CaseStudyIndexPage):
         authoring_index_setup(index=page)
+
+
+# ---------------------------------------------------------------------------------------
+# Gradebooks: the index, and a course's gradebook (a class's is in assessments' admin)
+
+
+@hooks.register("register_admin_urls")
+def register_gradebook_urls():
+    return [path("gradebooks/", include(gradebook_views, namespace="gradebooks"))]
+
+
+class GradebookMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_assessment_staff(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def gradebook_menu_item():
+    return GradebookMenuItem(
+        _("Gradebooks"), reverse("gradebooks:index"), icon_name="table", order=252
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -131,9 +158,6 @@ def class_courses_tab(request, training_class):
 @hooks.register("training_class_page_sections")
 def class_courses_section(request, training_class, enrolment):
     """The class's online courses on its page: 必修/选修, due dates, the trainee's progress."""
-    from django.utils import timezone
-
-    from .selectors import class_courses_for_trainee
 
     courses = class_courses_for_trainee(training_class=training_class, trainee=request.user)
     if not courses.statuses:
@@ -160,8 +184,6 @@ def document_serve_check(document, request):
 
 @hooks.register("register_admin_urls")
 def register_approval_urls():
-    from . import admin_approvals
-
     return [path("approvals/", include(admin_approvals, namespace="courses_approvals"))]
 
 
@@ -172,12 +194,6 @@ def add_workflow_panels(request, panels):
     Our approvals panel replaces Wagtail's "awaiting your review", which asks the
     database again for every page listed and every task type. Reviewers are organisers,
     superusers and anyone in a group that approves a workflow task."""
-    from wagtail.models import GroupApprovalTask
-
-    from people.roles import Role, has_role
-
-    from .home_panel import ApprovalsPanel, SentBackPanel
-    from .models import CourseApprovalTask
 
     user = request.user
     panels[:] = [p for p in panels if getattr(p, "name", "") != "workflow_objects_to_moderate"]
@@ -190,3 +206,7 @@ def add_workflow_panels(request, panels):
         or CourseApprovalTask.groups.through.objects.filter(group__user=user).exists()
     ):
         panels.append(ApprovalsPanel(user))
+
+
+# Sections of the trainee's home page (portal.selectors.home_sections), lowest order first.
+hooks.register("portal_home_section", continue_learning_section, order=20)

@@ -4,6 +4,7 @@ import datetime
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from wagtail import hooks
 
 from lms.pdf import html_to_pdf
 
@@ -14,8 +15,6 @@ def training_record_pdf(*, person, today: datetime.date | None = None) -> bytes:
     """The record: requirements, hours by year and entry, and whatever other apps add
     through the `training_record_sections` hook (certificates: the classes attended, with
     the result, the certificate number and the 结业鉴定)."""
-    from wagtail import hooks
-
     today = today or timezone.localdate()
     sections = [s for fn in hooks.get_hooks("training_record_sections") if (s := fn(person))]
     html = render_to_string(

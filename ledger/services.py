@@ -15,6 +15,7 @@ from people.roles import Role, has_role
 from people.selectors import unit_is_managed_by
 
 from .models import CreditEntry, CreditEvidence
+from .summary import credit_summary_refresh
 
 EVIDENCE_TYPES = set(EXTENSIONS)  # PDF, Word, JPEG, PNG, told by their bytes
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -58,6 +59,7 @@ def credit_entry_post(
 
     Returns (entry, created). A second call for the same person and source returns the
     existing entry untouched: the unique constraint decides, so concurrent posts are safe.
+    The person's credit-hour summary (`CreditYear`) follows in the same transaction.
     """
     entry = CreditEntry(
         person=person,
@@ -73,6 +75,7 @@ def credit_entry_post(
     try:
         with transaction.atomic():
             entry.save()
+            credit_summary_refresh(person_ids=[entry.person_id])
     except IntegrityError:
         return CreditEntry.objects.get(person=person, source_key=source_key), False
     log(
@@ -195,7 +198,8 @@ def credit_other_void(*, actor, entry_id: int, reason: str) -> bool:
                 "reason": reason[:200],
             },
         )
-        entry.delete()  # the evidence row goes with it; the summary follows (signals)
+        entry.delete()  # the evidence row goes with it
+        credit_summary_refresh(person_ids=[entry.person_id])
         if evidence is not None:
             name, storage = evidence.file.name, evidence.file.storage
             transaction.on_commit(lambda: storage.delete(name))

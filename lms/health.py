@@ -56,6 +56,7 @@ def _cache() -> str:
 
 def _oldest_waiting_seconds() -> float | None:
     """Seconds the oldest task that is due has waited; None when nothing waits."""
+    # Imported here: its models exist only where the database task backend is installed.
     from django_tasks_db.models import DBTaskResult
 
     oldest = (

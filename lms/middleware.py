@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -41,8 +42,6 @@ class SuperuserOnlyViewsMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from django.core.exceptions import PermissionDenied
-
         match = request.resolver_match
         user = getattr(request, "user", None)
         if (

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 
 def _fetcher_class():
+    # Imported here: WeasyPrint is slow to import: loaded when a PDF is made.
     from weasyprint.urls import URLFetcher
 
     class LocalFetcher(URLFetcher):
@@ -35,6 +36,7 @@ def local_fetcher(*roots):
 
 def html_document(html: str, *, roots=(), base_url=None):
     """weasyprint.HTML for `html`, reading only data: URLs and files under `roots`."""
+    # Imported here: WeasyPrint is slow to import: loaded when a PDF is made.
     from weasyprint import HTML
 
     return HTML(string=html, base_url=base_url, url_fetcher=local_fetcher(*roots))

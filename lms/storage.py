@@ -7,9 +7,13 @@ so a file name that is guessed or forwarded opens nothing.
 """
 
 import os
+import shutil
+from pathlib import Path
 
+import filetype
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse
 
 
 class PrivateStorage(FileSystemStorage):
@@ -44,8 +48,6 @@ def move_to_private(app_label: str, model_name: str, field_name: str, source=Non
     For fields that used to be stored elsewhere. Files already moved, or missing, are
     left alone, so running it again changes nothing.
     """
-    import shutil
-    from pathlib import Path
 
     def forwards(apps, schema_editor):
         model = apps.get_model(app_label, model_name)
@@ -64,9 +66,6 @@ def move_to_private(app_label: str, model_name: str, field_name: str, source=Non
 def private_file_response(field_file, *, filename: str | None = None):
     """A private file as a download, typed by its content (checked at upload), never by its
     stored name. Images and PDFs open in the browser; anything else is a download."""
-    import filetype
-    from django.http import FileResponse
-
     handle = field_file.open("rb")
     kind = filetype.guess(handle.read(262))
     handle.seek(0)

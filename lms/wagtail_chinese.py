@@ -26,6 +26,7 @@ from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
+from wagtail.utils.version import get_main_version
 
 # Wagtail's own msgids, translated by its catalogues: under this name makemessages leaves
 # them out of ours (tests/lms/test_wagtail_chinese.py checks Wagtail has each).
@@ -114,8 +115,6 @@ def _snippet_breadcrumbs(self):
 
 
 def _whats_new_label(request, menu_items):
-    from wagtail.utils.version import get_main_version
-
     for item in menu_items:
         if item.name.startswith("whats-new-in-wagtail-"):
             version = get_main_version(include_patch=False)
@@ -123,6 +122,7 @@ def _whats_new_label(request, menu_items):
 
 
 def apply() -> None:
+    # Imported here: Wagtail's admin needs the app registry (called from PeopleConfig.ready).
     from wagtail import hooks
     from wagtail.admin.forms.collections import GroupCollectionManagementPermissionFormSet
     from wagtail.admin.forms.workflows import WorkflowPageForm

@@ -14,7 +14,13 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import connections
+from django.template import TemplateSyntaxError
+from django.template.loader import get_template
+from django.urls import get_resolver
+from django.utils import translation
+from wagtail.log_actions import registry
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +44,6 @@ def _template_names() -> list[str]:
 
 def warm_up() -> dict:
     """Returns what it loaded, for the log line."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.template import TemplateSyntaxError
-    from django.template.loader import get_template
-    from django.urls import get_resolver
-    from django.utils import translation
-    from wagtail.log_actions import registry
-
     started = time.perf_counter()
     templates = 0
     for name in _template_names():

@@ -71,12 +71,14 @@ class Notification(models.Model):
 
     @property
     def title(self) -> str:
+        # Imported here: events.py imports these models.
         from .events import render
 
         return render(self.event, self.context)[0]
 
     @property
     def body(self) -> str:
+        # Imported here: events.py imports these models.
         from .events import render
 
         return render(self.event, self.context)[1]
@@ -153,6 +155,7 @@ class Delivery(models.Model):
 
     @property
     def reason_label(self) -> str:
+        # Imported here: events.py imports these models.
         from .events import reason_label
 
         return reason_label(self.reason)

@@ -7,7 +7,7 @@ from people.selectors import within_units_q
 
 from .events import default_setting
 from .forms import CHANNEL_LABELS
-from .models import Delivery, EventRule, Notification, Preference
+from .models import Delivery, Event, EventRule, Notification, Preference
 from .services.inbox import preference_events
 from .services.notify import DELIVERY_CHANNELS
 
@@ -32,8 +32,6 @@ def inbox_list(*, reader) -> QuerySet[Notification]:
 
 def preference_rows(*, person) -> list[dict]:
     """Per event: each channel's setting (off / on / mandatory) and the person's choice."""
-    from .models import Event
-
     rules = {r.event: r for r in EventRule.objects.all()}
     off = set(
         Preference.objects.filter(person=person, enabled=False).values_list("event", "channel")

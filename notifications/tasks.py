@@ -1,18 +1,19 @@
 """Background work: sending (queued by notify after commit) and the sweep (every few
-minutes from `manage.py send_notifications` or the task queue)."""
+minutes from `manage.py send_notifications` or the task queue).
+
+Sending is defined beside the services that queue it (services.deliver), so that services
+and tasks do not import each other; queued tasks' paths point here.
+"""
 
 from django_tasks import task
 
-
-@task()
-def deliveries_send(key: str = "", channel: str = "sms") -> dict:
-    from .services import deliveries_send as send
-
-    return send(key=key, channel=channel)
+from .services.deliver import deliveries_send_later as deliveries_send
+from .sweep import sweep
 
 
 @task()
 def notifications_sweep() -> dict:
-    from .sweep import sweep
-
     return sweep()
+
+
+__all__ = ["deliveries_send", "notifications_sweep"]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _sync_roles(sender, **kwargs):
+    # Imported here: apps.py is imported before the app registry is ready.
     from .services import roles_sync
 
     roles_sync()
@@ -16,6 +17,7 @@ class PeopleConfig(AppConfig):
     def ready(self):
         # Groups need the permissions every app creates, so sync once all have migrated.
         post_migrate.connect(_sync_roles, dispatch_uid="people.roles_sync")
+        # Imported here: apps.py is imported before the app registry is ready.
         from lms import wagtail_chinese
 
         from . import wagtail_account

@@ -3,7 +3,7 @@
 import secrets
 import string
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -13,7 +13,7 @@ from lms.errors import DomainError, PermissionDenied
 
 from .models import OrgUnit, User
 from .phones import normalize_phone
-from .roles import Role
+from .roles import ROLE_PERMISSIONS, Role
 from .selectors import unit_is_managed_by
 
 
@@ -110,9 +110,6 @@ def roles_sync() -> None:
 
     Runs after every migrate, so a fresh database or a new permission is always in step.
     """
-    from django.contrib.auth.models import Permission
-
-    from .roles import ROLE_PERMISSIONS
 
     for role, perms in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=str(role))

@@ -25,6 +25,7 @@ class FullNameForm(forms.ModelForm):
         fields = ["full_name", "email"]
 
     def __init__(self, *args, **kwargs):
+        # Imported here: Wagtail's admin needs the app registry (called from PeopleConfig.ready).
         from wagtail.admin.views.account import email_management_enabled
 
         super().__init__(*args, **kwargs)
@@ -33,6 +34,7 @@ class FullNameForm(forms.ModelForm):
 
 
 def apply() -> None:
+    # Imported here: Wagtail's admin needs the app registry (called from PeopleConfig.ready).
     from wagtail.admin.ui.sidebar import MainMenuModule
     from wagtail.admin.utils import get_user_display_name
     from wagtail.admin.views.account import NameEmailSettingsPanel

@@ -4,6 +4,11 @@ from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from lms.admin_scope import ScopedDeleteBulkAction
+
+from . import admin_views as v
+from .choosers import org_unit_chooser_viewset
+
 
 @hooks.register("register_log_actions")
 def register_people_actions(actions):
@@ -15,8 +20,6 @@ def register_people_actions(actions):
 
 
 def _people_admin_urls():
-    from . import admin_views as v
-
     return (
         [
             path("", v.person_index, name="index"),
@@ -30,8 +33,6 @@ def _people_admin_urls():
 
 @hooks.register("register_admin_viewset")
 def register_org_unit_chooser():
-    from .choosers import org_unit_chooser_viewset
-
     return org_unit_chooser_viewset
 
 
@@ -71,8 +72,6 @@ def hide_snippets_menu(request, menu_items):
 
 
 def _scoped_bulk_delete():
-    from lms.admin_scope import ScopedDeleteBulkAction
-
     return ScopedDeleteBulkAction
 
 

@@ -3,6 +3,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from .selectors import home_sections
+
 
 class HomePage(Page):
     """The site root. Signed-in trainees see their day here; visitors see the welcome."""
@@ -17,8 +19,6 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import home_sections
-
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = home_sections(request=request)
         return context

@@ -1,26 +1,21 @@
-"""What the trainee's home page shows. Each app adds a section by registering a provider.
+"""What the trainee's home page shows. Each app adds a section through a Wagtail hook.
 
-A provider is `f(request) -> dict | None` (a dict with `template` and its context). Apps
-register theirs in `AppConfig.ready()` with `register_home_section(order, provider)`, so
-the portal depends on no app and every app keeps its own queries.
+A section provider is `f(request) -> dict | None` (a dict with `template` and its context).
+Apps register theirs in their `wagtail_hooks.py` with
+`hooks.register(HOME_SECTION_HOOK, provider, order=N)` (lowest order first), so the portal
+depends on no app and every app keeps its own queries.
 """
 
-from collections.abc import Callable
+from wagtail import hooks
 
-_PROVIDERS: list[tuple[int, Callable]] = []
-
-
-def register_home_section(order: int, provider: Callable) -> None:
-    if all(p is not provider for _o, p in _PROVIDERS):
-        _PROVIDERS.append((order, provider))
-        _PROVIDERS.sort(key=lambda item: item[0])
+HOME_SECTION_HOOK = "portal_home_section"
 
 
 def home_sections(*, request) -> list[dict]:
     if not request.user.is_authenticated:
         return []
     sections = []
-    for _order, provider in _PROVIDERS:
+    for provider in hooks.get_hooks(HOME_SECTION_HOOK):
         section = provider(request)
         if section:
             sections.append(section)

@@ -6,10 +6,13 @@ from decimal import Decimal
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from assessments.models import Attempt
+from attendance.models import AttendanceRecord
+from attendance.selectors import class_attendance_summary
+from certificates.models import Certificate
 from people.models import User
 from training.models import ClassSession, Enrolment, TrainingClass
 
-from . import sources
 from .errors import ClassNotInScope
 from .scope import manages_whole_roster, person_q, report_class_list
 
@@ -45,9 +48,6 @@ class ClassReport:
     sessions: list
     lines: list
     counts: dict
-    attendance_available: bool
-    scores_available: bool
-    certificates_available: bool
 
     @property
     def at_risk(self) -> list:
@@ -90,60 +90,50 @@ def class_report(*, viewer, klass: TrainingClass) -> ClassReport:
     lines = {e.trainee_id: TraineeLine(enrolment=e) for e in enrolments}
     counts = {s.pk: dict.fromkeys(STATUSES, 0) for s in sessions}
 
-    record = sources.attendance_record()
-    if record is not None:
-        from attendance.selectors import class_attendance_summary
+    summary = class_attendance_summary(training_class=klass, now=timezone.now())
+    cells = {}
+    for sid, tid, status in AttendanceRecord.objects.filter(
+        session__training_class=klass, trainee_id__in=trainee_ids
+    ).values_list("session_id", "trainee_id", "status"):
+        cells[(sid, tid)] = status
+        counts[sid][status] = counts[sid].get(status, 0) + 1
+    for tid, line in lines.items():
+        line.attendance = summary.get(tid)
+        line.cells = [cells.get((s.pk, tid), "") for s in sessions]
+        if line.attendance is not None:
+            line.reasons.extend(line.attendance.reasons)
 
-        summary = class_attendance_summary(training_class=klass, now=timezone.now())
-        cells = {}
-        for sid, tid, status in record.objects.filter(
-            session__training_class=klass, trainee_id__in=trainee_ids
-        ).values_list("session_id", "trainee_id", "status"):
-            cells[(sid, tid)] = status
-            counts[sid][status] = counts[sid].get(status, 0) + 1
-        for tid, line in lines.items():
-            line.attendance = summary.get(tid)
-            line.cells = [cells.get((s.pk, tid), "") for s in sessions]
-            if line.attendance is not None:
-                line.reasons.extend(line.attendance.reasons)
-
-    attempt = sources.quiz_attempt()
-    if attempt is not None:
-        rows = (
-            attempt.objects.filter(
-                quiz__training_class=klass, trainee_id__in=trainee_ids, status="submitted"
-            )
-            .order_by()
-            .values("trainee_id", "quiz_id", "quiz__is_final_exam")
-            .annotate(
-                best=Max("percent"),
-                passes=Count("pk", filter=Q(passed=True)),
-            )
+    rows = (
+        Attempt.objects.filter(
+            quiz__training_class=klass, trainee_id__in=trainee_ids, status="submitted"
         )
-        for row in rows:
-            line = lines[row["trainee_id"]]
-            line.quizzes_taken += 1
-            if not row["passes"]:
-                line.quizzes_failed += 1
-            if row["best"] is not None and (
-                line.best_percent is None or row["best"] > line.best_percent
-            ):
-                line.best_percent = row["best"]
-            if row["quiz__is_final_exam"]:
-                line.final_exam = row["best"]
-                line.final_passed = bool(row["passes"])
-        for line in lines.values():
-            if line.quizzes_failed:
-                line.reasons.append("failed_quiz")
-
-    cert = sources.certificate_fields()
-    if cert is not None:
-        for c in (
-            cert["model"]
-            .objects.filter(**{cert["class"]: klass, f"{cert['trainee']}__in": trainee_ids})
-            .filter(sources.not_revoked_q(cert))
+        .order_by()
+        .values("trainee_id", "quiz_id", "quiz__is_final_exam")
+        .annotate(
+            best=Max("percent"),
+            passes=Count("pk", filter=Q(passed=True)),
+        )
+    )
+    for row in rows:
+        line = lines[row["trainee_id"]]
+        line.quizzes_taken += 1
+        if not row["passes"]:
+            line.quizzes_failed += 1
+        if row["best"] is not None and (
+            line.best_percent is None or row["best"] > line.best_percent
         ):
-            lines[getattr(c, f"{cert['trainee']}_id")].certificate = c
+            line.best_percent = row["best"]
+        if row["quiz__is_final_exam"]:
+            line.final_exam = row["best"]
+            line.final_passed = bool(row["passes"])
+    for line in lines.values():
+        if line.quizzes_failed:
+            line.reasons.append("failed_quiz")
+
+    for c in Certificate.objects.filter(
+        training_class=klass, trainee_id__in=trainee_ids, revoked_at__isnull=True
+    ):
+        lines[c.trainee_id].certificate = c
 
     E = Enrolment.Status
     totals = {
@@ -160,7 +150,4 @@ def class_report(*, viewer, klass: TrainingClass) -> ClassReport:
         sessions=[{"session": s, **counts[s.pk]} for s in sessions],
         lines=list(lines.values()),
         counts=totals,
-        attendance_available=record is not None,
-        scores_available=attempt is not None,
-        certificates_available=cert is not None,
     )

@@ -173,7 +173,7 @@ def annotate_status(
     The class flags are membership in uncorrelated sets (people who completed such a
     class), which the database builds once, whatever the number of people. The hours come
     from the person's `CreditYear` row for `year` (one LEFT JOIN on its unique index): the
-    ledger summed per person, kept in step with it by `reports.summary`. With `select`,
+    ledger summed per person, kept in step with it by `ledger.summary`. With `select`,
     the person's own totals are added for display; without, everything is an alias."""
     C = Enrolment.Status.COMPLETED
     E = Enrolment.Status.ENROLLED

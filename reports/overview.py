@@ -18,10 +18,12 @@ from django.db.models import (
 from django.db.models.functions import Cast, Floor, Substr
 from django.utils import timezone
 
+from assessments.models import Attempt
+from attendance.models import AttendanceRecord
+from certificates.models import Certificate
 from people.models import OrgUnit, User
 from training.models import ClassSession, Enrolment, TrainingClass
 
-from . import sources
 from .coverage import STEPLEN, annotate_status, people_in_scope
 from .params import Period
 from .requirements import requirements_get
@@ -56,12 +58,12 @@ class Overview:
     classes_running: int = 0
     classes_upcoming: int = 0
     trainees_in_training: int = 0
-    attendance_today: dict | None = None
+    attendance_today: dict = field(default_factory=dict)
     completion: dict = field(default_factory=dict)
-    certificates_issued: int | None = None
+    certificates_issued: int = 0
     compliance: dict = field(default_factory=dict)
     attendance_by_session: SessionPage | None = None
-    score_distribution: list | None = None
+    score_distribution: list = field(default_factory=list)
     completion_by_unit: list = field(default_factory=list)
     running_classes: list = field(default_factory=list)
 
@@ -158,29 +160,19 @@ def overview_get(
     ).aggregate(total=Count("pk"), compliant=Count("pk", filter=Q(meets=True)))
     result.compliance = {**compliance, "rate": _rate(compliance["compliant"], compliance["total"])}
 
-    record = sources.attendance_record()
-    if record is not None:
-        result.attendance_today = _attendance_today(record, viewer, unit, today)
-        result.attendance_by_session = _attendance_by_session(
-            record, viewer, unit, classes, year=year, today=today, page=sessions_page
-        )
-    attempt = sources.quiz_attempt()
-    if attempt is not None:
-        result.score_distribution = _score_distribution(attempt, viewer, unit, year)
-    cert = sources.certificate_fields()
-    if cert is not None:
-        result.certificates_issued = (
-            cert["model"]
-            .objects.filter(person_q(viewer, unit, field=cert["trainee"]))
-            .filter(sources.not_revoked_q(cert))
-            .filter(**({f"{cert['issued']}__year": year} if cert["issued"] else {}))
-            .count()
-        )
+    result.attendance_today = _attendance_today(viewer, unit, today)
+    result.attendance_by_session = _attendance_by_session(
+        viewer, unit, classes, year=year, today=today, page=sessions_page
+    )
+    result.score_distribution = _score_distribution(viewer, unit, year)
+    result.certificates_issued = Certificate.objects.filter(
+        person_q(viewer, unit, field="trainee"), revoked_at__isnull=True, issued_at__year=year
+    ).count()
     return result
 
 
-def _attendance_today(record, viewer, unit, today) -> dict:
-    counts = record.objects.filter(
+def _attendance_today(viewer, unit, today) -> dict:
+    counts = AttendanceRecord.objects.filter(
         person_q(viewer, unit, field="trainee"), session__date=today
     ).aggregate(**{s: Count("pk", filter=Q(status=s)) for s in STATUSES})
     total = sum(counts.values())
@@ -188,14 +180,14 @@ def _attendance_today(record, viewer, unit, today) -> dict:
     return {**counts, "total": total, "attended": attended, "rate": _rate(attended, total)}
 
 
-def _attendance_by_session(
-    record, viewer, unit, classes, *, year: int, today, page: int
-) -> SessionPage:
+def _attendance_by_session(viewer, unit, classes, *, year: int, today, page: int) -> SessionPage:
     """Every session of the year up to today with records of the viewer's people, twenty
     to a page (the newest first), each with its counts by status. Three queries whatever
     the number of sessions: how many there are, the page, its counts. A page past the
     last shows the last."""
-    mine = record.objects.filter(person_q(viewer, unit, field="trainee"), session=OuterRef("pk"))
+    mine = AttendanceRecord.objects.filter(
+        person_q(viewer, unit, field="trainee"), session=OuterRef("pk")
+    )
     held = ClassSession.objects.filter(
         Exists(mine),
         training_class__in=classes,
@@ -213,7 +205,7 @@ def _attendance_by_session(
     )
     counts = {
         row["session_id"]: row
-        for row in record.objects.filter(
+        for row in AttendanceRecord.objects.filter(
             person_q(viewer, unit, field="trainee"), session__in=[s.pk for s in sessions]
         )
         .order_by()
@@ -246,11 +238,11 @@ def _attendance_by_session(
     )
 
 
-def _score_distribution(attempt, viewer, unit, year) -> list[dict]:
+def _score_distribution(viewer, unit, year) -> list[dict]:
     """Submitted quiz attempts of the year in ten-point bands (100 joins the 90s)."""
     band = Cast(Floor(F("percent") / Value(10)), IntegerField())
     rows = (
-        attempt.objects.filter(
+        Attempt.objects.filter(
             person_q(viewer, unit, field="trainee"),
             status="submitted",
             percent__isnull=False,

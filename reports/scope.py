@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from people.models import OrgUnit
 from people.roles import Role, has_role
-from people.selectors import within_units_q
+from people.selectors import unit_is_managed_by, within_units_q
 from training.models import Enrolment, TrainingClass
 
 
@@ -41,6 +41,4 @@ def report_class_list(*, viewer, unit: OrgUnit | None = None) -> QuerySet[Traini
 
 def manages_whole_roster(viewer, klass: TrainingClass) -> bool:
     """Organisers of the organising unit see the whole roster; others only their people."""
-    from people.selectors import unit_is_managed_by
-
     return viewer.is_superuser or unit_is_managed_by(klass.organising_unit, viewer)

@@ -276,7 +276,7 @@ def class_table(report):
                 (a.leave_share * 100) if a else None,
                 a.absent_days if a else None,
                 line.best_percent,
-                line.quizzes_failed if report.scores_available else None,
+                line.quizzes_failed,
                 line.final_exam,
                 str(getattr(line.certificate, "number", "") or (line.certificate or "")),
                 "、".join(str(REASON_LABELS.get(r, r)) for r in line.reasons),

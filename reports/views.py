@@ -22,12 +22,13 @@ from training.models import Enrolment, TrainingClass
 
 from . import charts, tables
 from .class_report import class_get_for_report, class_report
-from .coverage import MISSING_LISTS, coverage_report, missing_list
+from .coverage import MISSING_LISTS, annotate_status, coverage_report, missing_list
 from .db import analytic_queries
 from .errors import BadListKind, BadPage, ReportParameterError, UnitNotInScope
 from .exports import export_format, export_response
 from .overview import overview_get
-from .params import page_parse, period_parse, scope_top_units, unit_parse, year_parse
+from .params import current_cycle, page_parse, period_parse, scope_top_units, unit_parse, year_parse
+from .requirements import requirements_get
 from .scope import may_view_reports, person_q, report_class_list
 
 PAGE_SIZE = 50
@@ -187,26 +188,22 @@ class OverviewView(ReportView):
         context["year"] = self.year
         context["years"] = range(timezone.localdate().year, 2019, -1)
         sessions = data.attendance_by_session
-        if sessions is not None and sessions.pages > 1:
+        if sessions.pages > 1:
             n = sessions.number
             # Page 1 holds the newest sessions: "newer" goes back towards it.
             context["sessions_newer"] = self.link(sessions=n - 1 if n > 2 else "") if n > 1 else ""
             context["sessions_older"] = self.link(sessions=n + 1) if n < sessions.pages else ""
         S = tables.ATTENDANCE_SERIES
         context["chart_attendance"] = charts.stacked_hbar_chart(
-            sessions.rows if sessions is not None else [],
+            sessions.rows,
             series=[(k, str(v)) for k, v in S],
             title=gettext("Attendance by session"),
-            empty=gettext("No attendance recorded yet.")
-            if sessions is not None
-            else gettext("Attendance is not available yet."),
+            empty=gettext("No attendance recorded yet."),
         )
         context["chart_scores"] = charts.column_chart(
-            data.score_distribution or [],
+            data.score_distribution,
             title=gettext("Quiz score distribution"),
-            empty=gettext("No submitted quizzes this year.")
-            if data.score_distribution is not None
-            else gettext("Scores are not available yet."),
+            empty=gettext("No submitted quizzes this year."),
         )
         context["chart_completion"] = charts.hbar_chart(
             [(r["label"], r["rate"]) for r in data.completion_by_unit],
@@ -473,9 +470,7 @@ class ClassReportView(ReportView):
                 ],
                 series=[(k, str(v)) for k, v in S],
                 title=gettext("Attendance by session"),
-                empty=gettext("No attendance recorded yet.")
-                if report.attendance_available
-                else gettext("Attendance is not available yet."),
+                empty=gettext("No attendance recorded yet."),
             ),
             reason_labels=tables.REASON_LABELS,
             status_short=tables.STATUS_SHORT,
@@ -540,9 +535,6 @@ class PersonView(ReportView):
             )
             .order_by("-earned_on__year")
         )
-        from .coverage import annotate_status
-        from .params import current_cycle
-        from .requirements import requirements_get
 
         status = (
             annotate_status(

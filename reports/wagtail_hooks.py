@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from . import admin_urls
+from .home_panel import CoverageGapsPanel
 from .scope import may_view_reports
 
 
@@ -66,7 +67,5 @@ def register_reports_menu():
 
 @hooks.register("construct_homepage_panels")
 def add_coverage_gaps_panel(request, panels):
-    from .home_panel import CoverageGapsPanel
-
     if may_view_reports(request.user):
         panels.append(CoverageGapsPanel(request.user))

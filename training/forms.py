@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.widgets import AdminDateInput, AdminPageChooser, AdminTimeInput
+from wagtail.models import Page
 
 from lms.spreadsheets import XLSX_MIME, spreadsheet_size
 from people.choosers import unit_field
@@ -93,8 +94,6 @@ class SessionForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from wagtail.models import Page
-
         super().__init__(*args, **kwargs)
         self.fields["instructor"].queryset = User.objects.filter(
             groups__name=str(Role.INSTRUCTOR), is_active=True

@@ -1,14 +1,13 @@
 """Who may see and run which class. Every app asks these, never the roles directly."""
 
-from collections.abc import Callable
-
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from wagtail import hooks
 
 from people.roles import Role, has_role
 from people.selectors import unit_is_managed_by, within_units_q
 
-from .models import ClassSession, Enrolment, TrainingClass
+from .models import ClassSession, Enrolment, Notice, NoticeReceipt, TrainingClass
 
 
 def class_list_for_staff(*, viewer) -> QuerySet[TrainingClass]:
@@ -113,10 +112,6 @@ def session_list_for_trainee(*, trainee) -> QuerySet[ClassSession]:
 
 
 def notice_list_for_trainee(*, trainee, unread_only: bool = False):
-    from django.db.models import Exists, OuterRef
-
-    from .models import Notice, NoticeReceipt
-
     qs = (
         Notice.objects.filter(
             training_class__enrolments__trainee=trainee,
@@ -133,8 +128,6 @@ def notice_list_for_trainee(*, trainee, unread_only: bool = False):
 
 
 def notice_get_for_viewer(*, viewer, pk: int):
-    from .models import Notice
-
     notice = Notice.objects.select_related("training_class", "author").filter(pk=pk).first()
     if notice is None:
         raise Http404
@@ -153,15 +146,10 @@ def notice_readers(*, notice) -> list[tuple[Enrolment, object]]:
     return [(e, read.get(e.trainee_id)) for e in roster]
 
 
-# Apps that know who attended (attendance) register here who may not rate a session,
-# in AppConfig.ready(), so this app depends on none of them. A rule takes the trainee
-# and session ids and returns the ids the trainee may not rate.
-_EVALUATION_BARS: list[Callable] = []
-
-
-def register_evaluation_bar(rule: Callable) -> None:
-    if rule not in _EVALUATION_BARS:
-        _EVALUATION_BARS.append(rule)
+# Apps that know who attended (attendance) say who may not rate a session through this
+# Wagtail hook (in their wagtail_hooks.py), so this app depends on none of them. A rule
+# takes the trainee and session ids and returns the ids the trainee may not rate.
+EVALUATION_BAR_HOOK = "training_sessions_not_to_rate"
 
 
 def sessions_not_to_rate(*, trainee, session_ids) -> set[int]:
@@ -169,15 +157,13 @@ def sessions_not_to_rate(*, trainee, session_ids) -> set[int]:
     ids = list(session_ids)
     barred: set[int] = set()
     if ids:
-        for rule in _EVALUATION_BARS:
+        for rule in hooks.get_hooks(EVALUATION_BAR_HOOK):
             barred |= set(rule(trainee=trainee, session_ids=ids))
     return barred
 
 
 def evaluation_averages(sessions: QuerySet[ClassSession]) -> QuerySet[ClassSession]:
     """Sessions with their evaluation count and averages (no rater is ever named)."""
-    from django.db.models import Avg, Count
-
     return sessions.annotate(
         eval_count=Count("evaluations"),
         avg_content=Avg("evaluations__content"),

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 from wagtail import hooks
 
@@ -156,8 +157,6 @@ def my_calendar(request):
 
 
 def _renewed_message():
-    from django.utils.translation import gettext
-
     return gettext("A new link was made; calendars using the old one no longer update.")
 
 
@@ -186,8 +185,6 @@ def session_evaluate(request, pk):
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
-            from django.utils.translation import gettext
-
             messages.success(
                 request,
                 gettext("Thank you. Your rating was saved; the instructor will not see your name."),

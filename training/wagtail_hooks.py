@@ -6,6 +6,8 @@ from wagtail.admin.menu import MenuItem
 from people.roles import Role, has_role
 
 from . import admin_urls
+from .home import notices_section, today_section
+from .home_panel import ClassesThisWeekPanel, UpcomingSessionsPanel
 
 
 @hooks.register("register_admin_urls")
@@ -78,10 +80,13 @@ def register_training_actions(actions):
 def add_training_panels(request, panels):
     """Instructors: the sessions they are about to teach. Organisers: their units' classes
     of the week."""
-    from .home_panel import ClassesThisWeekPanel, UpcomingSessionsPanel
-
     user = request.user
     if has_role(user, Role.INSTRUCTOR):
         panels.append(UpcomingSessionsPanel(user))
     if user.is_superuser or has_role(user, Role.ORGANISER):
         panels.append(ClassesThisWeekPanel(user))
+
+
+# Sections of the trainee's home page (portal.selectors.home_sections), lowest order first.
+hooks.register("portal_home_section", today_section, order=12)
+hooks.register("portal_home_section", notices_section, order=14)

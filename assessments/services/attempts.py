@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks import task
 
 from lms.audit import log
 from training.models import TrainingClass
@@ -251,8 +252,6 @@ def _attempt_start_once(*, quiz, trainee, now, seed) -> Attempt:
 
 def _schedule_deadline(attempt: Attempt) -> None:
     """Ask the task worker to submit the attempt at its deadline, where the backend can."""
-    from ..tasks import submit_attempt_if_overdue
-
     try:
         backend = submit_attempt_if_overdue.get_backend()
         if backend.supports_defer:
@@ -466,3 +465,21 @@ def attempts_submit_overdue(*, now=None, limit: int = 1000) -> int:
         attempt = attempt_submit(attempt_id=pk, now=now, auto=True)
         done += attempt.status == Attempt.Status.SUBMITTED
     return done
+
+
+# --- background jobs (named in tasks.py) ---------------------------------------------
+
+
+@task()
+def submit_attempt_if_overdue(attempt_id: int) -> bool:
+    """Enqueued at start to run at the attempt's deadline; a no-op if already submitted."""
+    attempt = Attempt.objects.filter(pk=attempt_id).first()
+    if attempt is None:
+        return False
+    return attempt_close_if_overdue(attempt=attempt).status == Attempt.Status.SUBMITTED
+
+
+@task()
+def submit_overdue_attempts() -> int:
+    """The sweep: every overdue attempt. Run by `manage.py submit_overdue_attempts` too."""
+    return attempts_submit_overdue()

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from taggit.models import Tag
 from wagtail.log_actions import log
 
 from lms.spreadsheets import Book, Column, UnreadableSpreadsheet, read_table
@@ -342,8 +343,6 @@ def _max_length(model, name: str) -> int:
 def row_length_problems(row: dict) -> list[str]:
     """Cells longer than their database column (PostgreSQL refuses them on save), or than
     a trainee can type (an accepted fill-in answer longer than the answer box)."""
-    from taggit.models import Tag
-
     problems = []
     limit = _max_length(QuestionCategory, "name")
     if len(row["category"]) > limit:

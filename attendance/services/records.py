@@ -179,6 +179,7 @@ POLICY_FIELDS = [
     "absence_limit_days",
     "adviser_max_leave_half_days",
     "official_leave_needs_attachment",
+    "official_leave_excused",
 ]
 
 

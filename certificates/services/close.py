@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from attendance.selectors import sessions_without_attendance
 from ledger.models import CreditEntry
 from ledger.services import credit_entry_post
 from lms.audit import log
@@ -21,11 +22,13 @@ from ..errors import (
     OverrideReasonRequired,
 )
 from ..models import CompletionRecord, CompletionRule, IssueBatch
+from ..selectors import certificate_template_list_usable, class_completion_review
+from .issue import issue_certificates
+from .rules import completion_rule_for
 
 RULE_FIELDS = (
     "max_leave_share",
     "absence_limit_days",
-    "official_leave_excused",
     "final_exam_required",
     "quizzes_required",
     "written_work_required",
@@ -37,17 +40,9 @@ RULE_FIELDS = (
 RECORD_DECISION_FIELDS = ["outcome", "completed", "missing", "exceptions", "hours", "decided_at"]
 
 
-def completion_rule_for(*, training_class: TrainingClass) -> CompletionRule:
-    """The class's rule, created with the regulation defaults the first time it is asked for."""
-    rule, _created = CompletionRule.objects.get_or_create(training_class=training_class)
-    return rule
-
-
 def _template_check(*, actor, rule: CompletionRule, template) -> None:
     """A class may use its organiser's templates, their parent units' and system ones
     (docs/permissions.md); a choice made earlier may stay."""
-    from ..selectors import certificate_template_list_usable
-
     if template is None or template.pk == rule.certificate_template_id:
         return
     if not certificate_template_list_usable(viewer=actor).filter(pk=template.pk).exists():
@@ -180,14 +175,6 @@ class ClosingCheck:
         return self.before_end_date or bool(self.sessions_not_held)
 
 
-def _sessions_without_attendance(training_class: TrainingClass, now) -> list:
-    try:
-        from attendance.selectors import sessions_without_attendance
-    except ImportError:
-        return []
-    return sessions_without_attendance(training_class=training_class, now=now)
-
-
 def class_closing_check(*, training_class: TrainingClass, now=None) -> ClosingCheck:
     """The class's 学时 if closed now: all of them once it is over; closed early, only
     the sessions actually held count (a class without a timetable keeps its hours). An
@@ -207,7 +194,11 @@ def class_closing_check(*, training_class: TrainingClass, now=None) -> ClosingCh
         hours_held=held,
         hours_now=hours,
         per_session=per_session,
-        sessions_untaken=_sessions_without_attendance(training_class, now) if per_session else [],
+        sessions_untaken=(
+            sessions_without_attendance(training_class=training_class, now=now)
+            if per_session
+            else []
+        ),
     )
 
 
@@ -232,9 +223,6 @@ def class_close(
     Before the end date, or with sessions not yet held, closing is refused unless the
     organiser gives `early_reason` (audited); then only the sessions held earn 学时.
     """
-    from ..selectors import class_completion_review
-    from ..tasks import issue_certificates
-
     if not can_manage_class(actor, training_class):
         raise PermissionDenied()
     now = timezone.now()

@@ -20,11 +20,12 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task
 
 from .. import sms
 from ..events import render_site, sms_params, spec_for
 from ..models import Channel, Delivery, Event
-from .notify import _sms_template, quiet_until
+from .timing import _sms_template, quiet_until
 
 logger = logging.getLogger(__name__)
 
@@ -219,11 +220,9 @@ def _record(batch: list[Delivery], results: list[sms.SmsResult], *, now) -> list
 
 def _schedule(*, key: str, channel: str, when: datetime.datetime) -> None:
     """A task at the retry time where the queue can defer; the sweep otherwise."""
-    from ..tasks import deliveries_send as task
-
     try:
-        if task.get_backend().supports_defer:
-            task.using(run_after=when).enqueue(key=key, channel=channel)
+        if deliveries_send_later.get_backend().supports_defer:
+            deliveries_send_later.using(run_after=when).enqueue(key=key, channel=channel)
     except Exception:
         logger.exception("could not schedule the retry of %s %s", key, channel)
 
@@ -277,3 +276,9 @@ def login_code_send(*, user, phone: str, code: str, now=None) -> Delivery:
         result = sms.SmsResult(ok=False, code=result.code, detail=result.detail)
     _record([delivery], [result], now=now)
     return delivery
+
+
+@task()
+def deliveries_send_later(key: str = "", channel: str = "sms") -> dict:
+    """`deliveries_send` in the task worker (tasks.py names it `deliveries_send`)."""
+    return deliveries_send(key=key, channel=channel)

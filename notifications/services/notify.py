@@ -9,7 +9,6 @@ decision must stand even if its notification cannot be written.
 import datetime
 import logging
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -17,26 +16,13 @@ from django.utils import timezone
 from .. import sms
 from ..events import MANDATORY, OFF, spec_for
 from ..models import Channel, Delivery, Event, EventRule, Notification, Preference
+from .deliver import deliveries_send_later
+from .timing import _sms_template, quiet_until
 
 logger = logging.getLogger(__name__)
 
 DELIVERY_CHANNELS = (Channel.EMAIL, Channel.SMS)
 _PERSON_FIELDS = ("pk", "full_name", "username", "phone", "email", "is_active")
-
-
-def quiet_until(now: datetime.datetime) -> datetime.datetime | None:
-    """The end of the night's quiet hours if `now` falls in them (22:00-07:00 by default,
-    the site's time zone, Asia/Shanghai), else None. Equal hours mean none at all."""
-    start, end = settings.NOTIFICATIONS_QUIET_HOURS
-    if start == end:  # no quiet hours
-        return None
-    local = timezone.localtime(now)
-    if not (local.hour >= start or local.hour < end):
-        return None
-    morning = local.replace(hour=end, minute=0, second=0, microsecond=0)
-    if local.hour >= start:
-        morning += datetime.timedelta(days=1)
-    return morning
 
 
 def channel_settings(event: str) -> dict[str, str]:
@@ -57,10 +43,6 @@ def _people(recipients) -> list:
     if people and isinstance(people[0], int):
         return list(User.objects.filter(pk__in=people).only(*_PERSON_FIELDS[1:]))
     return people
-
-
-def _sms_template(event: str) -> str:
-    return str(settings.SMS_TEMPLATES.get(event) or "")
 
 
 def _address(person, channel: str) -> str:
@@ -165,8 +147,6 @@ def _write(*, event, people, key, context, url, now) -> int:
 def _enqueue_send(key: str) -> None:
     """Ask the worker to send what this occurrence queued; the sweep catches anything a
     queue outage drops (the rows are committed, so nothing is lost)."""
-    from ..tasks import deliveries_send
-
     due = (
         Delivery.objects.filter(
             key=key, status=Delivery.Status.QUEUED, next_attempt_at__lte=timezone.now()
@@ -177,6 +157,6 @@ def _enqueue_send(key: str) -> None:
     )
     for channel in sorted(set(due)):
         try:
-            deliveries_send.enqueue(key=key, channel=channel)
+            deliveries_send_later.enqueue(key=key, channel=channel)
         except Exception:
             logger.exception("could not queue sending of %s %s", key, channel)

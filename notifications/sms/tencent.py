@@ -91,6 +91,7 @@ class SmsBackend(BaseSmsBackend):
 
     def client(self):
         if self._client is None:
+            # Imported here: the Tencent Cloud SDK: loaded only when SMS goes out through it.
             from tencentcloud.common import credential
             from tencentcloud.common.profile.client_profile import ClientProfile
             from tencentcloud.common.profile.http_profile import HttpProfile
@@ -125,6 +126,7 @@ class SmsBackend(BaseSmsBackend):
         return results
 
     def _send(self, template_id: str, params: tuple, phones: list[str]) -> dict[str, SmsResult]:
+        # Imported here: the Tencent Cloud SDK: loaded only when SMS goes out through it.
         from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
             TencentCloudSDKException,
         )

@@ -129,7 +129,7 @@ RULES = {
     "assessments_admin:grade_submission": Rule(
         kwargs=_pk("sub"), expect={**STAFF_OF_CLASS, "adviser_other": ADMIN_DENIED}
     ),
-    "assessments_admin:gradebook_index": Rule(expect=STAFF),
+    "gradebooks:index": Rule(expect=STAFF),
     "assessments_admin:gradebook_class": Rule(kwargs=_pk("klass"), expect=STAFF_OF_CLASS),
     "assessments_admin:gradebook_class_export": Rule(kwargs=_pk("klass"), expect=STAFF_OF_CLASS),
     # 补考: organisers of the class's unit only; the class's adviser and instructors too
@@ -139,12 +139,8 @@ RULES = {
         expect=STAFF_OF_CLASS,
     ),
     # A course that does not exist: every staff member gets 404, trainees the login page.
-    "assessments_admin:gradebook_course": Rule(
-        kwargs=lambda w, c: {"pk": 999999}, expect=NO_SUCH_COURSE
-    ),
-    "assessments_admin:gradebook_course_export": Rule(
-        kwargs=lambda w, c: {"pk": 999999}, expect=NO_SUCH_COURSE
-    ),
+    "gradebooks:course": Rule(kwargs=lambda w, c: {"pk": 999999}, expect=NO_SUCH_COURSE),
+    "gradebooks:course_export": Rule(kwargs=lambda w, c: {"pk": 999999}, expect=NO_SUCH_COURSE),
     # Snippet add/edit views (subclassed here to version questions and record the author).
     "wagtailsnippets_assessments_question:add": Rule(expect=GRADERS),
     # A question is changed by its author or by whoever may change a quiz it is placed in

@@ -8,8 +8,8 @@ from django.http import Http404
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments.selectors import gradebook_for_course
 from assessments.services.attempts import attempt_answer_save, attempt_start, attempt_submit
+from courses.gradebook import gradebook_for_course
 from courses.models import CourseProgress
 from tests.assessments.factories import AssignmentFactory, quiz_with, single
 from tests.courses.factories import enrol, lessons_of, link_class, make_course, site_indexes
@@ -75,11 +75,11 @@ def test_an_organiser_sees_the_roster_of_its_units_and_the_work_it_may_grade(wor
 
 def test_page_and_xlsx_show_study_beside_the_scores(world, course, client):
     client.force_login(world.instructor)
-    page = client.get(reverse("assessments_admin:gradebook_course", args=[course.pk]))
+    page = client.get(reverse("gradebooks:course", args=[course.pk]))
     html = page.content.decode()
     assert page.status_code == 200
     assert "已完成课时" in html and "2 / 3" in html and "学员乙" in html
-    export = client.get(reverse("assessments_admin:gradebook_course_export", args=[course.pk]))
+    export = client.get(reverse("gradebooks:course_export", args=[course.pk]))
     sheet = load_workbook(io.BytesIO(export.getvalue())).worksheets[0]
     header = [c.value for c in sheet[1]]
     assert header[:6] == ["姓名", "手机号", "单位", "完成课时（共3）", "学习分钟", "课程完成时间"]
@@ -92,7 +92,7 @@ def test_page_and_xlsx_show_study_beside_the_scores(world, course, client):
 
 def test_a_trainee_cannot_open_a_course_gradebook(world, course, client):
     client.force_login(world.trainee_a)
-    page = client.get(reverse("assessments_admin:gradebook_course", args=[course.pk]))
+    page = client.get(reverse("gradebooks:course", args=[course.pk]))
     assert page.status_code in (302, 403, 404)
 
 
@@ -107,10 +107,10 @@ def test_a_quiz_placed_in_a_lesson_is_in_the_course_gradebook_and_its_index(worl
     book = gradebook_for_course(viewer=world.instructor, page_id=course.pk)
     assert [q.title for q in book.quizzes] == ["第二课随堂测验"]
     client.force_login(world.instructor)
-    index = client.get(reverse("assessments_admin:gradebook_index")).content.decode()
-    assert reverse("assessments_admin:gradebook_course", args=[course.pk]) in index
+    index = client.get(reverse("gradebooks:index")).content.decode()
+    assert reverse("gradebooks:course", args=[course.pk]) in index
 
     lesson.unpublish()  # an unpublished lesson's quiz is no longer the course's
     assert gradebook_for_course(viewer=world.instructor, page_id=course.pk).quizzes == []
-    index = client.get(reverse("assessments_admin:gradebook_index")).content.decode()
-    assert reverse("assessments_admin:gradebook_course", args=[course.pk]) not in index
+    index = client.get(reverse("gradebooks:index")).content.decode()
+    assert reverse("gradebooks:course", args=[course.pk]) not in index

@@ -14,7 +14,6 @@ from assessments.errors import GradingOutOfScope
 from assessments.models import GradeChange
 from assessments.selectors import (
     assignment_list_for_staff,
-    gradebook_for_course,
     graded_recently_answers,
     grading_queue_answers,
     grading_queue_submissions,
@@ -23,6 +22,7 @@ from assessments.selectors import (
 from assessments.services.attempts import attempt_answer_save, attempt_start, attempt_submit
 from assessments.services.marking import answer_grade, submission_grade
 from assessments.services.written import submission_save
+from courses.gradebook import gradebook_for_course
 from tests.assessments.factories import AssignmentFactory, essay, quiz_with
 from tests.courses.factories import enrol, lessons_of, make_course, site_indexes
 
@@ -105,12 +105,12 @@ def test_instructor_not_teaching_course_cannot_grade_or_download(world, course_w
         ("assessments_admin:grade_answer", course_work["answer_b"].pk),
         ("assessments_admin:grade_submission", course_work["sub_b"].pk),
         ("assessments:submission_file", course_work["sub_b"].pk),
-        ("assessments_admin:gradebook_course", course.pk),
-        ("assessments_admin:gradebook_course_export", course.pk),
+        ("gradebooks:course", course.pk),
+        ("gradebooks:course_export", course.pk),
     ):
         assert _get(client, outsider, name, pk).status_code == 404, name
-    index = client.get(reverse("assessments_admin:gradebook_index")).content.decode()
-    assert reverse("assessments_admin:gradebook_course", args=[course.pk]) not in index
+    index = client.get(reverse("gradebooks:index")).content.decode()
+    assert reverse("gradebooks:course", args=[course.pk]) not in index
     with pytest.raises(GradingOutOfScope):
         answer_grade(grader=outsider, answer_id=course_work["answer_b"].pk, score=Decimal("1"))
     with pytest.raises(GradingOutOfScope):
@@ -123,7 +123,7 @@ def test_instructor_not_teaching_course_cannot_grade_or_download(world, course_w
         ("assessments_admin:grade_answer", course_work["answer_b"].pk),
         ("assessments_admin:grade_submission", course_work["sub_b"].pk),
         ("assessments:submission_file", course_work["sub_b"].pk),
-        ("assessments_admin:gradebook_course", course.pk),
+        ("gradebooks:course", course.pk),
     ):
         assert _get(client, teacher, name, pk).status_code == 200, name
     submission_grade(grader=teacher, submission_id=course_work["sub_b"].pk, grade="good")
@@ -133,7 +133,7 @@ def test_course_gradebook_export_lists_only_trainees_in_scope(world, course_work
     course = course_work["course"]
 
     def exported(user):
-        response = _get(client, user, "assessments_admin:gradebook_course_export", course.pk)
+        response = _get(client, user, "gradebooks:course_export", course.pk)
         assert response.status_code == 200
         sheet = load_workbook(io.BytesIO(response.getvalue())).worksheets[0]
         return {row[:3] for row in sheet.iter_rows(min_row=2, values_only=True)}

@@ -309,7 +309,7 @@ def test_the_preview_leaves_official_leave_out_of_the_share_when_the_class_excus
 ):
     from decimal import Decimal
 
-    from certificates.services import completion_rule_update
+    from attendance.services import policy_save
 
     ask(world, klass, tomorrow[:1], kind=LeaveRequest.Kind.SICK)
     ask(
@@ -328,8 +328,8 @@ def test_the_preview_leaves_official_leave_out_of_the_share_when_the_class_excus
     html = client.get(url).content.decode()
     assert "本班公假不计入请假比例" in html and 'name="kind"' in html
     assert '"officialExcused": true' in html
-    completion_rule_update(
-        actor=world.organiser, training_class=klass, official_leave_excused=False
+    policy_save(
+        actor=world.organiser, training_class=klass, values={"official_leave_excused": False}
     )
     page = client.get(url)
     preview = page.context["preview"]

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from certificates.completion import (
     NONE_SET,
-    UNAVAILABLE,
     completion_evaluate,
     for_trainee,
 )
@@ -92,11 +91,6 @@ def test_switched_off_requirements_are_not_checked():
         assessment=FakeAssessment(final_exam_passed=False, failed_quizzes=["x"]),
     )
     assert result.complete
-
-
-def test_unavailable_sources_fail_rather_than_pass():
-    result = completion_evaluate(rule=_rule(), attendance=UNAVAILABLE, assessment=UNAVAILABLE)
-    assert result.codes == ["attendance_unavailable", "assessments_unavailable"]
 
 
 def test_a_trainee_missing_from_the_summaries_is_not_complete():

@@ -15,6 +15,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from attendance.models import AttendanceRecord, LeaveRequest
+from attendance.services import policy_save
 from certificates.errors import (
     ClassAlreadyClosed,
     NotEnrolled,
@@ -23,7 +24,7 @@ from certificates.errors import (
 )
 from certificates.models import Certificate, CompletionRecord
 from certificates.selectors import class_completion_review
-from certificates.services import class_close, completion_override_set, completion_rule_update
+from certificates.services import class_close, completion_override_set
 from ledger.models import CreditEntry
 from lms.errors import PermissionDenied
 from tests.attendance.factories import AttendanceRecordFactory, LeaveRequestFactory
@@ -231,8 +232,8 @@ def test_official_leave_counts_against_the_cap_when_the_class_says_so(
 ):
     from attendance.selectors import class_attendance_summary
 
-    completion_rule_update(
-        actor=world.organiser, training_class=klass, official_leave_excused=False
+    policy_save(
+        actor=world.organiser, training_class=klass, values={"official_leave_excused": False}
     )
     sessions = world.extra["sessions"]
     on_leave(world, world.trainee_a, sessions[:2], LeaveRequest.Kind.OFFICIAL)

@@ -214,7 +214,7 @@ def test_the_record_pdf_is_named_after_the_person(world, client):
 def test_a_mistyped_entry_is_withdrawn_with_a_reason_and_leaves_every_total(
     world, django_capture_on_commit_callbacks
 ):
-    from reports.models import CreditYear
+    from ledger.models import CreditYear
 
     entry = _recorded(world, hours="60")  # meant 6
     stored = entry.evidence.file.path

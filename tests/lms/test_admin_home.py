@@ -119,10 +119,10 @@ def test_adviser_panels_read_a_fixed_number_of_queries_however_many_classes(worl
         _queries(lambda: sel.leave_awaiting(viewer=adviser)),
         _queries(lambda: sel.classes_at_risk(viewer=adviser, now=now)),
     ]
-    # At risk: classes, whether each excuses 公假 (one query for all), timetables,
-    # enrolments, records, names.
-    assert [n for n, _ in counts_one] == [1, 1, 6]
-    assert [n for n, _ in counts_many] == [1, 1, 6]
+    # At risk: classes (with their attendance policies, which say whether 公假 is
+    # excused), timetables, enrolments, records, names.
+    assert [n for n, _ in counts_one] == [1, 1, 5]
+    assert [n for n, _ in counts_many] == [1, 1, 5]
     (_, (sessions, total)), (_, (leave, pending)), (_, at_risk) = counts_many
     assert total == 5 and len(sessions) == 5
     assert pending == 5 and len(leave) == 5

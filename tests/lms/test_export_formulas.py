@@ -37,7 +37,7 @@ EXPORTS = {
     "assessments_admin:questions_export": ["xlsx"],
     "assessments_admin:questions_template": ["xlsx"],
     "assessments_admin:gradebook_class_export": ["xlsx"],
-    "assessments_admin:gradebook_course_export": ["xlsx"],
+    "gradebooks:course_export": ["xlsx"],
     "reports_admin:overview": ["xlsx", "csv"],
     "reports_admin:coverage": ["xlsx", "csv"],
     "reports_admin:missing": ["xlsx", "csv"],
@@ -49,7 +49,7 @@ EXPORTS = {
 NO_DATA = {name for name in EXPORTS if name.endswith("_template")}
 # The matrix checks this one on a course that does not exist; a real course is made the
 # way the course progress export makes it.
-SAME_OBJECTS_AS = {"assessments_admin:gradebook_course_export": "courses_admin:course_export"}
+SAME_OBJECTS_AS = {"gradebooks:course_export": "courses_admin:course_export"}
 
 
 def _export_url_names(resolver=None, namespace="", route=""):

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from ledger.models import CreditEntry
+from ledger.services import credit_entry_post
 from tests.training.factories import EnrolmentFactory, TrainingClassFactory
 from training.models import Enrolment, TrainingClass
 
@@ -27,11 +28,13 @@ def enrol(klass, trainee, status=Enrolment.Status.COMPLETED) -> Enrolment:
 
 
 def hours(person, amount, *, year, channel=CreditEntry.Channel.IN_PERSON) -> CreditEntry:
-    return CreditEntry.objects.create(
+    """Hours posted as the apps post them: through the ledger's service, which keeps the
+    credit-hour summary the reports read."""
+    return credit_entry_post(
         person=person,
         channel=channel,
         hours=Decimal(amount),
         earned_on=datetime.date(year, 6, 1),
         title="测试学时",
         source_key=f"test:{next(_sources)}",
-    )
+    )[0]

@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -317,8 +318,6 @@ def import_batches_purge(*, older_than=datetime.timedelta(days=1)) -> int:
 
 def import_batch_get(*, actor, training_class: TrainingClass, pk, kind: str) -> ImportBatch:
     """The organiser's own pending upload for this class, or 404."""
-    from django.http import Http404
-
     try:
         return ImportBatch.objects.get(
             pk=pk, training_class=training_class, created_by=actor, kind=kind

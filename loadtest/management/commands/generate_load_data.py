@@ -24,13 +24,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ledger.models import CreditEntry
+from assessments.models import Attempt, Quiz
+from attendance.models import AttendanceRecord
+from ledger.models import CreditEntry, CreditYear
+from ledger.summary import credit_summary_rebuild
 from people.models import OrgUnit, User
 from people.roles import Role
-from reports import sources
 from reports.bulk import copy_rows
-from reports.models import CreditYear
-from reports.summary import credit_summary_rebuild
 from training.models import ClassSession, Enrolment, TrainingClass
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -131,15 +131,11 @@ class Command(BaseCommand):
             # Load users beyond the generated people (bench_reports' organiser) may have
             # rows elsewhere (managed units, an admin profile): the ORM deletes those.
             load_people.exclude(username__regex=r"^load_[0-9]{6}$").delete()
-            record = sources.attendance_record()
-            if record is not None:
-                record.objects.filter(session__training_class__in=load_classes)._raw_delete(db)
-            attempt = sources.quiz_attempt()
-            if attempt is not None:
-                attempt.objects.filter(trainee__in=load_people)._raw_delete(db)
-                attempt._meta.get_field("quiz").related_model.objects.filter(
-                    training_class__in=load_classes
-                )._raw_delete(db)
+            AttendanceRecord.objects.filter(session__training_class__in=load_classes)._raw_delete(
+                db
+            )
+            Attempt.objects.filter(trainee__in=load_people)._raw_delete(db)
+            Quiz.objects.filter(training_class__in=load_classes)._raw_delete(db)
             CreditEntry.objects.filter(person__in=load_people)._raw_delete(db)
             CreditYear.objects.filter(person__in=load_people)._raw_delete(db)
             Enrolment.objects.filter(training_class__in=load_classes)._raw_delete(db)
@@ -368,10 +364,6 @@ class Command(BaseCommand):
 
     # -- attendance ----------------------------------------------------------------------
     def attendance(self, classes):
-        record = sources.attendance_record()
-        if record is None:
-            self.log("attendance: skipped (the attendance app has no AttendanceRecord model yet)")
-            return
         rng, now = self.rng, timezone.now()
 
         def rows():
@@ -394,17 +386,14 @@ class Command(BaseCommand):
                         )
 
         count = copy_rows(
-            record, ["session_id", "trainee_id", "status", "source", "checked_in_at"], rows()
+            AttendanceRecord,
+            ["session_id", "trainee_id", "status", "source", "checked_in_at"],
+            rows(),
         )
         self.log(f"attendance records: {count}")
 
     # -- quiz attempts -------------------------------------------------------------------
     def attempts(self, classes, wanted):
-        attempt = sources.quiz_attempt()
-        if attempt is None:
-            self.log("quiz attempts: skipped (the assessments app has no Attempt model yet)")
-            return
-        Quiz = attempt._meta.get_field("quiz").related_model
         rng, now = self.rng, timezone.now()
         done = [k for k in classes if k.end_date < self.today and k._roster]
         if not done:
@@ -468,7 +457,7 @@ class Command(BaseCommand):
             "passed",
             "graded_count",
         ]
-        count = copy_rows(attempt, fields, rows())
+        count = copy_rows(Attempt, fields, rows())
         self.log(f"quizzes: {len(quizzes)}, attempts: {count}")
 
     # -- ledger --------------------------------------------------------------------------

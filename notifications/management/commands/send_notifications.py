@@ -6,6 +6,9 @@ python manage.py send_notifications --enqueue  # queue it for the worker
 
 from django.core.management.base import BaseCommand
 
+from notifications.sweep import sweep
+from notifications.tasks import notifications_sweep
+
 
 class Command(BaseCommand):
     help = "Send due notifications and reminders (safe to run every few minutes)."
@@ -15,12 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, enqueue, **options):
         if enqueue:
-            from notifications.tasks import notifications_sweep
-
             result = notifications_sweep.enqueue()
             self.stdout.write(f"queued {result.id}")
             return
-        from notifications.sweep import sweep
 
         result = sweep()
         self.stdout.write(" ".join(f"{k} {v}" for k, v in result.items()))

@@ -1,4 +1,6 @@
-"""The credit-hour summary (`reports.CreditYear`) equals the ledger after every kind of write."""
+"""The credit-hour summary (`ledger.CreditYear`) equals the ledger after every write the
+ledger's services make, in the same transaction; `rebuild_credit_summary` repairs any
+other write."""
 
 import datetime
 import threading
@@ -6,16 +8,15 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
-from ledger.models import CreditEntry
-from ledger.services import credit_entry_post
-from reports.models import CreditYear
-from reports.summary import WINDOW, credit_summary_rebuild, credit_summary_refresh
+from ledger.models import CreditEntry, CreditYear
+from ledger.services import credit_entry_post, credit_other_record, credit_other_void
+from ledger.summary import WINDOW, credit_summary_rebuild, credit_summary_refresh
 from tests.factories import UserFactory
-
-from .factories import hours
+from tests.reports.factories import hours
 
 CHANNELS = ("in_person", "online", "self_selected")
 
@@ -91,41 +92,51 @@ def test_posting_keeps_the_summary_equal_to_the_ledger(world):
 
 
 @pytest.mark.django_db
-def test_editing_moving_and_deleting_entries(world):
-    a, b = world.trainee_a, world.trainee_b
-    entry = post(a, "30", 2025)
-    entry.hours = Decimal("45")
-    entry.earned_on = datetime.date(2023, 3, 1)
-    entry.save()
+def test_recording_and_withdrawing_outside_training_keep_the_summary(
+    world, django_capture_on_commit_callbacks
+):
+    a = world.trainee_a
+    hours(a, "15", year=2025, channel=CreditEntry.Channel.ONLINE)
+    entry = credit_other_record(
+        actor=world.organiser,
+        person=a,
+        channel="self_selected",
+        hours=Decimal("8"),
+        earned_on=datetime.date(2024, 12, 31),
+        title="自主选学",
+        evidence=SimpleUploadedFile("证明.pdf", b"%PDF-1.4 evidence", "application/pdf"),
+    )
     assert_summary_is_ledger()
-    assert CreditYear.objects.get(person=a, year=2023).in_person == 45
-    entry.person = b  # recorded against the wrong person, corrected
-    entry.save()
+    assert CreditYear.objects.get(person=a, year=2025).five_self_selected == 8
+    with django_capture_on_commit_callbacks(execute=True):
+        credit_other_void(actor=world.organiser, entry_id=entry.pk, reason="重复录入")
     assert_summary_is_ledger()
-    assert not CreditYear.objects.filter(person=a).exists()
-    entry.delete()
-    assert_summary_is_ledger()
+    assert CreditYear.objects.get(person=a, year=2025).five_self_selected == 0
+
+
+@pytest.mark.django_db
+def test_a_posting_rolled_back_leaves_no_summary_behind(world):
+    """The summary is written in the posting's transaction, not after it: both go or stay."""
+    with pytest.raises(RuntimeError), transaction.atomic():
+        post(world.trainee_a, "42", 2026)
+        assert CreditYear.objects.get(person=world.trainee_a, year=2026).in_person == 42
+        raise RuntimeError("the caller fails after posting")
+    assert not CreditEntry.objects.exists()
     assert not CreditYear.objects.exists()
 
 
 @pytest.mark.django_db
-def test_test_helpers_and_other_paths_go_through_the_signals(world):
-    hours(world.trainee_a, "15", year=2025, channel=CreditEntry.Channel.ONLINE)
-    CreditEntry.objects.create(
-        person=world.trainee_b,
+def test_rebuild_repairs_writes_that_bypass_the_services(world, capsys):
+    post(world.trainee_a, "10", 2024)
+    CreditEntry.objects.create(  # not through the ledger's services: the summary is behind
+        person=world.trainee_a,
         channel="self_selected",
         hours=Decimal("8"),
         earned_on=datetime.date(2024, 12, 31),
         title="自主选学",
         source_key="x",
     )
-    assert_summary_is_ledger()
-
-
-@pytest.mark.django_db
-def test_rebuild_repairs_writes_that_skip_the_signals(world, capsys):
-    post(world.trainee_a, "10", 2024)
-    CreditEntry.objects.bulk_create(  # no post_save: the summary is now behind
+    CreditEntry.objects.bulk_create(
         [
             CreditEntry(
                 person=world.trainee_b,

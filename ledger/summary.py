@@ -7,12 +7,11 @@ so a refresh after any change, however it was made, leaves the right figures; a
 transaction-scoped advisory lock per person (PostgreSQL) makes two concurrent postings
 for one person refresh one after the other, the second seeing the first's entry.
 
-Hooked to `post_save`/`post_delete` of `ledger.CreditEntry` in `ReportsConfig.ready`:
-every entry saved or deleted through the ORM — `credit_entry_post`, organisers'
-records of outside training, class closing, course completion, admin edits — refreshes
-its person in the same transaction. Bulk writes that skip model signals (`bulk_create`,
-`QuerySet.update`/`delete`, COPY in `generate_load_data`) must call
-`credit_summary_refresh` or `credit_summary_rebuild` themselves.
+The ledger's services call `credit_summary_refresh` in the transaction that writes an
+entry: `credit_entry_post` (class closing, course completion, organisers' records of
+outside training) and `credit_other_void`. Any other write to `CreditEntry` (the ORM
+directly, `bulk_create`, COPY in `generate_load_data`) must call `credit_summary_refresh`
+or `credit_summary_rebuild` itself.
 """
 
 from collections.abc import Iterable
@@ -21,9 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min, Sum
 from django.db.models.functions import ExtractYear
 
-from ledger.models import CreditEntry
-
-from .models import CreditYear
+from .models import CreditEntry, CreditYear
 
 WINDOW = 5  # "five years": the year itself and the four before it
 LOCK_NAMESPACE = 73_01  # first key of pg_advisory_xact_lock(int, int): this summary
@@ -99,22 +96,3 @@ def credit_summary_rebuild() -> int:
             CreditYear.objects.all().delete()
         _write(CreditEntry.objects.all())
     return CreditYear.objects.count()
-
-
-def credit_entry_saving(sender, instance, raw=False, **kwargs):
-    """An entry moved to another person refreshes both people."""
-    if instance.pk is not None and not raw:
-        instance._summary_old_person = (
-            CreditEntry.objects.filter(pk=instance.pk).values_list("person_id", flat=True).first()
-        )
-
-
-def credit_entry_saved(sender, instance, raw=False, **kwargs):
-    if raw:  # loaddata: the rebuild command brings the summary up to date afterwards
-        return
-    old = getattr(instance, "_summary_old_person", None)
-    credit_summary_refresh(person_ids=[instance.person_id, old])
-
-
-def credit_entry_deleted(sender, instance, **kwargs):
-    credit_summary_refresh(person_ids=[instance.person_id])

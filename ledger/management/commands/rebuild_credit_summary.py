@@ -1,16 +1,16 @@
-"""Recompute the credit-hour summary (`reports.CreditYear`) from the ledger.
+"""Recompute the credit-hour summary (`ledger.CreditYear`) from the ledger.
 
     python manage.py rebuild_credit_summary
 
-Run after loading entries in bulk (fixtures, a restore, an import that skips model
-signals); day to day the summary follows each saved or deleted entry by itself.
+Run after writing entries other than through the ledger's services (fixtures, a restore,
+a bulk import); day to day those services keep the summary equal to the ledger.
 """
 
 import time
 
 from django.core.management.base import BaseCommand
 
-from reports.summary import credit_summary_rebuild
+from ledger.summary import credit_summary_rebuild
 
 
 class Command(BaseCommand):
