@@ -191,11 +191,11 @@ def test_a_forged_person_post_with_another_countys_unit_is_refused(client, world
 def test_people_list_filters_by_a_chosen_unit_and_ignores_one_out_of_scope(client, world):
     client.force_login(world.city_organiser)
     listed = client.get(reverse("people_admin:index"), {"unit": world.county_a.pk})
-    assert {p.full_name for p in listed.context["page"]} == {"学员甲", "罗山组织员"}
+    assert {p.full_name for p in listed.context["object_list"]} == {"学员甲", "罗山组织员"}
     assert "信阳市 › 罗山县" in listed.content.decode()
     client.force_login(world.organiser)
     listed = client.get(reverse("people_admin:index"), {"unit": world.county_b.pk})
-    assert "学员乙" not in {p.full_name for p in listed.context["page"]}
+    assert "学员乙" not in {p.full_name for p in listed.context["object_list"]}
     assert "请从列表中选择单位：该单位不在您管理的范围内。" in listed.content.decode()
 
 

@@ -65,9 +65,6 @@ def staff_only(organiser=OK, organiser_other=DENIED, adviser_other=DENIED, instr
     }
 
 
-# Staff without people.manage_people are refused inside the admin (Wagtail redirects).
-NOT_ORGANISERS = {"adviser_other": ADMIN_DENIED, "instructor_other": ADMIN_DENIED}
-
 CLASS_PAGE = {
     "anonymous": LOGIN,
     "trainee_a": OK,
@@ -178,17 +175,5 @@ RULES = {
     ),
     "training_admin:session_evaluations": Rule(
         kwargs=lambda world, ctx: {"session_pk": ctx["session"].pk}, expect=staff_only()
-    ),
-    # People management for organisers (people/admin_views.py)
-    "people_admin:index": Rule(expect=staff_only(organiser_other=OK, **NOT_ORGANISERS)),
-    "people_admin:add": Rule(expect=staff_only(organiser_other=OK, **NOT_ORGANISERS)),
-    "people_admin:edit": Rule(
-        kwargs=lambda world, ctx: {"pk": world.trainee_a.pk}, expect=staff_only(**NOT_ORGANISERS)
-    ),
-    "people_admin:reset_password": Rule(
-        kwargs=lambda world, ctx: {"pk": world.trainee_a.pk},
-        method="post",
-        data=lambda world, ctx: {"confirm": "1"},
-        expect=staff_only(**NOT_ORGANISERS),
     ),
 }
