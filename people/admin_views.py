@@ -27,7 +27,7 @@ from lms.admin_scope import ScopedModelViewSet, ScopedPolicy
 from lms.errors import DomainError
 from lms.spreadsheets import XLSX_MIME, append_row
 
-from .choosers import OrgUnitChoiceField, unit_field
+from .choosers import UnitFilter, unit_field
 from .models import User
 from .phones import InvalidPhone, normalize_phone
 from .roles import Role
@@ -94,18 +94,8 @@ class PersonCreateForm(PersonForm):
     )
 
 
-class UnitFilter(django_filters.Filter):
-    """The unit chooser, limited to the viewer's units: a person of the unit or below.
-    A unit outside them is refused by the field, with its message."""
-
-    field_class = OrgUnitChoiceField
-
-    def filter(self, qs, value):
-        return qs.filter(org_unit__path__startswith=value.path) if value else qs
-
-
 class PersonFilterSet(WagtailFilterSet):
-    unit = UnitFilter(label=gettext_lazy("Unit"))
+    unit = UnitFilter(label=gettext_lazy("Unit"), field_name="org_unit")
     position = django_filters.ChoiceFilter(
         label=gettext_lazy("position"),
         choices=User.Position.choices,
