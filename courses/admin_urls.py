@@ -4,7 +4,12 @@ from . import admin_views as v
 
 app_name = "courses_admin"
 urlpatterns = [
-    path("classes/", v.class_list, name="class_list"),
+    path("classes/", v.ClassListView.as_view(), name="class_list"),
+    path(
+        "classes/results/",
+        v.ClassListView.as_view(results_only=True),
+        name="class_list_results",
+    ),
     path("classes/<int:pk>/", v.class_courses, name="class_courses"),
     path("classes/<int:pk>/add/", v.class_course_add, name="class_course_add"),
     path(
@@ -27,7 +32,12 @@ urlpatterns = [
         v.class_course_export,
         name="class_course_export",
     ),
-    path("courses/", v.course_list, name="course_list"),
+    path("courses/", v.CourseListView.as_view(), name="course_list"),
+    path(
+        "courses/results/",
+        v.CourseListView.as_view(results_only=True),
+        name="course_list_results",
+    ),
     path("courses/<int:pk>/", v.course_progress, name="course_progress"),
     path("courses/<int:pk>/enrol/", v.course_enrol, name="course_enrol"),
     path("courses/<int:pk>/<int:user_pk>/unenrol/", v.course_unenrol, name="course_unenrol"),

@@ -11,15 +11,20 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views import generic
 
 from lms.errors import DomainError
 from lms.spreadsheets import Book
 from people.selectors import person_list
+from training.admin_classes import DatesColumn
 from training.models import TrainingClass
 from training.selectors import (
     can_manage_class,
@@ -48,28 +53,43 @@ def _error(request, exc: DomainError) -> None:
 # Classes
 
 
-@require_GET
-def class_list(request):
-    _require_staff(request)
-    classes = (
-        class_list_for_staff(viewer=request.user)
-        .select_related("organising_unit")
-        .annotate(course_count=Count("course_links", distinct=True))
-        .order_by("-start_date", "name")
-    )
-    query = request.GET.get("q", "").strip()
-    if query:
-        classes = classes.filter(name__icontains=query)
-    return render(
-        request,
-        "courses/admin/class_list.html",
-        {
-            "page_title": _("Courses of classes"),
-            "header_icon": "group",
-            "classes": classes[:200],
-            "query": query,
-        },
-    )
+class ClassListView(generic.IndexView):
+    """The classes the viewer works on, each leading to its online courses: Wagtail's
+    listing (search by name or class code, pagination) over `class_list_for_staff`."""
+
+    model = TrainingClass
+    # Whoever reads courses (staff) lists the classes they work on: asked in dispatch.
+    permission_policy = None
+    any_permission_required = None
+    page_title = gettext_lazy("Courses of classes")
+    header_icon = "group"
+    index_url_name = "courses_admin:class_list"
+    index_results_url_name = "courses_admin:class_list_results"
+    search_fields = ["name", "code"]
+    paginate_by = 50
+    list_display = [
+        TitleColumn(
+            "name",
+            label=gettext_lazy("Training class"),
+            get_url=lambda klass: reverse("courses_admin:class_courses", args=[klass.pk]),
+        ),
+        Column("organising_unit", label=gettext_lazy("Organising unit")),
+        DatesColumn("start_date", label=gettext_lazy("Dates")),
+        Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
+        Column("course_count", label=gettext_lazy("Online courses")),
+    ]
+
+    def dispatch(self, request, *args, **kwargs):
+        _require_staff(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        return (
+            class_list_for_staff(viewer=self.request.user)
+            .select_related("organising_unit")
+            .annotate(course_count=Count("course_links", distinct=True))
+            .order_by("-start_date", "name")
+        )
 
 
 def _class_context(request, klass, **context):
@@ -232,22 +252,51 @@ def class_course_export(request, pk, course_pk):
 # Courses: individual enrolment and progress across the organiser's units
 
 
-@require_GET
-def course_list(request):
-    courses = sel.course_list_for_manager(viewer=request.user)
-    query = request.GET.get("q", "").strip()
-    if query:
-        courses = courses.filter(title__icontains=query)
-    return render(
-        request,
-        "courses/admin/course_list.html",
-        {
-            "page_title": _("Course enrolment and progress"),
-            "header_icon": "doc-full-inverse",
-            "courses": courses[:200],
-            "query": query,
-        },
-    )
+class CourseTitleColumn(TitleColumn):
+    cell_template_name = "courses/admin/course_title_cell.html"
+
+
+class CourseListView(generic.IndexView):
+    """Every course with the viewer's direct enrolments and classes counted, each leading
+    to its enrolment and progress screen (organisers only; others 404)."""
+
+    model = CoursePage
+    permission_policy = None
+    any_permission_required = None
+    page_title = gettext_lazy("Course enrolment and progress")
+    header_icon = "doc-full-inverse"
+    index_url_name = "courses_admin:course_list"
+    index_results_url_name = "courses_admin:course_list_results"
+    search_fields = ["title"]
+    paginate_by = 50
+    list_display = [
+        CourseTitleColumn(
+            "title",
+            label=gettext_lazy("Course"),
+            get_url=lambda course: reverse("courses_admin:course_progress", args=[course.pk]),
+        ),
+        Column(
+            "requirement",
+            label=gettext_lazy("Compulsory or elective"),
+            accessor="get_requirement_display",
+        ),
+        Column("direct_count", label=gettext_lazy("Given directly")),
+        Column("class_count", label=gettext_lazy("Classes")),
+    ]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not sel.is_assignment_manager(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        return sel.course_list_for_manager(viewer=self.request.user)
+
+    def search_queryset(self, queryset):
+        # The database, not the page search index: a part of a title is enough.
+        if not self.is_searching:
+            return queryset
+        return queryset.filter(title__icontains=self.search_query)
 
 
 @require_GET

@@ -2,14 +2,20 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views import generic
 
 from lms.errors import DomainError
+from people.choosers import UnitFilter
+from people.models import User
 from people.roles import Role, has_role
 from people.selectors import person_get, person_list
 
@@ -21,21 +27,66 @@ from .services import credit_other_record, credit_other_void
 from .views import evidence_response, pdf_response
 
 
+class TraineeFilterSet(WagtailFilterSet):
+    unit = UnitFilter(label=gettext_lazy("Org unit"), field_name="org_unit")
+
+    class Meta:
+        model = User
+        fields = ["unit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["unit"].extra["viewer"] = self.request.user
+
+
 def _require_organiser(request):
     if not (request.user.is_superuser or has_role(request.user, Role.ORGANISER)):
         raise DjangoPermissionDenied
 
 
-def person_index(request):
-    _require_organiser(request)
-    people = person_list(viewer=request.user).filter(groups__name=Role.TRAINEE).distinct()
-    q = request.GET.get("q", "").strip()
-    if q:
-        people = people.filter(Q(full_name__contains=q) | Q(phone__contains=q))
-    page = Paginator(people.order_by("org_unit__path", "full_name"), 50).get_page(
-        request.GET.get("p")
-    )
-    return TemplateResponse(request, "ledger/admin/person_index.html", {"page": page, "q": q})
+class PersonIndexView(generic.IndexView):
+    """The trainees of the organiser's units, each leading to their ledger: Wagtail's
+    listing (search, a unit filter through the scoped chooser, pagination)."""
+
+    model = User
+    # Organisers hold no user-model permission: who may list is asked here instead.
+    permission_policy = None
+    any_permission_required = None
+    page_title = gettext_lazy("Credit-hour ledger")
+    header_icon = "table"
+    index_url_name = "ledger_admin:index"
+    index_results_url_name = "ledger_admin:index_results"
+    filterset_class = TraineeFilterSet
+    search_fields = ["full_name", "phone"]
+    paginate_by = 50
+    list_display = [
+        TitleColumn(
+            "full_name",
+            label=pgettext_lazy("person", "Name"),
+            get_url=lambda p: reverse("ledger_admin:person", args=[p.pk]),
+            accessor=lambda p: p.get_full_name() or p.username,
+        ),
+        Column("org_unit", label=gettext_lazy("Org unit")),
+        Column("rank", label=gettext_lazy("Rank"), accessor="get_rank_display"),
+    ]
+
+    def dispatch(self, request, *args, **kwargs):
+        _require_organiser(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        return (
+            person_list(viewer=self.request.user)
+            .filter(groups__name=Role.TRAINEE)
+            .distinct()
+            .order_by("org_unit__path", "full_name")
+        )
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        q = self.search_query
+        return queryset.filter(Q(full_name__contains=q) | Q(phone__contains=q))
 
 
 def person_ledger(request, pk: int):

@@ -16,6 +16,9 @@ listing and bulk actions read the same queryset.
 from django.contrib.admin.utils import unquote
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.functional import cached_property
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
@@ -172,6 +175,63 @@ class ScopedSnippetViewSet(SnippetViewSet):
     def get_object_urlpatterns(self) -> list:
         """The viewset's own views of one object (a quiz's preview …), taking `pk`: gated
         like Wagtail's."""
+        return []
+
+    def get_urlpatterns(self):
+        return _gate_urlpatterns(
+            [*super().get_urlpatterns(), *self.get_object_urlpatterns()], self.object_scope
+        )
+
+
+class _ScopedListing:
+    """The listing (and its results URL) lists the viewset's scoped queryset only."""
+
+    scope = None
+
+    def get_base_queryset(self):
+        return self.scope(self.request)
+
+
+class ScopedModelViewSet(ModelViewSet):
+    """`ScopedSnippetViewSet` for a model that is not a snippet (people, classes): the
+    listing reads the policy's scoped queryset and every URL carrying a `pk` is gated by
+    it, so a guessed id of another county's row answers 404.
+
+    `scoped_policy` names the policy when it must not be registered for the model (the
+    user model's registered policy is Wagtail's own Users area's); otherwise the
+    registered `ScopedPolicy` is used. Either way every view gets that policy.
+    """
+
+    scoped_policy: ScopedPolicy | None = None
+    copy_view_enabled = False
+
+    @cached_property
+    def permission_policy(self):
+        return self.scoped_policy or policy_for(self.model)
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(permission_policy=self.permission_policy, **kwargs)
+
+    def construct_view(self, view_class, **kwargs):
+        if issubclass(view_class, IndexView):
+            view_class = type(
+                view_class.__name__,
+                (_ScopedListing, view_class),
+                {"__module__": view_class.__module__},
+            )
+            kwargs["scope"] = self.get_queryset
+        return super().construct_view(view_class, **kwargs)
+
+    def object_scope(self, request) -> QuerySet:
+        return self.permission_policy.instances_user_has_any_permission_for(
+            request.user, list(OBJECT_ACTIONS)
+        )
+
+    def get_queryset(self, request):
+        return self.object_scope(request)
+
+    def get_object_urlpatterns(self) -> list:
+        """The viewset's own views of one object (reset a password …), taking `pk`."""
         return []
 
     def get_urlpatterns(self):

@@ -13,6 +13,7 @@ and the services check it again (`UnitOutOfScope`). A form may also leave out le
 
 import unicodedata
 
+import django_filters
 from django import forms
 from django.db.models import Q
 from django.urls import reverse
@@ -306,3 +307,16 @@ def unit_field(field: forms.Field, *, viewer, exclude_levels=(), **overrides):
         **overrides,
     }
     return OrgUnitChoiceField(viewer=viewer, exclude_levels=exclude_levels, **kwargs)
+
+
+class UnitFilter(django_filters.Filter):
+    """A list filter by unit, through the chooser limited to the viewer's units: rows of the
+    unit or below (`field_name` is the unit field).
+    A unit outside them is refused by the field, with its message."""
+
+    field_class = OrgUnitChoiceField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__path__startswith": value.path})

@@ -1,4 +1,4 @@
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
@@ -6,7 +6,6 @@ from wagtail.admin.menu import MenuItem
 
 from lms.admin_scope import ScopedDeleteBulkAction
 
-from . import admin_views as v
 from .choosers import org_unit_chooser_viewset
 
 
@@ -19,26 +18,16 @@ def register_people_actions(actions):
     actions.register_action("people.person_update", _("Edit person"), _("Person edited"))
 
 
-def _people_admin_urls():
-    return (
-        [
-            path("", v.person_index, name="index"),
-            path("add/", v.person_create_view, name="add"),
-            path("<int:pk>/", v.person_edit_view, name="edit"),
-            path("<int:pk>/reset-password/", v.person_reset_password_view, name="reset_password"),
-        ],
-        "people_admin",
-    )
-
-
 @hooks.register("register_admin_viewset")
 def register_org_unit_chooser():
     return org_unit_chooser_viewset
 
 
-@hooks.register("register_admin_urls")
-def register_people_admin_urls():
-    return [path("people/", include(_people_admin_urls(), namespace="people_admin"))]
+@hooks.register("register_admin_viewset")
+def register_people_viewset():
+    from .admin_views import PersonViewSet
+
+    return PersonViewSet()
 
 
 class PeopleMenuItem(MenuItem):

@@ -4,10 +4,7 @@ from . import admin_views as v
 
 app_name = "training_admin"
 urlpatterns = [
-    path("", v.class_list, name="class_list"),
-    path("add/", v.class_create, name="class_create"),
     path("<int:pk>/", v.class_overview, name="class_overview"),
-    path("<int:pk>/edit/", v.class_edit, name="class_edit"),
     path("<int:pk>/status/", v.class_status, name="class_status"),
     path("<int:pk>/roster/", v.roster, name="roster"),
     path("<int:pk>/roster/add/", v.enrol_add, name="enrol_add"),

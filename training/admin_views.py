@@ -9,7 +9,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,12 +20,10 @@ from wagtail import hooks
 from lms.errors import DomainError
 from lms.spreadsheets import XLSX_MIME
 from people.phones import InvalidPhone, normalize_phone
-from people.roles import Role, has_role
 from people.selectors import person_list
 
 from . import selectors, services
 from .forms import (
-    ClassForm,
     EnrolByPhoneForm,
     EnrolmentForm,
     GroupForm,
@@ -102,95 +99,6 @@ def _error(request, exc: DomainError) -> None:
 
 
 # --- Classes -------------------------------------------------------------------------------
-
-
-def class_list(request):
-    classes = (
-        selectors.class_list_for_staff(viewer=request.user)
-        .select_related("organising_unit")
-        .annotate(
-            trainee_count=Count(
-                "enrolments", filter=Q(enrolments__status=Enrolment.Status.ENROLLED), distinct=True
-            ),
-            completed_count=Count(
-                "enrolments", filter=Q(enrolments__status=Enrolment.Status.COMPLETED), distinct=True
-            ),
-            not_completed_count=Count(
-                "enrolments",
-                filter=Q(enrolments__status=Enrolment.Status.NOT_COMPLETED),
-                distinct=True,
-            ),
-            withdrawn_count=Count(
-                "enrolments", filter=Q(enrolments__status=Enrolment.Status.WITHDRAWN), distinct=True
-            ),
-        )
-        .order_by("-start_date", "name")
-    )
-    status = request.GET.get("status", "")
-    if status in TrainingClass.Status.values:
-        classes = classes.filter(status=status)
-    query = request.GET.get("q", "").strip()
-    if query:
-        classes = classes.filter(name__icontains=query)
-    page = Paginator(classes, 30).get_page(request.GET.get("p"))
-    can_create = request.user.is_superuser or has_role(request.user, Role.ORGANISER)
-    return render(
-        request,
-        "training/admin/class_list.html",
-        {
-            "page_title": _("Training classes"),
-            "header_icon": "group",
-            "page": page,
-            "statuses": TrainingClass.Status.choices,
-            "status": status,
-            "query": query,
-            "can_create": can_create,
-        },
-    )
-
-
-def class_create(request):
-    if not (request.user.is_superuser or has_role(request.user, Role.ORGANISER)):
-        raise DjangoPermissionDenied
-    form = ClassForm(request.POST or None, viewer=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        advisers = data.pop("advisers")
-        try:
-            klass = services.class_create(actor=request.user, advisers=advisers, **data)
-        except DomainError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("Class created. Next: import the roster and timetable."))
-            return redirect("training_admin:class_overview", klass.pk)
-    return render(
-        request,
-        "training/admin/form.html",
-        {"page_title": _("New training class"), "header_icon": "group", "form": form},
-    )
-
-
-def class_edit(request, pk):
-    klass = _class(request, pk, MANAGE)
-    form = ClassForm(request.POST or None, instance=klass, viewer=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        advisers = data.pop("advisers")
-        try:
-            services.class_update(
-                actor=request.user,
-                training_class=TrainingClass.objects.get(pk=klass.pk),
-                advisers=list(advisers),
-                **data,
-            )
-        except DomainError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("Class saved."))
-            return redirect("training_admin:class_overview", klass.pk)
-    return _render(
-        request, "training/admin/form.html", klass, "overview", form=form, page_subtitle=_("Edit")
-    )
 
 
 def class_overview(request, pk):

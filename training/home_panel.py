@@ -36,7 +36,7 @@ class ClassesThisWeekPanel(ViewerPanel):
     full_label = _("All classes")
 
     def full_url(self):
-        return reverse("training_admin:class_list")
+        return reverse("training_class:index")
 
     def rows(self):
         items, total = selectors_home.classes_this_week(viewer=self.viewer)

@@ -2,12 +2,22 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
 
 from people.roles import Role, has_role
 
 from . import admin_urls
+from .admin_classes import TrainingClassPolicy, TrainingClassViewSet
 from .home import notices_section, today_section
 from .home_panel import ClassesThisWeekPanel, UpcomingSessionsPanel
+from .models import TrainingClass
+
+register_permission_policy(TrainingClass, TrainingClassPolicy(TrainingClass))
+
+
+@hooks.register("register_admin_viewset")
+def register_class_viewset():
+    return TrainingClassViewSet()
 
 
 @hooks.register("register_admin_urls")
@@ -29,7 +39,7 @@ class StaffMenuItem(MenuItem):
 def register_classes_menu_item():
     return StaffMenuItem(
         _("Training classes"),
-        reverse("training_admin:class_list"),
+        reverse("training_class:index"),
         icon_name="group",
         order=200,
         roles=(Role.ORGANISER, Role.ADVISER, Role.INSTRUCTOR),

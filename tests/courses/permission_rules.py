@@ -88,6 +88,10 @@ RULES = {
     "courses_admin:class_list": Rule(
         expect=admin_screen(instructor_other=OK, adviser_other=OK, organiser_other=OK)
     ),
+    "courses_admin:class_list_results": Rule(
+        expect=admin_screen(instructor_other=OK, adviser_other=OK, organiser_other=OK),
+        query="?q=班",
+    ),
     # Another county's class is not even shown to exist.
     "courses_admin:class_courses": Rule(kwargs=_class, expect=admin_screen()),
     "courses_admin:class_course_add": Rule(
@@ -114,6 +118,9 @@ RULES = {
     # Course-wide screens are organisers' (rows scoped to their units); instructors and
     # advisers have no course-wide view of trainees.
     "courses_admin:course_list": Rule(expect=admin_screen(organiser_other=OK)),
+    "courses_admin:course_list_results": Rule(
+        expect=admin_screen(organiser_other=OK), query="?q=课"
+    ),
     "courses_admin:course_progress": Rule(
         kwargs=_course, expect=admin_screen(organiser_other=OK), query="?q=学员"
     ),

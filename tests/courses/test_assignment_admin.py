@@ -126,7 +126,7 @@ def test_organiser_of_another_county_cannot_reach_the_class(client, world, index
     url = reverse("courses_admin:class_course_add", args=[klass.pk])
     assert client.post(url, {"course": course.pk}).status_code == 404
     listing = client.get(reverse("courses_admin:class_list"))
-    assert klass not in list(listing.context["classes"])
+    assert klass not in list(listing.context["object_list"])
     assert not ClassCourse.objects.exists()
 
 
@@ -347,3 +347,16 @@ def test_menu_and_class_tab_follow_the_roles(rf, world, klass):
     request.user = world.organiser
     tabs = [t for fn in hooks.get_hooks("training_class_admin_tabs") for t in fn(request, klass)]
     assert tabs[0]["url"] == reverse("courses_admin:class_courses", args=[klass.pk])
+
+
+def test_course_lists_search_and_page_on_wagtails_listing(client, world, indexes, klass):
+    """Issue 18: both lists are Wagtail's IndexView (search, pages) over the same selectors."""
+    make_course(indexes[0], lessons=1, title="组织振兴")
+    make_course(indexes[0], lessons=1, title="产业发展")
+    client.force_login(world.organiser)
+    found = client.get(reverse("courses_admin:course_list"), {"q": "振兴"})
+    assert [c.title for c in found.context["object_list"]] == ["组织振兴"]
+    classes = client.get(reverse("courses_admin:class_list"), {"q": klass.code})
+    assert list(classes.context["object_list"]) == [klass]
+    html = client.get(reverse("courses_admin:class_list")).content.decode()
+    assert reverse("courses_admin:class_courses", args=[klass.pk]) in html

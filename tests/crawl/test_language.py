@@ -58,8 +58,8 @@ TRAINEE_VIEWS = {
 # Add and edit forms each staff role must reach (a sample: the crawl finds many more).
 STAFF_VIEWS = {
     "superuser": {
-        "training_admin:class_create",
-        "training_admin:class_edit",
+        "training_class:add",
+        "training_class:edit",
         "training_admin:session_create",
         "training_admin:session_edit",
         "wagtailadmin_pages:add",
@@ -69,13 +69,13 @@ STAFF_VIEWS = {
         "certificates_admin:class_rule",
     },
     "city_organiser": {
-        "training_admin:class_create",
-        "training_admin:class_edit",
+        "training_class:add",
+        "training_class:edit",
         "training_admin:session_edit",
         "wagtailadmin_pages:edit",
         "certificates_admin:class_rule",
     },
-    "county_organiser": {"training_admin:class_create", "training_admin:class_edit"},
+    "county_organiser": {"training_class:add", "training_class:edit"},
     "instructor": {"wagtailadmin_pages:add", "wagtailadmin_pages:edit"},
     "adviser": {"attendance_admin:record_edit", "attendance_admin:leave_list"},
 }

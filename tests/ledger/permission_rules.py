@@ -51,6 +51,7 @@ RULES = {
     "ledger:my_ledger": Rule(expect=everyone_signed_in()),
     "ledger:my_record_pdf": Rule(expect=everyone_signed_in()),
     "ledger_admin:index": Rule(expect={**PERSON_A, "organiser_other": OK}),
+    "ledger_admin:index_results": Rule(expect={**PERSON_A, "organiser_other": OK}, query="?q=学员"),
     "ledger_admin:person": Rule(kwargs=k(pk="trainee_a"), expect=PERSON_A),
     "ledger_admin:entry_add": Rule(kwargs=k(pk="trainee_a"), expect=PERSON_A),
     "ledger_admin:record_pdf": Rule(kwargs=k(pk="trainee_a"), expect=PERSON_A),

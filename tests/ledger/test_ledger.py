@@ -265,3 +265,20 @@ def test_the_organiser_withdraws_an_entry_in_the_admin(world, client):
     assert refused.status_code == 200 and CreditEntry.objects.filter(pk=entry.pk).exists()
     done = client.post(url, {"reason": "重复录入"})
     assert done.status_code == 302 and not CreditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_ledger_list_shows_the_trainees_of_the_organisers_units_only(client, world):
+    """Issue 18: Wagtail's listing (search, unit filter, pagination) over `person_list`."""
+    client.force_login(world.organiser)
+    index = reverse("ledger_admin:index")
+    listed = client.get(index).context["object_list"]
+    assert world.trainee_a in listed and world.trainee_b not in listed
+    assert world.organiser not in listed  # trainees only
+    found = client.get(index, {"q": world.trainee_a.phone[-4:]}).context["object_list"]
+    assert list(found) == [world.trainee_a]
+    assert list(client.get(index, {"q": world.trainee_b.phone}).context["object_list"]) == []
+    client.force_login(world.city_organiser)
+    in_b = client.get(index, {"unit": world.county_b.pk}).context["object_list"]
+    assert list(in_b) == [world.trainee_b]
+    html = client.get(index).content.decode()
+    assert reverse("ledger_admin:person", args=[world.trainee_a.pk]) in html

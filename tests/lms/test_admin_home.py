@@ -222,7 +222,7 @@ def test_empty_panels_say_so_in_chinese_and_link_to_the_full_page(client, world)
     world.trainee_a.save()
     html = _home(client, world.organiser)
     for panel_id, empty, full in (
-        ("classes-this-week", "本周没有进行中或结束的培训班。", "training_admin:class_list"),
+        ("classes-this-week", "本周没有进行中或结束的培训班。", "training_class:index"),
         ("approvals-waiting", "没有等待您审核的页面。", "courses_approvals:list"),
         ("certificates-to-issue", "没有待结班或待发证的培训班。", "certificates_admin:index"),
         ("coverage-gaps", "本周期内所辖单位没有未参训的人员。", "reports_admin:coverage"),

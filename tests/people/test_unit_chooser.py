@@ -141,7 +141,7 @@ def _class_data(world, unit):
 
 def test_class_form_uses_the_chooser_without_villages(client, world):
     client.force_login(world.organiser)
-    page = client.get(reverse("training_admin:class_create")).content.decode()
+    page = client.get(reverse("training_class:add")).content.decode()
     assert 'id="id_organising_unit-chooser"' in page
     assert reverse(CHOOSE) + "?exclude=village" in page
     assert "wagtailadmin/js/chooser-widget.js" in page
@@ -149,9 +149,7 @@ def test_class_form_uses_the_chooser_without_villages(client, world):
 
 def test_a_forged_class_post_with_another_countys_unit_is_refused_in_chinese(client, world):
     client.force_login(world.organiser)
-    response = client.post(
-        reverse("training_admin:class_create"), _class_data(world, world.county_b)
-    )
+    response = client.post(reverse("training_class:add"), _class_data(world, world.county_b))
     assert response.status_code == 200
     assert response.context["form"].errors["organising_unit"] == [
         "请从列表中选择单位：该单位不在您管理的范围内。"
@@ -159,14 +157,10 @@ def test_a_forged_class_post_with_another_countys_unit_is_refused_in_chinese(cli
     assert "请从列表中选择单位：该单位不在您管理的范围内。" in response.content.decode()
     assert "息县" not in response.content.decode()  # the forged id is not shown by name
     # A village is not offered for a class either, even inside the organiser's county.
-    response = client.post(
-        reverse("training_admin:class_create"), _class_data(world, world.village_a)
-    )
+    response = client.post(reverse("training_class:add"), _class_data(world, world.village_a))
     assert "organising_unit" in response.context["form"].errors
     assert not TrainingClass.objects.exists()
-    response = client.post(
-        reverse("training_admin:class_create"), _class_data(world, world.township_a)
-    )
+    response = client.post(reverse("training_class:add"), _class_data(world, world.township_a))
     assert response.status_code == 302
     assert TrainingClass.objects.get().organising_unit == world.township_a
 
@@ -191,11 +185,11 @@ def test_a_forged_person_post_with_another_countys_unit_is_refused(client, world
 def test_people_list_filters_by_a_chosen_unit_and_ignores_one_out_of_scope(client, world):
     client.force_login(world.city_organiser)
     listed = client.get(reverse("people_admin:index"), {"unit": world.county_a.pk})
-    assert {p.full_name for p in listed.context["page"]} == {"学员甲", "罗山组织员"}
+    assert {p.full_name for p in listed.context["object_list"]} == {"学员甲", "罗山组织员"}
     assert "信阳市 › 罗山县" in listed.content.decode()
     client.force_login(world.organiser)
     listed = client.get(reverse("people_admin:index"), {"unit": world.county_b.pk})
-    assert "学员乙" not in {p.full_name for p in listed.context["page"]}
+    assert "学员乙" not in {p.full_name for p in listed.context["object_list"]}
     assert "请从列表中选择单位：该单位不在您管理的范围内。" in listed.content.decode()
 
 

@@ -53,9 +53,21 @@ RULE_MODULES = _rule_modules()
 RULES = {name: (module, rule) for module in RULE_MODULES for name, rule in module.RULES.items()}
 
 
+def _scoped_viewset_namespaces() -> set[str]:
+    """Our `ScopedModelViewSet`s (people, classes …): every URL of theirs has a rule here,
+    Wagtail's own views among them (delete, history, usage)."""
+    from wagtail.admin.viewsets import viewsets
+
+    from lms.admin_scope import ScopedModelViewSet
+
+    return {vs.url_namespace for vs in viewsets.viewsets if isinstance(vs, ScopedModelViewSet)}
+
+
 def _project_url_names(resolver=None, namespace=""):
-    """Names of URLs whose view lives in one of our apps (front end and admin alike)."""
+    """Names of URLs whose view lives in one of our apps (front end and admin alike), and
+    every URL of our scoped model viewsets."""
     resolver = resolver or get_resolver()
+    scoped = _scoped_viewset_namespaces()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             ns = pattern.namespace
@@ -63,7 +75,7 @@ def _project_url_names(resolver=None, namespace=""):
         elif isinstance(pattern, URLPattern) and pattern.name:
             callback = pattern.callback
             module = getattr(callback, "view_class", callback).__module__
-            if module.split(".")[0] in PROJECT_APPS:
+            if module.split(".")[0] in PROJECT_APPS or namespace.rstrip(":") in scoped:
                 yield f"{namespace}{pattern.name}"
 
 

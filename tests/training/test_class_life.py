@@ -179,7 +179,7 @@ def test_class_list_counts_roster_completed_and_withdrawn(client, world, past_cl
 
     Enrolment.objects.filter(training_class=past_class).update(status=Enrolment.Status.COMPLETED)
     client.force_login(world.organiser)
-    html = client.get(reverse("training_admin:class_list")).content.decode()
+    html = client.get(reverse("training_class:index")).content.decode()
     assert 'data-counts="0 1 0 0"' in html
 
 
@@ -195,7 +195,7 @@ def test_class_list_and_overview_count_not_completed_apart(client, world, past_c
     for status in (E.NOT_COMPLETED, E.NOT_COMPLETED, E.WITHDRAWN, E.ENROLLED):
         EnrolmentFactory(training_class=past_class, trainee=trainee(), status=status)
     client.force_login(world.organiser)
-    html = client.get(reverse("training_admin:class_list")).content.decode()
+    html = client.get(reverse("training_class:index")).content.decode()
     assert 'data-counts="1 1 2 1"' in html
     assert "在册 · 结业 · 不予结业 · 退学" in html
     overview = client.get(

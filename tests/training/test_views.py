@@ -244,8 +244,8 @@ def test_class_and_session_forms_load_their_widgets_scripts(client, world):
     klass = class_for_world(world)
     client.force_login(world.organiser)
     pages = [
-        reverse("training_admin:class_create"),
-        reverse("training_admin:class_edit", args=[klass.pk]),
+        reverse("training_class:add"),
+        reverse("training_class:edit", args=[klass.pk]),
         reverse("training_admin:session_create", args=[klass.pk]),
     ]
     for url in pages:
