@@ -99,13 +99,18 @@ def course_credit_hours(*, course: CoursePage, lessons) -> Decimal:
 
 
 def study_view_open(*, trainee, lesson: LessonPage, course: CoursePage) -> StudyView:
-    """A trainee opened a lesson: issue the token its heartbeats will carry."""
+    """A trainee opened a lesson: issue the token its heartbeats will carry.
+
+    The view carries the lesson's progress as `lesson_progress`, for the page to show
+    without reading it again."""
     StudyClock.objects.get_or_create(trainee=trainee)
-    LessonProgress.objects.get_or_create(
+    progress, _created = LessonProgress.objects.get_or_create(
         trainee=trainee, lesson=lesson, defaults={"course": course}
     )
     CourseProgress.objects.get_or_create(trainee=trainee, course=course)
-    return StudyView.objects.create(trainee=trainee, lesson=lesson, course=course)
+    view = StudyView.objects.create(trainee=trainee, lesson=lesson, course=course)
+    view.lesson_progress = progress
+    return view
 
 
 @dataclass(frozen=True)

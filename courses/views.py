@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from . import services
-from .models import CoursePage, LessonProgress
+from .models import CoursePage
 from .selectors import (
     course_is_assigned,
     course_statuses,
@@ -49,9 +49,7 @@ def lesson_serve(lesson, request, *, preview: bool = False):
     status = course_statuses(trainee=request.user, courses=[course])[0]
     lessons = status.lessons
     position = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
-    progress = None
-    if assigned:
-        progress = LessonProgress.objects.filter(trainee=request.user, lesson=lesson).first()
+    progress = study_view.lesson_progress if study_view is not None else None
     context = lesson.get_context(request)
     context.update(
         {
