@@ -1,9 +1,9 @@
 """The report screens and exports as organisers use them: scope, parameters, files."""
 
 import csv
-import re
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
