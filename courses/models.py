@@ -726,6 +726,12 @@ class StudyClock(models.Model):
         verbose_name=_("trainee"),
     )
     last_beat_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last heartbeat"))
+    # The heartbeat rate limit (COURSES_HEARTBEAT_RATE_PER_MINUTE), counted on this row,
+    # which every beat locks anyway: no cache round trips on the busiest request.
+    beat_window = models.PositiveBigIntegerField(default=0, verbose_name=_("heartbeat minute"))
+    beats_in_window = models.PositiveIntegerField(
+        default=0, verbose_name=_("heartbeats in that minute")
+    )
 
     class Meta:
         verbose_name = _("study clock")

@@ -74,6 +74,10 @@ def idle_prompt_seconds() -> int:
     return int(getattr(settings, "COURSES_IDLE_PROMPT_SECONDS", 180))
 
 
+def heartbeat_rate_per_minute() -> int:
+    return int(getattr(settings, "COURSES_HEARTBEAT_RATE_PER_MINUTE", 12))
+
+
 def study_view_max_age() -> datetime.timedelta:
     return datetime.timedelta(hours=int(getattr(settings, "COURSES_STUDY_VIEW_MAX_HOURS", 6)))
 
@@ -98,13 +102,18 @@ def course_credit_hours(*, course: CoursePage, lessons) -> Decimal:
 
 
 def study_view_open(*, trainee, lesson: LessonPage, course: CoursePage) -> StudyView:
-    """A trainee opened a lesson: issue the token its heartbeats will carry."""
+    """A trainee opened a lesson: issue the token its heartbeats will carry.
+
+    The view carries the lesson's progress as `lesson_progress`, for the page to show
+    without reading it again."""
     StudyClock.objects.get_or_create(trainee=trainee)
-    LessonProgress.objects.get_or_create(
+    progress, _created = LessonProgress.objects.get_or_create(
         trainee=trainee, lesson=lesson, defaults={"course": course}
     )
     CourseProgress.objects.get_or_create(trainee=trainee, course=course)
-    return StudyView.objects.create(trainee=trainee, lesson=lesson, course=course)
+    view = StudyView.objects.create(trainee=trainee, lesson=lesson, course=course)
+    view.lesson_progress = progress
+    return view
 
 
 @dataclass(frozen=True)
@@ -130,66 +139,94 @@ def heartbeat_record(
       restarts the clock without credit. The browser can only give time up this way.
     """
     now = now or timezone.now()
+    rejected = None
     with transaction.atomic():
         clock = StudyClock.objects.select_for_update().filter(trainee=trainee).first()
+        if clock is None:
+            raise HeartbeatRejected("unknown_view")
+        # At most N beats a minute per trainee, all tabs together: a fixed window counted
+        # on the clock row this beat holds locked anyway, so the limit costs no query of
+        # its own. A refused beat writes nothing; replays and junk tokens count.
+        window = int(now.timestamp() // 60)
+        beats = clock.beats_in_window + 1 if clock.beat_window == window else 1
+        if beats > heartbeat_rate_per_minute():
+            raise HeartbeatRateLimited()
+        counted = {"beat_window": window, "beats_in_window": beats}
         view = (
             StudyView.objects.select_related("lesson").filter(token=token, trainee=trainee).first()
         )
-        if clock is None or view is None:
-            raise HeartbeatRejected("unknown_view")
-        if view.opened_at < now - study_view_max_age():
-            raise HeartbeatRejected("view_expired")
-        if seq <= view.last_seq:
-            return HeartbeatResult(0, True, 0, False, False)
-
-        references = [clock.last_beat_at]
-        if view.last_seq == 0:
-            references.append(view.opened_at)
-        reference = max((r for r in references if r is not None), default=None)
-        gap = (now - reference).total_seconds() if reference else 0
-        studying = reference is not None and 0 <= gap <= heartbeat_cap_seconds() and not resumed
-        credit = int(gap) if studying else 0
-        # Whole seconds are credited; the fraction left over stays on the clock for the next
-        # beat (it moves on by what was credited), so beats that arrive a little under a
-        # second apart, or jitter around the interval, lose nothing. A break restarts it.
-        clock_at = reference + datetime.timedelta(seconds=credit) if studying else now
-
-        StudyView.objects.filter(pk=view.pk).update(
-            last_seq=seq, last_beat_at=now, seconds_credited=F("seconds_credited") + credit
-        )
-        StudyClock.objects.filter(pk=clock.pk).update(last_beat_at=clock_at)
-        if not credit:
-            return HeartbeatResult(0, False, 0, False, False)
-
-        lesson = view.lesson
-        progress = LessonProgress.objects.get(trainee=trainee, lesson_id=view.lesson_id)
-        progress.seconds_studied += credit
-        progress.last_studied_at = now
-        newly_complete = (
-            progress.completed_at is None
-            and progress.seconds_studied >= lesson.min_study_minutes * 60
-            and lesson_quizzes_passed(trainee=trainee, lesson=lesson)
-            and lesson_lectures_watched(trainee=trainee, lesson=lesson)
-        )
-        if newly_complete:
-            progress.completed_at = now
-        progress.save(update_fields=["seconds_studied", "last_studied_at", "completed_at"])
-        CourseProgress.objects.filter(trainee=trainee, course_id=view.course_id).update(
-            seconds_studied=F("seconds_studied") + credit,
-            last_studied_at=now,
-            last_lesson_id=view.lesson_id,
-        )
-        course_complete = False
-        if newly_complete:
-            log(
-                progress,
-                "courses.lesson_complete",
-                user=trainee,
-                data={"lesson": lesson.pk, "seconds": progress.seconds_studied},
+        if view is None:
+            rejected = HeartbeatRejected("unknown_view")
+        elif view.opened_at < now - study_view_max_age():
+            rejected = HeartbeatRejected("view_expired")
+        if rejected is not None or seq <= view.last_seq:
+            StudyClock.objects.filter(pk=clock.pk).update(**counted)
+            result = HeartbeatResult(0, True, 0, False, False)
+        else:
+            result = _heartbeat_credit(
+                trainee=trainee,
+                clock=clock,
+                view=view,
+                seq=seq,
+                resumed=resumed,
+                now=now,
+                counted=counted,
             )
-            course_complete = course_progress_refresh(
-                trainee=trainee, course_id=view.course_id, now=now
-            )
+    if rejected is not None:  # outside the transaction, so the beat stays counted
+        raise rejected
+    return result
+
+
+def _heartbeat_credit(*, trainee, clock, view, seq, resumed, now, counted) -> HeartbeatResult:
+    """The credit of one new beat, inside `heartbeat_record`'s transaction."""
+    references = [clock.last_beat_at]
+    if view.last_seq == 0:
+        references.append(view.opened_at)
+    reference = max((r for r in references if r is not None), default=None)
+    gap = (now - reference).total_seconds() if reference else 0
+    studying = reference is not None and 0 <= gap <= heartbeat_cap_seconds() and not resumed
+    credit = int(gap) if studying else 0
+    # Whole seconds are credited; the fraction left over stays on the clock for the next
+    # beat (it moves on by what was credited), so beats that arrive a little under a
+    # second apart, or jitter around the interval, lose nothing. A break restarts it.
+    clock_at = reference + datetime.timedelta(seconds=credit) if studying else now
+
+    StudyView.objects.filter(pk=view.pk).update(
+        last_seq=seq, last_beat_at=now, seconds_credited=F("seconds_credited") + credit
+    )
+    StudyClock.objects.filter(pk=clock.pk).update(last_beat_at=clock_at, **counted)
+    if not credit:
+        return HeartbeatResult(0, False, 0, False, False)
+
+    lesson = view.lesson
+    progress = LessonProgress.objects.get(trainee=trainee, lesson_id=view.lesson_id)
+    progress.seconds_studied += credit
+    progress.last_studied_at = now
+    newly_complete = (
+        progress.completed_at is None
+        and progress.seconds_studied >= lesson.min_study_minutes * 60
+        and lesson_quizzes_passed(trainee=trainee, lesson=lesson)
+        and lesson_lectures_watched(trainee=trainee, lesson=lesson)
+    )
+    if newly_complete:
+        progress.completed_at = now
+    progress.save(update_fields=["seconds_studied", "last_studied_at", "completed_at"])
+    CourseProgress.objects.filter(trainee=trainee, course_id=view.course_id).update(
+        seconds_studied=F("seconds_studied") + credit,
+        last_studied_at=now,
+        last_lesson_id=view.lesson_id,
+    )
+    course_complete = False
+    if newly_complete:
+        log(
+            progress,
+            "courses.lesson_complete",
+            user=trainee,
+            data={"lesson": lesson.pk, "seconds": progress.seconds_studied},
+        )
+        course_complete = course_progress_refresh(
+            trainee=trainee, course_id=view.course_id, now=now
+        )
     return HeartbeatResult(
         credit, False, progress.seconds_studied, progress.completed_at is not None, course_complete
     )

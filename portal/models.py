@@ -1,7 +1,9 @@
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.url_routing import RouteResult
 
 from .selectors import home_sections
 
@@ -17,6 +19,31 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        """The page at the path in one lookup by its URL path, not two queries per level.
+
+        Wagtail's own routing asks each page on the way for its child (and then for that
+        child's specific row): seven queries for a lesson, on every lesson view. None of
+        our page types routes on its own (no RoutablePageMixin), so the URL path names the
+        page; what is not found falls back to Wagtail's walk, which answers 404.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        page = (
+            Page.objects.filter(
+                path__startswith=self.path,
+                depth=self.depth + len(path_components),
+                url_path=self.url_path + "/".join(path_components) + "/",
+            )
+            .specific()
+            .first()
+        )
+        if page is None:
+            return super().route(request, path_components)
+        if not page.live:
+            raise Http404
+        return RouteResult(page)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

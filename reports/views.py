@@ -26,7 +26,7 @@ from .coverage import MISSING_LISTS, annotate_status, coverage_report, missing_l
 from .db import analytic_queries
 from .errors import BadListKind, BadPage, ReportParameterError, UnitNotInScope
 from .exports import export_format, export_response
-from .overview import overview_get
+from .overview import overview_cached
 from .params import current_cycle, page_parse, period_parse, scope_top_units, unit_parse, year_parse
 from .requirements import requirements_get
 from .scope import may_view_reports, person_q, report_class_list
@@ -177,7 +177,7 @@ class OverviewView(ReportView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        data = overview_get(
+        data = overview_cached(
             viewer=self.viewer,
             unit=self.unit,
             top_units=self.top_units,

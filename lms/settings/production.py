@@ -8,6 +8,8 @@ Variables (see docs/deploy.md for an example environment file):
   DJANGO_CSRF_TRUSTED_ORIGINS  https://train.example.cn,…
   DJANGO_BASE_URL              https://train.example.cn (links in e-mails and the admin)
   DJANGO_DB_CONN_MAX_AGE       seconds a connection is kept (default 60)
+  DJANGO_DB_PGBOUNCER          1 when DJANGO_DATABASE_URL is PgBouncer in transaction mode
+                               (no server-side cursors; see docs/deploy.md, "Scaling out")
   DJANGO_MEDIA_ROOT, DJANGO_MEDIA_URL   uploaded files on disk (default BASE_DIR/media)
   DJANGO_PRIVATE_MEDIA_ROOT    certificates, attachments, evidence, written work: served
                                only by permission-checked views (default BASE_DIR/var/private)
@@ -72,6 +74,9 @@ DATABASES = {
         # Persistent connections, checked before reuse so a restarted server is harmless.
         "CONN_MAX_AGE": int(os.environ.get("DJANGO_DB_CONN_MAX_AGE", "60")),
         "CONN_HEALTH_CHECKS": True,
+        # Behind PgBouncer in transaction mode a cursor must not outlive its transaction
+        # (the next one may run on another server connection): DJANGO_DB_PGBOUNCER=1.
+        "DISABLE_SERVER_SIDE_CURSORS": _flag("DJANGO_DB_PGBOUNCER", "0"),
     },
 }
 

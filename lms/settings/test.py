@@ -11,6 +11,8 @@ PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"  # noqa: F405
 DEMO_LECTURE_SECONDS = (4, 3)  # demo/videos.py: seed_demo in tests makes short clips
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING["root"]["level"] = "ERROR"  # noqa: F405
+# Tests change data between two views of a report: no cached overview unless a test asks.
+REPORTS_OVERVIEW_CACHE_SECONDS = 0
 SMS_BACKEND = "notifications.sms.locmem.SmsBackend"
 SMS_TEMPLATES = {  # placeholders: Tencent's template ids are numbers like these
     event: str(2_000_000 + i)

@@ -213,3 +213,16 @@ def test_scores_speak_one_way_score_out_of_full_marks_and_score_rate(world, clie
     assert "及格线：得分率 60%" in result
     detail = client.get(reverse("assessments:quiz_detail", args=[quiz.pk])).content.decode()
     assert "未通过 · 得分率 0%" in detail
+
+
+def test_an_autosave_costs_a_few_queries(setup, django_assert_max_num_queries):
+    """Every answer a trainee types is one request: session, user, the attempt; then the
+    attempt locked, the question's row, its version, the one UPDATE (and the test's two
+    savepoints). Nothing per question of the exam, nothing from the cache."""
+    world, quiz, client = setup
+    attempt = attempt_start(quiz=quiz, trainee=world.trainee_a)
+    url = reverse("assessments:attempt_answer", args=[attempt.pk])
+    _post_json(client, url, {"position": 3, "answer": "片区", "seq": 1})
+    with django_assert_max_num_queries(8):
+        body = _post_json(client, url, {"position": 3, "answer": "片区化", "seq": 2}).json()
+    assert body["saved"]

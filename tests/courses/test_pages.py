@@ -160,7 +160,9 @@ def test_lesson_page_queries_do_not_grow(
     client.force_login(world.trainee_a)
     url = lessons_of(course)[-1].url
     client.get(url)
-    assert _count(django_assert_max_num_queries, client, url, 26) <= 26
+    # Routing looks the page up by its URL path (portal.models.HomePage.route): two
+    # queries, not two per level of the tree; the progress read once.
+    assert _count(django_assert_max_num_queries, client, url, 19) <= 19
 
 
 def test_page_query_counts_are_equal_for_small_and_large(

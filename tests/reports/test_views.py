@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -293,3 +294,25 @@ def test_class_report_counts_not_completed_apart(client, world, data):
     report = response.context["report"]
     assert (report.counts["completed"], report.counts["not_completed"]) == (1, 1)
     assert "不予结业" in _body(response)
+
+
+def test_overview_figures_are_counted_once_a_minute_and_say_when(client, world, data, settings):
+    """At province scale the overview scans every enrolment, credit year, attendance record
+    and attempt of the scope; opened again within the minute it reads them from the cache."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.REPORTS_OVERVIEW_CACHE_SECONDS = 60
+    client.force_login(world.organiser)
+    with CaptureQueriesContext(connection) as first:
+        counted = client.get(reverse(OVERVIEW))
+    assert "数据统计于" in _body(counted) or "Figures as of" in _body(counted)
+    with CaptureQueriesContext(connection) as again:
+        cached = client.get(reverse(OVERVIEW))
+    values = re.compile(r'report-figure__value">([^<]*)<')
+    assert values.findall(_body(cached)) == values.findall(_body(counted))
+    # Only the session, the viewer and the scope: none of the overview's own queries.
+    assert len(again.captured_queries) <= len(first.captured_queries) - 10
+    with CaptureQueriesContext(connection) as other:
+        client.get(reverse(OVERVIEW) + "?year=2025")  # another key: counted afresh
+    assert len(other.captured_queries) == len(first.captured_queries)
