@@ -3,9 +3,14 @@
 Instructors and organisers upload (roles in people/roles.py give them the model
 permissions); the list shows each recording's status, with the percentage while the
 worker converts it and the reason in Chinese when it failed.
+
+Whose recordings: an uploader sees and changes their own; an organiser also those of the
+people in their units (never another county's); the system administrator all of them.
+Any ready recording may be chosen for a lesson (the chooser), as courses are shared.
 """
 
 from django import forms
+from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -13,9 +18,10 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
-from wagtail.admin.viewsets.model import ModelViewSet
 
+from lms.admin_scope import ScopedModelViewSet, ScopedPolicy
 from lms.uploads import UploadRefused, file_size_limit
+from people.selectors import within_units_q
 
 from . import services
 from .media import source_check
@@ -83,7 +89,16 @@ class LectureCreateView(generic.CreateView):
         )
 
 
-class LectureViewSet(ModelViewSet):
+class LecturePolicy(ScopedPolicy):
+    def scope(self, user, action):
+        if user.is_superuser:
+            return Lecture.objects.all()
+        return Lecture.objects.filter(
+            Q(uploaded_by=user) | within_units_q(user, field="uploaded_by__org_unit")
+        )
+
+
+class LectureViewSet(ScopedModelViewSet):
     model = Lecture
     icon = "media"
     menu_label = _("Video lectures")
@@ -100,13 +115,32 @@ class LectureViewSet(ModelViewSet):
         Column("created_at", label=_("uploaded at"), sort_key="created_at"),
     ]
     inspect_view_enabled = True
+    # What a person reads; not the storage paths, folder id or rendition list.
+    inspect_view_fields = [
+        "title",
+        "description",
+        "status",
+        "progress",
+        "failure_reason",
+        "duration",
+        "uploaded_by",
+        "created_at",
+        "transcoded_at",
+    ]
+    # A copy would share the private source file, and its form cannot show that file.
+    copy_view_enabled = False
 
     def get_form_class(self, for_update=False):
         return LectureEditForm if for_update else LectureForm
 
 
 class ReadyChooseMixin:
+    """Every ready recording, for those who place recordings in lessons (who may see the
+    library); nobody else gets a list."""
+
     def get_object_list(self):
+        if not self.request.user.has_perm("lectures.view_lecture"):
+            return Lecture.objects.none()
         return Lecture.objects.filter(status=Lecture.Status.READY).order_by("-created_at")
 
 

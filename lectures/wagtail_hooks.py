@@ -1,7 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 
-from .viewsets import lecture_chooser_viewset, lecture_viewset
+from .models import Lecture
+from .viewsets import LecturePolicy, lecture_chooser_viewset, lecture_viewset
+
+register_permission_policy(Lecture, LecturePolicy(Lecture))
 
 
 @hooks.register("register_admin_viewset")

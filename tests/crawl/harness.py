@@ -81,6 +81,14 @@ LATIN_ALLOWED = {
     "css",
     "mb",
     "kb",
+    # Video and subtitle formats (the lecture library's upload fields).
+    "mp",
+    "mov",
+    "mkv",
+    "webm",
+    "avi",
+    "vtt",
+    "webvtt",
     # Names of products.
     "excel",
     "wagtail",

@@ -31,6 +31,7 @@ PROJECT_APPS = {
     "attendance",
     "ledger",
     "declarations",
+    "lectures",
     "courses",
     "assessments",
     "certificates",
