@@ -22,23 +22,11 @@ WORKERS=${PROD_WORKERS:-$((2 * $(nproc) + 1))}
 PY=$ROOT/.venv/bin/python
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$bin" ] || { echo "PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+. scripts/lib/processes.sh  # as_pg, alive, stop_pidfile
 now() { date +%s.%N; }
 since() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}s')" "$1" "$(now)"; }
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-stop_pidfile() {  # TERM the process group we started, wait, then KILL if needed
-  local pidfile=$1 name=$2
-  if alive "$pidfile"; then
-    local pid; pid=$(cat "$pidfile")
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -0 "$pid" 2>/dev/null && { kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid"; }
-    echo "stopped $name"
-  fi
-  rm -f "$pidfile"
-}
 
 write_env() {
   local secret

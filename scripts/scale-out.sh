@@ -22,20 +22,8 @@ PORT=${SCALE_PORT:-8034}
 APP_PORT=${SCALE_APP_PORT:-8035}
 PGB_PORT=${SCALE_PGB_PORT:-6434}
 PGPORT=${PROD_PG_PORT:-54337}
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+. scripts/lib/processes.sh  # as_pg, alive, stop_pidfile
 
-stop_pidfile() {
-  local pidfile=$1 name=$2
-  if alive "$pidfile"; then
-    local pid; pid=$(cat "$pidfile")
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -0 "$pid" 2>/dev/null && { kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid"; }
-    echo "stopped $name"
-  fi
-  rm -f "$pidfile"
-}
 
 start_pgbouncer() {
   mkdir -p "$VAR/pgbouncer"
