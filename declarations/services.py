@@ -113,7 +113,7 @@ def declaration_submit(
 
 def _locked_for_decision(*, actor, declaration_id: int) -> Declaration:
     declaration = (
-        Declaration.objects.select_for_update()
+        Declaration.objects.select_for_update(of=("self",))
         .select_related("person", "person__org_unit")
         .filter(pk=declaration_id)
         .first()

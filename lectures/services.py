@@ -126,7 +126,8 @@ def watch_heartbeat(
     now = now or timezone.now()
     with transaction.atomic():
         row = (
-            LectureWatch.objects.select_for_update()
+            # Only the viewer's row: every viewer's beat joins the same lecture row.
+            LectureWatch.objects.select_for_update(of=("self",))
             .select_related("lecture")
             .filter(trainee=trainee, lecture_id=lecture_id)
             .first()

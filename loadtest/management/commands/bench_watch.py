@@ -27,7 +27,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from lms.bench import threads_map
+from loadtest.bench import threads_map
 
 DURATION = 600.0
 INTERVAL = 15.0
