@@ -27,7 +27,7 @@ def _tab_to(page, predicate: str, *, limit: int = 40) -> None:
 def test_organiser_chooses_the_organising_unit_from_the_tree_by_keyboard(journey, world, site):
     page = journey.desktop()
     with journey.step("the class form offers 主办单位 as a chooser, not a long select"):
-        journey.login(page, world.organiser.phone, TEST_PASSWORD, next_path="/admin/training/add/")
+        journey.login(page, world.organiser.phone, TEST_PASSWORD, next_path="/admin/training/new/")
         chooser = page.locator("#id_organising_unit-chooser")
         expect(chooser).to_contain_text("选择单位")
         assert page.evaluate(FITS_1366)
