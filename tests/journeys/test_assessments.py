@@ -344,9 +344,7 @@ def test_instructor_exports_the_class_gradebook(journey, world, site):
     page = journey.desktop()
 
     with journey.step("log in and open the gradebooks"):
-        journey.login(
-            page, world.instructor.phone, TEST_PASSWORD, next_path="/admin/gradebooks/"
-        )
+        journey.login(page, world.instructor.phone, TEST_PASSWORD, next_path="/admin/gradebooks/")
         expect(page.locator("h1")).to_contain_text("成绩册")
         journey.submit(page, page.get_by_role("link", name=klass.name))
 
