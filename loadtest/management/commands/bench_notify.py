@@ -38,6 +38,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 from django.test.utils import override_settings
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
 
 BENCH_CLASS_CODE = "bench-notify"
 PHONE_BASE = 19_900_000_000  # 199 0000 0000 onwards: bench trainees' numbers
@@ -149,18 +150,8 @@ class Command(BaseCommand):
 
     def _serve(self, endpoint: str, maildir: str) -> None:
         """The worker role: one `db_worker` loop until the bench sends SIGTERM."""
-        from django_tasks_db.management.commands.db_worker import Worker
 
-        worker = Worker(
-            queue_names=["*"],
-            interval=0.05,
-            batch=False,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id=f"bench-notify-{os.getpid()}",
-            excluded_queue_names=[],
-        )
+        worker = _worker(f"bench-notify-{os.getpid()}")
         worker.configure_signals()
         worker.run()
 
@@ -202,21 +193,8 @@ class Command(BaseCommand):
                 p.kill()
 
     def _workers(self, n: int):
-        from django_tasks_db.management.commands.db_worker import Worker
 
-        workers = [
-            Worker(
-                queue_names=["*"],
-                interval=0.05,
-                batch=False,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id=f"bench-notify-{i}",
-                excluded_queue_names=[],
-            )
-            for i in range(n)
-        ]
+        workers = [_worker(f"bench-notify-{i}") for i in range(n)]
 
         def run(worker):
             try:
@@ -310,3 +288,17 @@ def _mailed(maildir: str) -> list[str]:
                 message = parser.parsebytes(chunk, headersonly=True)
                 recipients += [a.strip() for a in (message.get("To") or "").split(",") if a]
     return recipients
+
+
+def _worker(worker_id: str):
+    """One `db_worker` loop on every queue, polling every 50 ms: in a thread or a process."""
+    return Worker(
+        queue_names=["*"],
+        interval=0.05,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
