@@ -166,7 +166,7 @@ def transcode(lecture_id: int) -> Lecture:
         if lecture.status in (Lecture.Status.READY, Lecture.Status.TRANSCODING):
             return lecture
         _set(lecture_id, status=Lecture.Status.TRANSCODING, progress=0, failure_reason="")
-    target = Path(settings.MEDIA_ROOT) / lecture.media_path
+    target = lecture.media_folder
     work = target.with_name(target.name + ".part")
     with translation.override(settings.LANGUAGE_CODE):
         try:

@@ -2,13 +2,11 @@
 watches part of it, reloads and resumes, is refused a skip ahead, finishes it, and finds
 the 学时 on 我的学时."""
 
-import mimetypes
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
 from courses.models import CourseProgress, LessonPage, LessonProgress
@@ -32,22 +30,6 @@ def _clip(path: Path, seconds: int = 10) -> Path:
         check=True,
     )  # fmt: skip
     return path
-
-
-def _serve_media(page):
-    """nginx serves /media/ in production; the test's live server does not."""
-
-    def handle(route):
-        path = route.request.url.split("/media/", 1)[1].split("?")[0]
-        file = Path(django_settings.MEDIA_ROOT) / path
-        if not file.is_file():
-            route.fulfill(status=404)
-            return
-        kind = "application/vnd.apple.mpegurl" if file.suffix == ".m3u8" else None
-        kind = kind or mimetypes.guess_type(file.name)[0] or "video/mp2t"
-        route.fulfill(status=200, body=file.read_bytes(), headers={"Content-Type": kind})
-
-    page.route(re.compile(r".*/media/lectures/.*"), handle)
 
 
 def _video_time(page) -> float:
@@ -115,7 +97,6 @@ def test_a_lecture_is_uploaded_placed_watched_and_credited(journey, world, setti
         trainee=world.trainee_a, lesson=lesson, course=course, seconds_studied=60
     )
     phone = journey.phone()
-    _serve_media(phone)
     with journey.step("trainee watches part of the lecture", phone):
         journey.login(phone, world.trainee_a.phone, TEST_PASSWORD, next_path=lesson.url)
         video = phone.locator("video[data-lecture-player]")
