@@ -51,6 +51,12 @@ class Lecture(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    progress_at = models.DateTimeField(
+        _("last progress"),
+        null=True,
+        blank=True,
+        help_text=_("When the conversion was queued or last moved on."),
+    )
     failure_reason = models.CharField(_("reason for failure"), max_length=300, blank=True)
     duration = models.FloatField(_("duration (seconds)"), null=True, blank=True)
     renditions = models.JSONField(_("renditions"), default=list, blank=True)

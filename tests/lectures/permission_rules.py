@@ -58,6 +58,9 @@ RULES = {
     "lecture_library:history_results": Rule(kwargs=_pk, expect=library()),
     "lecture_library:usage": Rule(kwargs=_pk, expect=library()),
     "lecture_library:delete": Rule(kwargs=_pk, expect=library(organiser=ADMIN_DENIED)),
+    # 重新转码's confirmation (the lecture here is ready: the page says there is nothing to
+    # do; the POST is tested in tests/lectures/test_retranscode.py).
+    "lecture_library:retranscode": Rule(kwargs=_pk, expect=library()),
     # The player's endpoints take POSTs carrying the lesson page's signed policy.
     # A GET is refused before the login check (require_POST comes first).
     "lectures:watch_start": Rule(expect=dict.fromkeys(ACTORS, NOT_ALLOWED)),
