@@ -101,9 +101,9 @@ def document_is_visible_to(*, viewer, document) -> bool:
             course = page.get_parent().specific
             if isinstance(course, CoursePage) and course.live:
                 lesson_courses[course.pk] = course
-    return any(
-        course_is_visible_to(viewer=viewer, course=c) for c in course_pages.values()
-    ) or any(course_is_assigned(trainee=viewer, course=c) for c in lesson_courses.values())
+    return any(course_is_visible_to(viewer=viewer, course=c) for c in course_pages.values()) or any(
+        course_is_assigned(trainee=viewer, course=c) for c in lesson_courses.values()
+    )
 
 
 def course_enrolment_exists(*, trainee, course) -> bool:
