@@ -3,7 +3,6 @@ position), beat."""
 
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -51,11 +50,11 @@ def stream_view(request, token: str, name: str):
         raise Http404
     content_type = stream.CONTENT_TYPES[match.group(1)]
     accel = getattr(settings, "LECTURES_STREAM_ACCEL_REDIRECT", "")
-    if accel:
-        # nginx sends the file from its internal location (docs/deploy.md).
+    if accel and name != stream.SUBTITLES:
+        # nginx sends the file from its internal location (docs/deploy.md). Subtitles (one
+        # small file a page, under an uploaded name) Django sends itself.
         response = HttpResponse(content_type=content_type)
-        inside = quote(relative.removeprefix("lectures/"))
-        response["X-Accel-Redirect"] = f"{accel.rstrip('/')}/{inside}"
+        response["X-Accel-Redirect"] = f"{accel.rstrip('/')}/{grant.folder}/{name}"
     else:
         response = FileResponse(path.open("rb"), content_type=content_type)
     # The token is in the URL, so the browser may cache under it; nobody else may.

@@ -129,11 +129,14 @@ def test_subtitles_are_private_and_served_with_the_token(client, world, lesson, 
     assert str(settings.PRIVATE_MEDIA_ROOT) in lecture.subtitles.path
     with pytest.raises(ValueError):
         lecture.subtitles.url  # noqa: B018 - private files have no public URL
+    settings.LECTURES_STREAM_ACCEL_REDIRECT = "/_lecture-files/"  # not for subtitles
     client.force_login(world.trainee_a)
     page = client.get(lesson.url).content.decode()
     src = re.search(r'<track [^>]*src="([^"]+)"', page).group(1)
     response = client.get(src)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/vtt")
+    assert b"".join(response.streaming_content).startswith(b"WEBVTT")
+    assert "X-Accel-Redirect" not in response
 
 
 def test_nginx_sends_the_file_when_the_setting_says_so(client, world, lesson, settings):
@@ -161,3 +164,19 @@ def test_old_public_renditions_move_and_moving_again_changes_nothing(settings, l
         [lecture.folder], public_root=settings.MEDIA_ROOT, private_root=settings.PRIVATE_MEDIA_ROOT
     )
     assert again["already"] == [str(lecture.folder)] and not again["moved"]
+
+
+def test_the_command_moves_what_is_left_and_says_so(settings, lecture):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    public = settings.MEDIA_ROOT / "lectures" / str(lecture.folder)
+    public.parent.mkdir(parents=True)
+    lecture.media_folder.rename(public)
+    out = StringIO()
+    call_command("lectures_move_private", stdout=out)
+    assert "moved: 1" in out.getvalue() and (lecture.media_folder / "master.m3u8").is_file()
+    out = StringIO()
+    call_command("lectures_move_private", stdout=out)
+    assert "moved: 0" in out.getvalue() and "already: 1" in out.getvalue()
