@@ -79,7 +79,9 @@ def document_is_visible_to(*, viewer, document) -> bool:
     trainee sees a document only when a live lesson (or course page) of a course they
     may see uses it, found through Wagtail's reference index, the same one behind the
     admin's "Usage" tab. A document no course uses is not for trainees: guessing ids
-    in /documents/<id>/ opens nothing.
+    in /documents/<id>/ opens nothing. A lesson's document is for the trainees the course
+    is given to (assigned or enrolled), as the lesson itself is: an elective's course page
+    is open to every trainee deciding whether to enrol, its lessons and their files are not.
     """
     if not viewer.is_authenticated:
         return False
@@ -91,15 +93,17 @@ def document_is_visible_to(*, viewer, document) -> bool:
         .values_list("object_id", flat=True)
     )
     pages = Page.objects.live().filter(pk__in=[int(pk) for pk in page_ids]).specific()
-    courses = {}
+    course_pages, lesson_courses = {}, {}
     for page in pages:
         if isinstance(page, CoursePage):
-            courses[page.pk] = page
+            course_pages[page.pk] = page
         elif isinstance(page, LessonPage):
             course = page.get_parent().specific
             if isinstance(course, CoursePage) and course.live:
-                courses[course.pk] = course
-    return any(course_is_visible_to(viewer=viewer, course=c) for c in courses.values())
+                lesson_courses[course.pk] = course
+    return any(course_is_visible_to(viewer=viewer, course=c) for c in course_pages.values()) or any(
+        course_is_assigned(trainee=viewer, course=c) for c in lesson_courses.values()
+    )
 
 
 def course_enrolment_exists(*, trainee, course) -> bool:

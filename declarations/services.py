@@ -1,7 +1,8 @@
 """Writes of 学时申报: a trainee submits, an organiser of the trainee's unit approves or refuses.
 
 Each step locks the declaration, is safe to repeat (a resent form, a second click, two
-organisers at once) and leaves an audit entry. Approval posts to the ledger once: the
+organisers at once) and leaves an audit entry; a decision tells the trainee
+(declarations/notify.py). Approval posts to the ledger once: the
 source `declaration:<pk>` is unique per person there.
 """
 
@@ -27,6 +28,7 @@ from .errors import (
     ReasonRequired,
 )
 from .models import Declaration
+from .notify import declaration_decided
 
 MAX_HOURS = Decimal("200")
 
@@ -159,6 +161,7 @@ def declaration_approve(*, actor, declaration_id: int, now=None) -> tuple[Declar
                 "entry": entry.pk,
             },
         )
+        declaration_decided(declaration)
     return declaration, True
 
 
@@ -187,4 +190,5 @@ def declaration_refuse(
             user=actor,
             data={"person": declaration.person_id, "reason": declaration.reason[:200]},
         )
+        declaration_decided(declaration)
     return declaration, True

@@ -128,3 +128,20 @@ class DeclarationViewSet(ScopedSnippetViewSet):
 
 
 register_snippet(DeclarationViewSet)
+
+
+@hooks.register("ledger_person_sections")
+def person_declarations(request, person):
+    """On an organiser's ledger page of one person (ledger.admin_views.person_ledger): that
+    person's 学时申报, each linked to its review screen. The same scope as the
+    declarations list: declarations of people in the viewer's units, or none."""
+    declarations = (
+        declaration_list_for_staff(viewer=request.user)
+        .filter(person=person)
+        .select_related("decided_by")
+    )
+    return {
+        "template": "declarations/admin/person_declarations.html",
+        "declarations": list(declarations),
+        "inspect_url_name": "wagtailsnippets_declarations_declaration:inspect",
+    }

@@ -42,10 +42,7 @@ def _make_clip(path: Path, *, seconds: int, tone: int, pattern: str) -> None:
 
 def _lecture(title: str, slug: str, *, seconds: int, tone: int, pattern: str, uploader):
     lecture = Lecture.objects.filter(title=title).first()
-    folder_ok = (
-        lecture is not None
-        and (Path(settings.MEDIA_ROOT) / lecture.media_path / "master.m3u8").exists()
-    )
+    folder_ok = lecture is not None and (lecture.media_folder / "master.m3u8").exists()
     if lecture is not None and lecture.is_ready and folder_ok:
         return lecture
     with tempfile.TemporaryDirectory() as tmp:

@@ -72,13 +72,20 @@ class LectureBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         from django.conf import settings
 
-        from . import services
+        from . import services, stream
 
         context = super().get_context(value, parent_context=parent_context)
         lecture = value.get("lecture")
         request = (parent_context or {}).get("request")
         tracked = bool((parent_context or {}).get("study_view"))
         context["lecture"] = lecture
+        # The files' URLs carry a token for this viewer's session: whoever sees this page
+        # has been let in by the lesson's own checks (courses.views.lesson_serve).
+        context["stream"] = (
+            stream.urls_for(lecture, request=request)
+            if lecture is not None and lecture.is_ready and request is not None
+            else None
+        )
         if lecture is not None and lecture.is_ready and request is not None and tracked:
             context["watch"] = {
                 "policy": policy_sign(

@@ -26,3 +26,13 @@ class LectureNotReady(DomainError):
 class TranscodeFailed(DomainError):
     code = "transcode_failed"
     message = _("The video could not be converted.")
+
+
+class TranscodeNotRetryable(DomainError):
+    code = "transcode_not_retryable"
+    message = _("This video is already converted; there is nothing to convert again.")
+
+
+class LectureNotYours(DomainError):
+    code = "lecture_not_yours"
+    message = _("You may not change this video lecture.")

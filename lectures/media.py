@@ -165,8 +165,14 @@ def transcode(lecture_id: int) -> Lecture:
         lecture = Lecture.objects.select_for_update().get(pk=lecture_id)
         if lecture.status in (Lecture.Status.READY, Lecture.Status.TRANSCODING):
             return lecture
-        _set(lecture_id, status=Lecture.Status.TRANSCODING, progress=0, failure_reason="")
-    target = Path(settings.MEDIA_ROOT) / lecture.media_path
+        _set(
+            lecture_id,
+            status=Lecture.Status.TRANSCODING,
+            progress=0,
+            failure_reason="",
+            progress_at=timezone.now(),
+        )
+    target = lecture.media_folder
     work = target.with_name(target.name + ".part")
     with translation.override(settings.LANGUAGE_CODE):
         try:
@@ -219,7 +225,7 @@ def _run(cmd: list[str], lecture_id: int, duration: float) -> None:
             percent = min(99, int(int(value) / 1_000_000 / duration * 100))
             if percent >= shown + 2:
                 shown = percent
-                _set(lecture_id, progress=percent)
+                _set(lecture_id, progress=percent, progress_at=timezone.now())
     stderr = process.stderr.read()
     if process.wait() != 0:
         detail = (stderr.strip().splitlines() or ["?"])[-1][:150]

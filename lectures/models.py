@@ -1,12 +1,15 @@
 """Video lectures: an uploaded recording, its HLS renditions, and what each trainee watched.
 
 A lecture is uploaded once to the library and placed in any number of lessons with the
-`lecture` block. The source file is private (it is the instructor's upload); the worker
-transcodes it into a folder under MEDIA_ROOT (`lectures/<folder>/`: a master playlist,
-one playlist per bitrate, a poster) that the player reads.
+`lecture` block. Everything is private: the source (the instructor's upload), the
+subtitles, and the folder the worker transcodes it into under PRIVATE_MEDIA_ROOT
+(`lectures/<folder>/`: a master playlist, one playlist per bitrate, a poster), which the
+player reads through `lectures.views.stream_view` with the lesson page's signed token
+(lectures/stream.py).
 """
 
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
@@ -38,6 +41,7 @@ class Lecture(models.Model):
     subtitles = models.FileField(
         _("subtitles (WebVTT)"),
         upload_to="lectures/subtitles/",
+        storage=private_storage,
         blank=True,
         validators=[FileExtensionValidator(["vtt"])],
         help_text=_("Optional: a .vtt subtitle file in Chinese."),
@@ -47,6 +51,12 @@ class Lecture(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    progress_at = models.DateTimeField(
+        _("last progress"),
+        null=True,
+        blank=True,
+        help_text=_("When the conversion was queued or last moved on."),
+    )
     failure_reason = models.CharField(_("reason for failure"), max_length=300, blank=True)
     duration = models.FloatField(_("duration (seconds)"), null=True, blank=True)
     renditions = models.JSONField(_("renditions"), default=list, blank=True)
@@ -75,25 +85,12 @@ class Lecture(models.Model):
 
     @property
     def media_path(self) -> str:
-        """The folder of the renditions, relative to MEDIA_ROOT."""
+        """The folder of the renditions, relative to PRIVATE_MEDIA_ROOT."""
         return f"lectures/{self.folder}"
 
     @property
-    def playlist_url(self) -> str:
-        return f"{settings.MEDIA_URL}{self.media_path}/master.m3u8"
-
-    @property
-    def poster_url(self) -> str:
-        return f"{settings.MEDIA_URL}{self.media_path}/poster.jpg"
-
-    @property
-    def lowest_url(self) -> str:
-        """The lowest bitrate's playlist: where a slow link (or a browser with native HLS
-        that would otherwise guess) starts."""
-        if not self.renditions:
-            return self.playlist_url
-        lowest = min(self.renditions, key=lambda r: r["height"])
-        return f"{settings.MEDIA_URL}{self.media_path}/{lowest['name']}.m3u8"
+    def media_folder(self) -> Path:
+        return Path(settings.PRIVATE_MEDIA_ROOT) / self.media_path
 
 
 class LectureWatch(models.Model):

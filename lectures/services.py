@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from lms.admin_scope import policy_for
 from lms.audit import log
 
 from . import errors, watch
@@ -60,9 +61,49 @@ def transcode_enqueue(*, lecture: Lecture) -> None:
     from .tasks import transcode_lecture
 
     Lecture.objects.filter(pk=lecture.pk).update(
-        status=Lecture.Status.QUEUED, progress=0, failure_reason=""
+        status=Lecture.Status.QUEUED, progress=0, failure_reason="", progress_at=timezone.now()
     )
     transaction.on_commit(lambda: transcode_lecture.enqueue(lecture.pk))
+
+
+def transcode_stuck_after() -> datetime.timedelta:
+    minutes = int(getattr(settings, "LECTURES_TRANSCODE_STUCK_MINUTES", 30))
+    return datetime.timedelta(minutes=minutes)
+
+
+def transcode_retryable(lecture: Lecture, *, now: datetime.datetime | None = None) -> bool:
+    """A conversion may be started again when it failed, or when it has been queued or
+    converting with no progress for longer than LECTURES_TRANSCODE_STUCK_MINUTES (the
+    worker was stopped, or lost the task). One that is moving on is left to finish."""
+    if lecture.status == Lecture.Status.FAILED:
+        return True
+    if lecture.status in (Lecture.Status.QUEUED, Lecture.Status.TRANSCODING):
+        since = lecture.progress_at or lecture.created_at
+        return since is not None and since < (now or timezone.now()) - transcode_stuck_after()
+    return False
+
+
+def transcode_retry(*, actor, lecture: Lecture, now: datetime.datetime | None = None) -> bool:
+    """重新转码: queue the conversion of a failed or stuck lecture again.
+
+    Only for those who may change the lecture (LecturePolicy: the uploader, organisers of
+    the uploader's units, administrators). Idempotent: the row is locked and re-queued
+    with a fresh progress time, so a second click (or a second organiser) finds it queued
+    and moving, and queues nothing. Returns whether a conversion was queued.
+    """
+    if not policy_for(Lecture).user_has_permission_for_instance(actor, "change", lecture):
+        raise errors.LectureNotYours(str(lecture.pk))
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = Lecture.objects.select_for_update().get(pk=lecture.pk)
+        if row.status == Lecture.Status.READY:
+            raise errors.TranscodeNotRetryable(str(row.pk))
+        if not transcode_retryable(row, now=now):
+            return False
+        previous = {"status": row.status, "reason": row.failure_reason, "progress": row.progress}
+        transcode_enqueue(lecture=row)
+        log(row, "lectures.retranscode", user=actor, data=previous)
+    return True
 
 
 # ---------------------------------------------------------------------------------------

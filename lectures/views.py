@@ -1,19 +1,66 @@
-"""The player's two requests: open a watch (get a token and the resume position), beat."""
+"""The player's requests: its files (stream), open a watch (a token and the resume
+position), beat."""
 
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from lms.ratelimit import hit
 
-from . import errors, services
+from . import errors, services, stream
 from .blocks import policy_read
 from .models import Lecture
+
+
+@require_GET
+def stream_view(request, token: str, name: str):
+    """One file of a lecture's renditions, for the holder of a lesson page's token.
+
+    No database query for playlists and segments: the token is checked by its signature,
+    its expiry and the session cookie it was issued to (lectures/stream.py). The login
+    is not looked up; the lesson page that issued the token checked the viewer.
+    """
+    match = stream.FILE_NAME.match(name)
+    if match is None:
+        raise Http404
+    try:
+        grant = stream.verify(token, session_key=request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+    except stream.Refused:
+        return HttpResponseForbidden()
+    if name == stream.SUBTITLES:
+        relative = (
+            Lecture.objects.filter(folder=grant.folder)
+            .exclude(subtitles="")
+            .values_list("subtitles", flat=True)
+            .first()
+        )
+        if relative is None:
+            raise Http404
+    else:
+        relative = f"lectures/{grant.folder}/{name}"
+    root = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root / "lectures") or not path.is_file():
+        raise Http404
+    content_type = stream.CONTENT_TYPES[match.group(1)]
+    accel = getattr(settings, "LECTURES_STREAM_ACCEL_REDIRECT", "")
+    if accel and name != stream.SUBTITLES:
+        # nginx sends the file from its internal location (docs/deploy.md). Subtitles (one
+        # small file a page, under an uploaded name) Django sends itself.
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = f"{accel.rstrip('/')}/{grant.folder}/{name}"
+    else:
+        response = FileResponse(path.open("rb"), content_type=content_type)
+    # The token is in the URL, so the browser may cache under it; nobody else may.
+    response["Cache-Control"] = f"private, max-age={min(stream.token_seconds(), 3600)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _error(error, status):

@@ -10,16 +10,24 @@ Any ready recording may be chosen for a lesson (the chooser), as courses are sha
 """
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
+from wagtail.admin.widgets.button import MenuItem
 
-from lms.admin_scope import ScopedModelViewSet, ScopedPolicy
+from lms.admin_scope import ScopedModelViewSet, ScopedPolicy, object_scope, policy_for
+from lms.errors import DomainError
 from lms.uploads import UploadRefused, file_size_limit
 from people.selectors import within_units_q
 
@@ -89,6 +97,67 @@ class LectureCreateView(generic.CreateView):
         )
 
 
+class LectureIndexView(generic.IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if services.transcode_retryable(instance) and self.permission_policy.user_has_permission(
+            self.request.user, "change"
+        ):
+            buttons.append(
+                MenuItem(
+                    _("Transcode again"),
+                    url=reverse("lecture_library:retranscode", args=[instance.pk]),
+                    icon_name="rotate",
+                    priority=5,
+                )
+            )
+        return buttons
+
+
+def lecture_retranscode_view(request, pk):
+    """重新转码: GET asks to confirm (with the reason it failed), POST queues it again.
+
+    Reached only for lectures in the user's scope (the viewset's gate answers 404 for
+    others); the service checks the change permission and is idempotent."""
+    lecture = get_object_or_404(object_scope(Lecture, request.user), pk=pk)
+    if request.method == "POST":
+        try:
+            queued = services.transcode_retry(actor=request.user, lecture=lecture)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+            return redirect("lecture_library:index")
+        if queued:
+            messages.success(
+                request,
+                gettext("The conversion of “%(title)s” was queued again.")
+                % {"title": lecture.title},
+            )
+        else:
+            messages.info(
+                request,
+                gettext("“%(title)s” is already queued or converting: nothing more was queued.")
+                % {"title": lecture.title},
+            )
+        return redirect("lecture_library:index")
+    if not policy_can_change(request.user):
+        raise PermissionDenied
+    return TemplateResponse(
+        request,
+        "lectures/admin/retranscode.html",
+        {
+            "page_title": gettext("Transcode again"),
+            "header_icon": "media",
+            "lecture": lecture,
+            "retryable": services.transcode_retryable(lecture),
+            "stuck_minutes": int(services.transcode_stuck_after().total_seconds() // 60),
+        },
+    )
+
+
+def policy_can_change(user) -> bool:
+    return policy_for(Lecture).user_has_permission(user, "change")
+
+
 class LecturePolicy(ScopedPolicy):
     def scope(self, user, action):
         if user.is_superuser:
@@ -105,6 +174,7 @@ class LectureViewSet(ScopedModelViewSet):
     menu_order = 310
     add_to_admin_menu = True
     add_view_class = LectureCreateView
+    index_view_class = LectureIndexView
     search_fields = ["title", "description"]
     list_filter = ["status"]
     list_display = [
@@ -132,6 +202,11 @@ class LectureViewSet(ScopedModelViewSet):
 
     def get_form_class(self, for_update=False):
         return LectureEditForm if for_update else LectureForm
+
+    def get_object_urlpatterns(self):
+        return [
+            path("<int:pk>/retranscode/", lecture_retranscode_view, name="retranscode"),
+        ]
 
 
 class ReadyChooseMixin:

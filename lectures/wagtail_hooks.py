@@ -17,5 +17,8 @@ def register_lecture_viewsets():
 def register_lecture_actions(actions):
     actions.register_action("lectures.upload", _("Upload a video lecture"), _("Video uploaded"))
     actions.register_action(
+        "lectures.retranscode", _("Transcode a video lecture again"), _("Video queued again")
+    )
+    actions.register_action(
         "lectures.watched", _("Watch a video lecture to the end"), _("Video watched to the end")
     )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
@@ -92,6 +93,12 @@ class PersonIndexView(generic.IndexView):
 def person_ledger(request, pk: int):
     _require_organiser(request)
     person = person_get(viewer=request.user, pk=pk)
+    # Apps above the ledger add what they know of the person (declarations: their 学时申报).
+    sections = [
+        section
+        for hook in hooks.get_hooks("ledger_person_sections")
+        if (section := hook(request, person))
+    ]
     return TemplateResponse(
         request,
         "ledger/admin/person_ledger.html",
@@ -99,6 +106,7 @@ def person_ledger(request, pk: int):
             "person": person,
             "summary": ledger_summary(person=person, today=timezone.localdate()),
             "entries": credit_entry_list(person=person),
+            "sections": sections,
         },
     )
 

@@ -89,6 +89,25 @@ SPECS: dict[str, EventSpec] = {
         sms_params=("class_name",),
         lifetime=datetime.timedelta(days=3),
     ),
+    Event.DECLARATION_APPROVED: EventSpec(
+        title=_("Declaration approved: %(title)s"),
+        body=_(
+            "Your declaration of %(hours)s credit hours for “%(title)s” was approved; "
+            "the hours are in your ledger."
+        ),
+        sms_params=("title", "hours"),
+        sms=OFF,
+        lifetime=datetime.timedelta(days=7),
+    ),
+    Event.DECLARATION_REFUSED: EventSpec(
+        title=_("Declaration refused: %(title)s"),
+        body=_(
+            "Your declaration of %(hours)s credit hours for “%(title)s” was refused: %(reason)s"
+        ),
+        sms_params=("title",),
+        sms=OFF,
+        lifetime=datetime.timedelta(days=7),
+    ),
     Event.ACCOUNT_CREATED: EventSpec(
         title=_("Your account is ready"),
         body=_(

@@ -25,6 +25,8 @@ class Event(models.TextChoices):
     ACCOUNT_CREATED = "account_created", _("Account created by an organiser")
     PASSWORD_RESET = "password_reset", _("Password reset by an organiser")
     LOGIN_CODE = "login_code", _("Login code")
+    DECLARATION_APPROVED = "declaration_approved", _("Credit-hour declaration approved")
+    DECLARATION_REFUSED = "declaration_refused", _("Credit-hour declaration refused")
 
 
 class Channel(models.TextChoices):

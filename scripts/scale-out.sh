@@ -64,6 +64,8 @@ start_app() {
     export DJANGO_STATIC_ROOT="$ROOT/static_collected"
     export DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
     export DJANGO_CSRF_TRUSTED_ORIGINS="http://127.0.0.1:$PORT,http://localhost:$PORT"
+    # nginx sends the lectures' private files once Django has checked the token.
+    export DJANGO_LECTURES_STREAM_ACCEL_REDIRECT=/_lecture-files/
     GUNICORN_BIND=127.0.0.1:$port GUNICORN_WORKERS=$WORKERS setsid "${pin[@]}" \
       "$ROOT/.venv/bin/gunicorn" -c deploy/gunicorn.conf.py >>"$VAR/log/app$i.log" 2>&1 &
     echo $! > "$VAR/app$i.pid"
@@ -76,6 +78,8 @@ start_app() {
 }
 
 start_nginx() {
+  local private
+  private=$(set -a; . "$ENV_FILE"; echo "$DJANGO_PRIVATE_MEDIA_ROOT")
   local servers=""
   for i in $(seq 0 $((INSTANCES - 1))); do
     servers+="    server 127.0.0.1:$((APP_PORT + i)) max_fails=3 fail_timeout=10s;"$'\n'
@@ -100,6 +104,14 @@ $servers    keepalive 64;
   server {
     listen 127.0.0.1:$PORT;
     client_max_body_size 60m;
+    # Lectures' playlists and segments (private): only through X-Accel-Redirect from
+    # lectures.views.stream_view, never by URL (deploy/nginx-lms.conf has the same).
+    location ^~ /_lecture-files/ {
+      internal;
+      alias $private/lectures/;
+      types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; image/jpeg jpg; text/vtt vtt; }
+      default_type application/octet-stream;
+    }
     location / {
       proxy_pass http://lms_app;
       proxy_http_version 1.1;

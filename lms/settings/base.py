@@ -247,6 +247,16 @@ LECTURES_UPLOAD_MAX_SIZE = int(os.environ.get("DJANGO_LECTURES_UPLOAD_MAX_MB", "
 LECTURES_MAX_PLAYBACK_RATE = float(os.environ.get("DJANGO_LECTURES_MAX_PLAYBACK_RATE", "2"))
 LECTURES_HEARTBEAT_INTERVAL_SECONDS = 15
 LECTURES_HEARTBEAT_RATE_PER_MINUTE = 30
+# The player's files (private, lectures/stream.py): how long a lesson page's URLs work,
+# and, behind nginx, the internal location that sends them (docs/deploy.md; "" = Django
+# sends them itself).
+LECTURES_STREAM_TOKEN_SECONDS = 6 * 3600
+LECTURES_STREAM_ACCEL_REDIRECT = os.environ.get("DJANGO_LECTURES_STREAM_ACCEL_REDIRECT", "")
+# A transcoding that shows no progress for this long may be started again (重新转码).
+LECTURES_TRANSCODE_STUCK_MINUTES = 30
+# Paths whose views never read the login (signed-token files): middleware must not
+# look it up there (people.middleware.ForcePasswordChangeMiddleware).
+NO_LOGIN_LOOKUP_PREFIXES = ["/lectures/stream/"]
 # One login and one password reset, both allauth's and both throttled: Wagtail's admin
 # login redirects there (people/views.py) and its unthrottled reset views answer 404.
 WAGTAILADMIN_LOGIN_URL = "admin_login"

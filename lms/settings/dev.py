@@ -22,5 +22,7 @@ SMS_TEMPLATES = {
         "account_created",
         "password_reset",
         "login_code",
+        "declaration_approved",
+        "declaration_refused",
     ]
 }

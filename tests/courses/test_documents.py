@@ -100,3 +100,17 @@ def test_nginx_never_serves_the_documents_folder():
     conf = (Path(settings.BASE_DIR) / "deploy" / "nginx-lms.conf").read_text()
     block = conf[conf.index("location ^~ /media/documents/") :]
     assert block[: block.index("}")].split("{")[1].split() == ["return", "404;"]
+
+
+def test_an_electives_lesson_documents_wait_for_enrolment(client, world, course, handout):
+    """Every trainee may read an elective's course page (to decide whether to enrol); its
+    lessons, and the files they link, only once enrolled."""
+    from courses.services import course_self_enrol
+
+    course.self_selectable = True
+    course.save_revision().publish()
+    client.force_login(world.trainee_b)
+    assert client.get(course.url).status_code == 200
+    assert _get(client, handout).status_code == 404
+    course_self_enrol(trainee=world.trainee_b, course=course)
+    assert _get(client, handout).status_code == 200

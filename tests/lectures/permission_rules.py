@@ -5,7 +5,17 @@ containing the uploader reach it; another county's organiser and another instruc
 not, on any URL carrying its pk. Nobody deletes a recording (no role has the permission).
 """
 
-from tests.permissions.harness import ACTORS, ADMIN_DENIED, DENIED, LOGIN, NOT_ALLOWED, OK, Rule
+from lectures import stream
+from tests.permissions.harness import (
+    ACTORS,
+    ADMIN_DENIED,
+    DENIED,
+    FORBIDDEN,
+    LOGIN,
+    NOT_ALLOWED,
+    OK,
+    Rule,
+)
 
 from .factories import ready_lecture
 
@@ -48,6 +58,9 @@ RULES = {
     "lecture_library:history_results": Rule(kwargs=_pk, expect=library()),
     "lecture_library:usage": Rule(kwargs=_pk, expect=library()),
     "lecture_library:delete": Rule(kwargs=_pk, expect=library(organiser=ADMIN_DENIED)),
+    # 重新转码's confirmation (the lecture here is ready: the page says there is nothing to
+    # do; the POST is tested in tests/lectures/test_retranscode.py).
+    "lecture_library:retranscode": Rule(kwargs=_pk, expect=library()),
     # The player's endpoints take POSTs carrying the lesson page's signed policy.
     # A GET is refused before the login check (require_POST comes first).
     "lectures:watch_start": Rule(expect=dict.fromkeys(ACTORS, NOT_ALLOWED)),
@@ -55,3 +68,14 @@ RULES = {
     "lecture_chooser:choose_results": Rule(expect=CHOOSER, query="?q=讲座"),
 }
 RULES["lectures:watch_beat"] = Rule(expect=RULES["lectures:watch_start"].expect)
+
+
+def _stream(world, ctx):
+    """A valid token issued to another browser's session: nobody here holds that session
+    (the holder's 200 is in tests/lectures/test_stream.py)."""
+    token = stream.issue(folder=ctx["lecture"].folder, session_key="someone-elses-session")
+    return {"token": token, "name": "master.m3u8"}
+
+
+# Playlists and segments: a lesson page's token bound to its viewer's session.
+RULES["lectures:stream"] = Rule(kwargs=_stream, expect=dict.fromkeys(ACTORS, FORBIDDEN))
