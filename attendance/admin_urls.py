@@ -16,6 +16,11 @@ urlpatterns = [
     path("session/<int:pk>/record/<int:trainee_pk>/", staff.record_edit, name="record_edit"),
     path("session/<int:pk>/signin.xlsx", staff.signin_xlsx, name="signin_xlsx"),
     path("session/<int:pk>/signin.pdf", staff.signin_pdf, name="signin_pdf"),
-    path("leave/", staff.leave_list, name="leave_list"),
+    path("leave/", staff.LeaveIndexView.as_view(), name="leave_list"),
+    path(
+        "leave/results/",
+        staff.LeaveIndexView.as_view(results_only=True),
+        name="leave_list_results",
+    ),
     path("leave/<int:pk>/", staff.leave_review, name="leave_review"),
 ]

@@ -9,6 +9,7 @@ app never depends on attendance.
 
 import uuid
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import PurePath
 
 from django.conf import settings
@@ -81,7 +82,10 @@ class AttendancePolicy(models.Model):
         _("leave cap denominator"),
         default=7,
         validators=[MinValueValidator(1)],
-        help_text=_("Leave beyond this share of the class's credit hours flags the trainee."),
+        help_text=_(
+            "Leave beyond this share of the class's credit hours (1/7 by the regulation) "
+            "flags the trainee, and at the class's close means withdrawal."
+        ),
     )
     absence_limit_days = models.DecimalField(
         _("absence limit (days)"),
@@ -124,6 +128,12 @@ class AttendancePolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.training_class)
+
+    @property
+    def leave_cap(self) -> Fraction:
+        """The share of the class's 学时 leave may not exceed (1/7 by the regulation): the
+        one cap the at-risk flag, the leave form and completion (结业) all apply."""
+        return Fraction(self.leave_cap_numerator, self.leave_cap_denominator)
 
     def clean(self):
         # A code that dies before the next one appears leaves the screen showing a dead

@@ -8,6 +8,7 @@ never show what a detail page would refuse.
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -430,6 +431,12 @@ class AttendanceSummary:
     official_leave_hours: Decimal = Decimal("0")
     official_leave_excused: bool = True
     credited_sessions: frozenset = frozenset()
+    # The class policy's cap (AttendancePolicy.leave_cap), which `reasons` was judged by.
+    leave_cap: Fraction = Fraction(1, 7)
+
+    @property
+    def leave_over_cap(self) -> bool:
+        return "leave_over_cap" in self.reasons
 
     @property
     def counted_leave_hours(self) -> Decimal:
@@ -605,6 +612,7 @@ def _summarise(
             official_leave_hours=Decimal(official_hours),
             official_leave_excused=excused,
             credited_sessions=frozenset(credited),
+            leave_cap=policy.leave_cap,
         )
     return result
 

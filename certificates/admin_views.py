@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.selectors import final_exam_makeup_states
-from attendance.selectors import official_leave_excused
+from attendance.selectors import official_leave_excused, policy_for
 from lms.errors import DomainError
 from people.roles import Role, has_role
 from training.models import TrainingClass
 
 from . import rendering
-from .completion import _pct
+from .completion import _pct, share_of
 from .errors import ClassAlreadyClosed
 from .forms import CompletionRuleForm, OverrideForm, RevokeForm
 from .models import Certificate, CompletionRecord, IssueBatch
@@ -77,8 +77,9 @@ def class_detail(request, pk: int):
         "closed": closed,
         "rule": rule,
         "official_leave_excused": official_leave_excused(klass),
-        # As the review's messages put it ("21.4% > 14.3%"), not the stored 0.1429.
-        "max_leave_percent": _pct(rule.max_leave_share),
+        # The attendance policy's cap (the one cap), as the review's messages put it
+        # ("21.4% > 14.3%").
+        "max_leave_percent": _pct(share_of(policy_for(klass).leave_cap)),
         "batch": batch_latest(training_class=klass),
     }
     if closed:

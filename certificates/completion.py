@@ -7,6 +7,7 @@ arguments, so it is tested on its own and does not care where the figures come f
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import Protocol
 
 from django.utils.translation import gettext
@@ -18,6 +19,8 @@ from attendance.selectors import class_attendance_summary
 
 class AttendanceSummaryLike(Protocol):
     leave_share: Decimal
+    leave_cap: Fraction  # the class's attendance policy's: the one leave cap
+    leave_over_cap: bool  # judged by attendance against that cap, exactly
     absent_days: Decimal
 
 
@@ -90,7 +93,8 @@ class CompletionResult:
         return str(OUTCOME_LABELS[self.outcome])
 
 
-FOUR_PLACES = Decimal("0.0001")
+def share_of(cap: Fraction) -> Decimal:
+    return Decimal(cap.numerator) / Decimal(cap.denominator)
 
 
 def _pct(share: Decimal) -> str:
@@ -116,15 +120,14 @@ def completion_evaluate(*, rule, attendance, assessment) -> CompletionResult:
     if attendance is None:
         add(Missing("attendance_missing", _("No attendance record")))
     else:
-        # Shares compare at four places, as attendance reports them: 6 of 42 hours is
-        # 0.1429, exactly the 1/7 cap, and must pass.
-        share = Decimal(attendance.leave_share).quantize(FOUR_PLACES)
-        if share > Decimal(rule.max_leave_share).quantize(FOUR_PLACES):
+        # The cap is the class's attendance policy's (1/7), judged there exactly: 6 of
+        # 42 hours is the cap itself and passes. The rule has no cap of its own.
+        if attendance.leave_over_cap:
             add(
                 Missing(
                     "leave_over_cap",
                     _("Leave exceeds the allowed share"),
-                    f"{_pct(attendance.leave_share)} > {_pct(rule.max_leave_share)}",
+                    f"{_pct(attendance.leave_share)} > {_pct(share_of(attendance.leave_cap))}",
                 )
             )
         official = Decimal(getattr(attendance, "official_leave_hours", 0) or 0)

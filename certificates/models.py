@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     FileExtensionValidator,
-    MaxValueValidator,
     MinValueValidator,
 )
 from django.db import models
@@ -130,14 +129,6 @@ class CompletionRule(models.Model):
         verbose_name=_("training class"),
         on_delete=models.CASCADE,
         related_name="completion_rule",
-    )
-    max_leave_share = models.DecimalField(
-        _("maximum leave share"),
-        max_digits=5,
-        decimal_places=4,
-        default=Decimal("0.1429"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
-        help_text=_("Leave may not exceed this share of the class's credit hours (1/7 ≈ 0.1429)."),
     )
     absence_limit_days = models.DecimalField(
         _("absence limit (days)"),

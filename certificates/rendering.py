@@ -31,7 +31,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from .stamping import field_html
+from . import stamping
+from .stamping import STAMPED, CannotStamp, field_html, font_file, outlines, qr_matrix
 from .validation import PLACEHOLDERS
 
 logger = logging.getLogger("lms.certificates")
@@ -98,8 +99,6 @@ def qr_data_uri(url: str) -> str:
     """
     # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     from PIL import Image
-
-    from .stamping import qr_matrix
 
     rows = qr_matrix(url)
     size = len(rows) + 2  # one module of light border, as before
@@ -248,9 +247,6 @@ class TitleDrawing:
 def title_drawing(title: str) -> TitleDrawing | None:
     """The title as SVG outlines plus the style of its transparent text, or None when the
     font lacks a glyph (the title is then set as letter-spaced text)."""
-    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
-    from .stamping import CannotStamp, font_file, outlines
-
     title = title.strip()
     if not title:
         return None
@@ -354,9 +350,6 @@ def render_many(certificates: list) -> list[bytes]:
     fails; the caller then falls back to `render_one` per certificate to find the one
     at fault.
     """
-    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
-    from . import stamping
-
     pdfs: list[bytes | None] = [None] * len(certificates)
     groups: dict[str, list[int]] = {}
     for i, certificate in enumerate(certificates):
@@ -390,9 +383,6 @@ def render_many(certificates: list) -> list[bytes]:
 def _layout_key(certificate) -> str:
     """Certificates with equal keys share one layout: all but the stamped fields agree,
     and the template's CSS and seal are as they were."""
-    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
-    from .stamping import STAMPED
-
     snap = {k: v for k, v in certificate.snapshot.items() if k not in STAMPED}
     name_em = name_slot_em(certificate.snapshot.get("name", ""))
     template = certificate.template
@@ -417,9 +407,6 @@ def _layout(certificate):
 
 
 def _layout_uncached(certificate):
-    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
-    from . import stamping
-
     if "{number}" in certificate.snapshot.get("body", ""):
         raise stamping.CannotStamp("the number is part of the body text")
     document = _document(_html(certificate.template, [certificate], blank=True)).render()
@@ -453,6 +440,7 @@ def split_pages(pdf: bytes) -> list[bytes]:
     qpdf (pikepdf) copies the objects in C++ and prunes resources the page does not
     draw.
     """
+    # Imported here: PDF, font and image libraries are slow to import: loaded on first use.
     import pikepdf
 
     out = []

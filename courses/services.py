@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Quiz
 from assessments.selectors import quiz_result_for
+from lectures.selectors import watched_percents
 from ledger.models import CreditEntry
 from ledger.services import credit_entry_post
 from lms.audit import log
@@ -270,8 +271,6 @@ def lesson_lectures_watched(*, trainee, lesson: LessonPage) -> bool:
     required = {pk: pct for pk, pct in lesson_lecture_requirements(lesson).items() if pct > 0}
     if not required:
         return True
-    from lectures.selectors import watched_percents
-
     watched = watched_percents(trainee=trainee, lecture_ids=required)
     return all(watched.get(pk, 0) >= pct for pk, pct in required.items())
 

@@ -6,6 +6,7 @@ has been watched once. The page signs them for the viewer, so the player cannot 
 them: `lectures.views` reads them only from the signature.
 """
 
+from django.conf import settings
 from django.core import signing
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
@@ -19,12 +20,14 @@ class LectureChooserBlock(blocks.ChooserBlock):
 
     @cached_property
     def target_model(self):
+        # Imported here: lesson pages import this module while the models are still loading.
         from .models import Lecture
 
         return Lecture
 
     @cached_property
     def widget(self):
+        # Imported here: the admin viewset imports models, still loading when this module is.
         from .viewsets import lecture_chooser_viewset
 
         return lecture_chooser_viewset.widget_class()
@@ -70,8 +73,7 @@ class LectureBlock(blocks.StructBlock):
         description = _("A video from the lecture library, with watch-time tracking.")
 
     def get_context(self, value, parent_context=None):
-        from django.conf import settings
-
+        # Imported here: services import the audit log's models, still loading when this is.
         from . import services, stream
 
         context = super().get_context(value, parent_context=parent_context)

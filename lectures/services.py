@@ -16,9 +16,12 @@ from django.utils import timezone
 
 from lms.admin_scope import policy_for
 from lms.audit import log
+from lms.uploads import FileTooLarge
 
 from . import errors, watch
+from .media import source_check
 from .models import Lecture, LectureWatch
+from .tasks import transcode_lecture
 
 
 def max_speed() -> float:
@@ -39,10 +42,6 @@ def heartbeat_cap_seconds() -> int:
 
 def lecture_create(*, actor, title: str, source, subtitles=None, description: str = "") -> Lecture:
     """An instructor uploaded a recording: store it and queue the transcoding."""
-    from lms.uploads import FileTooLarge
-
-    from .media import source_check
-
     if getattr(source, "size", 0) > settings.LECTURES_UPLOAD_MAX_SIZE:
         raise FileTooLarge(f"{source.size} bytes")
     source_check(source)
@@ -58,8 +57,6 @@ def lecture_create(*, actor, title: str, source, subtitles=None, description: st
 
 def transcode_enqueue(*, lecture: Lecture) -> None:
     """Queue the transcoding after the upload is committed (the worker must see the row)."""
-    from .tasks import transcode_lecture
-
     Lecture.objects.filter(pk=lecture.pk).update(
         status=Lecture.Status.QUEUED, progress=0, failure_reason="", progress_at=timezone.now()
     )

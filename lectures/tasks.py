@@ -2,10 +2,10 @@
 
 from django_tasks import task
 
+from .media import transcode
+
 
 @task()
 def transcode_lecture(lecture_id: int) -> dict:
-    from .media import transcode
-
     lecture = transcode(lecture_id)
     return {"status": lecture.status, "reason": lecture.failure_reason}

@@ -11,6 +11,7 @@ import base64
 import django_filters
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
@@ -250,8 +251,6 @@ class PersonViewSet(ScopedModelViewSet):
         )
 
     def get_permissions_to_register(self):
-        from django.contrib.auth.models import Permission
-
         # The group editor offers "manage people", not Wagtail's user permissions again.
         return Permission.objects.filter(content_type__app_label="people", codename="manage_people")
 

@@ -6,6 +6,7 @@ from wagtail.admin.menu import MenuItem
 
 from lms.admin_scope import ScopedDeleteBulkAction
 
+from .admin_views import PersonViewSet
 from .choosers import org_unit_chooser_viewset
 
 
@@ -25,8 +26,6 @@ def register_org_unit_chooser():
 
 @hooks.register("register_admin_viewset")
 def register_people_viewset():
-    from .admin_views import PersonViewSet
-
     return PersonViewSet()
 
 

@@ -4,14 +4,20 @@ Every view fetches its object through a scoped selector (advisers: their classes
 organisers: classes of their units), so a guessed id answers 404.
 """
 
+import django_filters
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views import generic
 
 from lms.errors import DomainError
 from people.models import User
@@ -241,21 +247,81 @@ def signin_pdf(request, pk: int):
     return response
 
 
-@require_GET
-def leave_list(request):
-    status = request.GET.get("status", LeaveRequest.Status.PENDING)
-    leaves = selectors.leave_list_for_staff(viewer=request.user)
-    if status in LeaveRequest.Status.values:
-        leaves = leaves.filter(status=status)
-    return _page(
-        request,
-        "attendance/admin/leave_list.html",
-        _("Leave requests"),
-        _crumbs(("", _("Leave requests"))),
-        leaves=leaves[:200],
-        status=status,
-        statuses=LeaveRequest.Status.choices,
+class LeaveFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"),
+        choices=LeaveRequest.Status.choices,
+        empty_label=gettext_lazy("All"),
     )
+
+    class Meta:
+        model = LeaveRequest
+        fields = ["status"]
+
+
+def _sessions(leave) -> str:
+    return ", ".join(f"{s.date:%m-%d} {s.get_half_day_display()}" for s in leave.sessions.all())
+
+
+def _status(leave) -> str:
+    status = leave.get_status_display()
+    return f"{status} · {_('Reported back')}" if leave.reported_back_at else status
+
+
+class LeaveIndexView(generic.IndexView):
+    """The leave requests of the classes the viewer runs, waiting ones first shown:
+    Wagtail's listing (a status filter, pagination). Deciding one is `leave_review`."""
+
+    model = LeaveRequest
+    # Whoever runs a class lists its requests: the selector scopes the rows.
+    permission_policy = None
+    any_permission_required = None
+    page_title = gettext_lazy("Leave requests")
+    header_icon = "date"
+    index_url_name = "attendance_admin:leave_list"
+    index_results_url_name = "attendance_admin:leave_list_results"
+    filterset_class = LeaveFilterSet
+    paginate_by = 50
+    no_results_message = gettext_lazy("No leave requests.")
+    list_display = [
+        TitleColumn(
+            "trainee",
+            label=gettext_lazy("Trainee"),
+            get_url=lambda leave: reverse("attendance_admin:leave_review", args=[leave.pk]),
+            accessor=lambda leave: leave.trainee.get_full_name(),
+        ),
+        Column("org_unit", label=gettext_lazy("Org unit"), accessor="trainee.org_unit"),
+        Column("training_class", label=gettext_lazy("Training class")),
+        Column("sessions", label=gettext_lazy("Sessions"), accessor=_sessions),
+        Column("kind", label=gettext_lazy("Kind of leave"), accessor="get_kind_display"),
+        Column(
+            "reason",
+            label=gettext_lazy("Reason"),
+            accessor=lambda leave: Truncator(leave.reason).chars(60),
+        ),
+        Column(
+            "approver",
+            label=gettext_lazy("Approved by"),
+            accessor=lambda leave: _("Organiser") if leave.needs_organiser else _("Class adviser"),
+        ),
+        Column("status", label=gettext_lazy("Status"), accessor=_status),
+    ]
+
+    def get_breadcrumbs_items(self):
+        return _crumbs(("", self.page_title))
+
+    def get_filterset_kwargs(self):
+        kwargs = super().get_filterset_kwargs()
+        if "status" not in kwargs["data"]:
+            # Unasked, the list shows what waits for a decision.
+            kwargs["data"] = kwargs["data"].copy()
+            kwargs["data"]["status"] = LeaveRequest.Status.PENDING
+        return kwargs
+
+    def get_base_queryset(self):
+        return selectors.leave_list_for_staff(viewer=self.request.user).order_by(
+            "-created_at", "-pk"
+        )
 
 
 @require_http_methods(["GET", "POST"])

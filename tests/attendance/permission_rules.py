@@ -102,6 +102,7 @@ RULES = {
     # Staff screens in the Wagtail admin
     "attendance_admin:index": Rule(expect=admin_users()),
     "attendance_admin:leave_list": Rule(expect=admin_users()),
+    "attendance_admin:leave_list_results": Rule(expect=admin_users(), query="?status="),
     "attendance_admin:class": Rule(kwargs=klass_kw, expect=staff_only()),
     "attendance_admin:class_policy": Rule(kwargs=klass_kw, expect=staff_only()),
     "attendance_admin:class_report": Rule(kwargs=klass_kw, expect=staff_only()),

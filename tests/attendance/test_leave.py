@@ -363,7 +363,7 @@ def test_staff_see_the_kind_in_the_list_the_review_and_the_workbook(client, worl
     )
     client.force_login(world.adviser)
     listing = client.get(reverse("attendance_admin:leave_list")).content.decode()
-    assert '<td data-kind="official">公假</td>' in listing
+    assert "公假" in listing and "学员甲" in listing
     review = client.get(reverse("attendance_admin:leave_review", args=[leave.pk])).content.decode()
     assert 'data-kind="official"' in review and "本班不计入请假比例" in review
     client.force_login(world.organiser)
@@ -372,3 +372,26 @@ def test_staff_see_the_kind_in_the_list_the_review_and_the_workbook(client, worl
     assert [c.value for c in leaves[3]] == ["姓名", "请假类别", "课次", "学时", "原因", "状态"]
     assert [c.value for c in leaves[4]][:2] == ["学员甲", "公假"]
     assert "公假学时" in [c.value for c in trainees[3]]
+
+
+def test_the_leave_list_shows_waiting_requests_first_filters_by_status_and_keeps_to_scope(
+    client, world, klass, tomorrow
+):
+    waiting = ask(world, klass, tomorrow[:1], reason="家中有事")
+    decided = ask(world, klass, tomorrow[1:], reason="参加县委全会")
+    leave_approve(actor=world.adviser, leave=decided, note="同意")
+    url = reverse("attendance_admin:leave_list")
+    client.force_login(world.adviser)
+    unasked = client.get(url).content.decode()
+    assert "家中有事" in unasked and "参加县委全会" not in unasked
+    assert reverse("attendance_admin:leave_review", args=[waiting.pk]) in unasked
+    approved = client.get(url, {"status": LeaveRequest.Status.APPROVED}).content.decode()
+    assert "参加县委全会" in approved and "家中有事" not in approved
+    every = client.get(reverse("attendance_admin:leave_list_results"), {"status": ""})
+    assert "家中有事" in every.content.decode() and "参加县委全会" in every.content.decode()
+    # Another county's organiser and adviser run other classes: none of these rows.
+    for outsider in (world.organiser_other, world.adviser_other):
+        client.force_login(outsider)
+        page = client.get(url, {"status": ""}).content.decode()
+        assert "家中有事" not in page and "参加县委全会" not in page
+        assert "暂无请假申请。" in page

@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from django.db import connection
@@ -86,6 +87,8 @@ def test_summary_counts_each_status_and_thresholds_follow_the_policy(world, klas
     klass.refresh_from_db()
     s = class_attendance_summary(training_class=klass)[world.trainee_a.pk]
     assert s.reasons == ["leave_over_cap", "absence_over_limit"]
+    # Completion (certificates) reads this verdict and this cap: the policy's is the one.
+    assert s.leave_over_cap and s.leave_cap == Fraction(1, 20)
 
 
 def test_sessions_without_any_attendance_taken_flag_nobody(world, klass):

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from tests.training.factories import EnrolmentFactory, TrainingClassFactory
 from training.models import Enrolment, TrainingClass
@@ -16,6 +17,8 @@ class FakeAttendance:
     official_leave_hours: Decimal = Decimal("0")
     official_leave_excused: bool = True
     credited_sessions: frozenset = frozenset()  # sessions that earn the trainee 学时
+    leave_cap: Fraction = Fraction(1, 7)  # the class's attendance policy's
+    leave_over_cap: bool = False  # attendance's verdict against that cap
 
 
 @dataclass

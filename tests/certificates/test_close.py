@@ -26,7 +26,7 @@ def klass(world, monkeypatch):
         monkeypatch,
         attendance={
             world.trainee_a.pk: FakeAttendance(),
-            dropout.pk: FakeAttendance(leave_share=Decimal("0.2")),
+            dropout.pk: FakeAttendance(leave_share=Decimal("0.2"), leave_over_cap=True),
         },
         assessment={
             world.trainee_a.pk: FakeAssessment(),

@@ -1,6 +1,9 @@
 """Completion rules applied to protocol-shaped summaries: what is missing, exactly."""
 
 from decimal import Decimal
+from fractions import Fraction
+
+import pytest
 
 from certificates.completion import (
     NONE_SET,
@@ -22,7 +25,9 @@ def test_a_trainee_who_met_everything_is_complete():
     assert result.complete and result.missing == []
 
 
-def test_leave_exactly_one_seventh_passes_and_more_fails():
+def test_leave_over_the_attendance_policy_s_cap_fails_completion_with_that_cap_stated():
+    """The rule has no cap of its own: attendance judged the share against the class's
+    policy (tests/attendance/test_summary.py), and completion follows that verdict."""
     rule = _rule()
     six_of_42 = (Decimal(6) / Decimal(42)).quantize(Decimal("0.0001"))  # as attendance reports
     ok = completion_evaluate(
@@ -30,12 +35,27 @@ def test_leave_exactly_one_seventh_passes_and_more_fails():
     )
     over = completion_evaluate(
         rule=rule,
-        attendance=FakeAttendance(leave_share=Decimal("6.5") / Decimal(42)),
+        attendance=FakeAttendance(
+            leave_share=(Decimal("6.5") / Decimal(42)).quantize(Decimal("0.0001")),
+            leave_over_cap=True,
+        ),
         assessment=FakeAssessment(),
     )
     assert ok.complete
     assert over.codes == ["leave_over_cap"]
     assert over.missing[0].detail == "15.5% > 14.3%"
+    a_fifth = completion_evaluate(
+        rule=rule,
+        attendance=FakeAttendance(
+            leave_share=Decimal("0.2143"), leave_cap=Fraction(1, 5), leave_over_cap=True
+        ),
+        assessment=FakeAssessment(),
+    )
+    assert a_fifth.missing[0].detail == "21.4% > 20.0%"
+
+
+def test_a_completion_rule_has_no_leave_cap_of_its_own():
+    assert "max_leave_share" not in {f.name for f in CompletionRule._meta.get_fields()}
 
 
 def test_two_days_of_unexcused_absence_fail_one_and_a_half_pass():
@@ -105,3 +125,37 @@ def test_a_class_without_any_assessment_checks_attendance_only():
     assert assessment is NONE_SET
     result = completion_evaluate(rule=_rule(), attendance=FakeAttendance(), assessment=assessment)
     assert result.complete
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_a_class_the_cap_its_completion_rule_had(world):
+    """A class whose completion rule allowed a fifth keeps a fifth, now in its attendance
+    policy; a class left at the default 0.1429 keeps 1/7 (no policy row needed)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from attendance.selectors import policy_for
+    from tests.training.factories import class_for_world
+
+    fifth, default = class_for_world(world), class_for_world(world)
+    before = [
+        ("attendance", "0009_official_leave_excused_on_policy"),
+        ("certificates", "0009_official_leave_excused_moves_to_attendance"),
+    ]
+    after = [("certificates", "0010_leave_cap_moves_to_attendance")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        rules = old.get_model("certificates", "CompletionRule").objects
+        rules.create(training_class_id=fifth.pk, max_leave_share=Decimal("0.2"))
+        rules.create(training_class_id=default.pk, max_leave_share=Decimal("0.1429"))
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    fifth.refresh_from_db()
+    default.refresh_from_db()
+    assert policy_for(fifth).leave_cap == Fraction(1, 5)
+    assert policy_for(default).leave_cap == Fraction(1, 7)

@@ -115,6 +115,9 @@ RULES = {
     "courses_approvals:list": Rule(
         expect=admin_screen(instructor_other=OK, adviser_other=OK, organiser_other=OK)
     ),
+    "courses_approvals:list_results": Rule(
+        expect=admin_screen(instructor_other=OK, adviser_other=OK, organiser_other=OK)
+    ),
     # Course-wide screens are organisers' (rows scoped to their units); instructors and
     # advisers have no course-wide view of trainees.
     "courses_admin:course_list": Rule(expect=admin_screen(organiser_other=OK)),

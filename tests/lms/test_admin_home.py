@@ -382,7 +382,10 @@ def test_reviewers_find_pages_waiting_on_their_home_and_the_full_list(client, wo
     assert lesson.title in panel and "教师甲" in panel
     assert reverse("wagtailadmin_pages:edit", args=[lesson.pk]) in panel
     page = client.get(reverse("courses_approvals:list")).content.decode()
-    assert lesson.title in page
+    assert lesson.title in page and "教师甲" in page
+    # Wagtail's listing: its results refresh on their own URL, with the same rows.
+    results = client.get(reverse("courses_approvals:list_results")).content.decode()
+    assert lesson.title in results and "<table" in results and "<html" not in results
     # Wagtail's own "awaiting your review" panel is replaced, not shown twice.
     assert "workflow-objects-to-moderate" not in _home(client, world.organiser)
     client.force_login(world.instructor)

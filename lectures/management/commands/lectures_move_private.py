@@ -4,6 +4,7 @@ The data migration lectures 0002 does this once; run this again after restoring 
 media backup. Safe to repeat (lectures/files.py).
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -16,8 +17,6 @@ class Command(BaseCommand):
     help = "Move video lectures' HLS folders and subtitles from MEDIA_ROOT to PRIVATE_MEDIA_ROOT."
 
     def handle(self, *args, **options):
-        from django.apps import apps
-
         outcome = move_renditions(
             Lecture.objects.values_list("folder", flat=True).iterator(),
             public_root=settings.MEDIA_ROOT,
