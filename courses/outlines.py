@@ -85,6 +85,8 @@ def course_outlines(*, course_ids) -> dict[int, CourseOutline]:
 
     One query a request while the page tree is unchanged; after a change, a few more (the
     courses, their lessons, the covers' renditions) the first time a process needs them."""
+    if not course_ids:
+        return {}
     version = _page_log_version()
     now = time.monotonic()
     with _outlines.lock:
