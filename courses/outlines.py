@@ -97,7 +97,8 @@ def course_outlines(*, course_ids) -> dict[int, CourseOutline]:
         ):
             _outlines.clear()
             _outlines.version, _outlines.read_at = version, now
-        known = dict(_outlines.by_course)
+        kept = _outlines.by_course
+        known = {pk: kept[pk] for pk in course_ids if pk in kept}
     missing = [pk for pk in course_ids if pk not in known]
     if missing:
         read = _outlines_read(missing)
