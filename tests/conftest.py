@@ -38,12 +38,18 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters live in the cache; one test must not throttle the next."""
+    """Rate-limit counters live in the cache; one test must not throttle the next. Nor may
+    one test's course outlines (kept per process, by page log id: ids come round again
+    when a test's transaction rolls back) stand for the next one's."""
     from django.core.cache import cache
 
+    from courses.outlines import outlines_clear
+
     cache.clear()
+    outlines_clear()
     yield
     cache.clear()
+    outlines_clear()
 
 
 @pytest.fixture(scope="session")
