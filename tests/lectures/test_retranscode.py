@@ -24,7 +24,7 @@ def queued(monkeypatch):
         def enqueue(self, pk):
             ids.append(pk)
 
-    monkeypatch.setattr("lectures.tasks.transcode_lecture", Task())
+    monkeypatch.setattr("lectures.services.transcode_lecture", Task())
     return ids
 
 
