@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page, ReferenceIndex
 from wagtail.search.query import PlainText
@@ -100,6 +100,57 @@ def document_is_visible_to(*, viewer, document) -> bool:
             if isinstance(course, CoursePage) and course.live:
                 courses[course.pk] = course
     return any(course_is_visible_to(viewer=viewer, course=c) for c in courses.values())
+
+
+def lesson_course(*, lesson, viewer) -> CoursePage:
+    """The course a lesson belongs to, with `is_assigned`: whether it is given to `viewer`.
+
+    One query for both (the lesson page needs the two on every view)."""
+    courses = CoursePage.objects.filter(path=lesson.path[: -lesson.steplen]).only(
+        "title", "path", "depth", "url_path", "live", "self_selectable"
+    )
+    if viewer.is_authenticated:
+        assigned = CoursePage.objects.filter(pk=OuterRef("pk")).filter(assigned_course_q(viewer))
+        return courses.annotate(is_assigned=Exists(assigned)).get()
+    course = courses.get()
+    course.is_assigned = False
+    return course
+
+
+@dataclass(frozen=True)
+class LessonNavigation:
+    previous: LessonPage | None
+    next: LessonPage | None
+
+
+def lesson_navigation(*, lesson, course) -> LessonNavigation:
+    """The live lessons before and after `lesson` in its course, in tree order.
+
+    One query of plain values, whatever the course's length; only the two neighbours
+    become pages (for `{% pageurl %}`). Read on every view, so publishing, unpublishing,
+    moving or reordering lessons shows at once."""
+    rows = list(
+        Page.objects.filter(
+            path__startswith=course.path,
+            depth=course.depth + 1,
+            live=True,
+            content_type=ContentType.objects.get_for_model(LessonPage),
+        )
+        .order_by("path")
+        .values_list("pk", "path", "depth", "title", "url_path")
+    )
+    position = next((i for i, row in enumerate(rows) if row[0] == lesson.pk), None)
+
+    def page(index):
+        if position is None or not 0 <= index < len(rows):
+            return None
+        pk, path, depth, title, url_path = rows[index]
+        return LessonPage(pk=pk, path=path, depth=depth, title=title, url_path=url_path)
+
+    return LessonNavigation(
+        previous=page(position - 1) if position else None,
+        next=page(position + 1) if position is not None else None,
+    )
 
 
 def course_enrolment_exists(*, trainee, course) -> bool:
