@@ -55,7 +55,12 @@ class Theme(models.Model):
         ordering = ["sort_order"]
 
     def __str__(self) -> str:
-        return str(self.get_code_display())
+        # As get_code_display(), without rebuilding the choices on every call: themes are
+        # named on every card of the case library and the catalogue.
+        return str(_THEME_LABELS.get(self.code, self.code))
+
+
+_THEME_LABELS = dict(Theme.Code.choices)
 
 
 class CaseApproach(models.Model):

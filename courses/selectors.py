@@ -416,32 +416,34 @@ def class_courses_for_trainee(*, training_class, trainee) -> ClassCoursesForTrai
 
 
 def case_library(*, index, params) -> dict:
+    """The live cases of the library, filtered by theme, approach and region; the region
+    filter offers the places of every live case, so without filters those come with the
+    case list instead of a query of their own."""
+    live = CaseStudyPage.objects.live().child_of(index)
     cases = (
-        CaseStudyPage.objects.live()
-        .child_of(index)
-        .select_related("place", "approach")
+        live.select_related("place", "approach")
         .prefetch_related("themes")
+        .defer("practices", "figures", "lessons_learnt")  # the cards show none of them
         .order_by("-source_date", "title")
-    )
-    all_places = list(
-        CaseStudyPage.objects.live()
-        .child_of(index)
-        .exclude(place=None)
-        .values_list("place__path", flat=True)
     )
     theme = params.get("theme", "")
     approach = params.get("approach", "")
     region = params.get("region", "")
-    regions = _regions_of(all_places)
-    if theme in Theme.Code.values:
-        cases = cases.filter(themes__code=theme)
-    if approach:
-        cases = cases.filter(approach__slug=approach)
-    region_unit = next((u for u in regions if str(u.pk) == region), None)
-    if region_unit is not None:
-        cases = cases.filter(place__path__startswith=region_unit.path)
+    if not (theme in Theme.Code.values or approach or region):
+        cases = list(cases)
+        regions = _regions_of([c.place.path for c in cases if c.place_id])
+    else:
+        regions = _regions_of(list(live.exclude(place=None).values_list("place__path", flat=True)))
+        if theme in Theme.Code.values:
+            cases = cases.filter(themes__code=theme).distinct()
+        if approach:
+            cases = cases.filter(approach__slug=approach)
+        region_unit = next((u for u in regions if str(u.pk) == region), None)
+        if region_unit is not None:
+            cases = cases.filter(place__path__startswith=region_unit.path)
+        cases = list(cases)
     return {
-        "cases": list(cases.distinct()),
+        "cases": cases,
         "themes": list(Theme.objects.all()),
         "approaches": list(CaseApproach.objects.filter(case_studies__live=True).distinct()),
         "regions": regions,

@@ -253,6 +253,38 @@ def test_library_filters_by_theme_region_and_approach(client, world, library):
     assert _titles(client, "?theme=nonsense") == {"沁阳区域党委", "孟州五个片区", "罗山生态村"}
 
 
+def test_library_offers_the_regions_and_approaches_of_every_live_case(client, world, library):
+    """Filtered or not, the filters offer the same choices (unfiltered, they come from the
+    case list itself; filtered, from a query of their own)."""
+    client.force_login(world.trainee_a)
+    offered = {}
+    for query in ["", "?theme=ecology", f"?region={library['region'].pk}"]:
+        context = client.get("/cases/" + query).context
+        offered[query] = (
+            [u.name for u in context["regions"]],
+            [a.name for a in context["approaches"]],
+            [str(t) for t in context["themes"]],
+        )
+    assert set(offered[""][0]) == {"河南省", "信阳市", "罗山县", "焦作市", "沁阳市", "孟州市"}
+    assert sorted(offered[""][1]) == ["区域党委+特色产业", "片区化组团式"]
+    assert offered[""][2][0] == "产业振兴"
+    assert all(choices == offered[""] for choices in offered.values())
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_case_library_query_count(client, world, indexes, size, django_assert_num_queries):
+    """Session, user, site + home page, the index (routing), view restrictions, then the
+    cases, their themes, the regions, all themes and the approaches in use, and the base
+    template's roles and badge: the same for any number of cases."""
+    for i in range(size):
+        make_case(indexes[1], title=f"案例{i}", place=world.county_a, approach=f"模式{i % 2}",
+                  themes=["industry"])  # fmt: skip
+    client.force_login(world.trainee_a)
+    client.get("/cases/")
+    with django_assert_num_queries(13):
+        assert client.get("/cases/").status_code == 200
+
+
 def test_case_page_shows_figures_as_a_visual_summary(client, world, indexes):
     case = make_case(
         indexes[1],
