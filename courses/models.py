@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -23,7 +24,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, Task, TaskState
+from wagtail.models import Page, PageViewRestriction, Task, TaskState
 from wagtail.search import index
 
 from people.models import OrgUnit
@@ -54,7 +55,12 @@ class Theme(models.Model):
         ordering = ["sort_order"]
 
     def __str__(self) -> str:
-        return str(self.get_code_display())
+        # As get_code_display(), without rebuilding the choices on every call: themes are
+        # named on every card of the case library and the catalogue.
+        return str(_THEME_LABELS.get(self.code, self.code))
+
+
+_THEME_LABELS = dict(Theme.Code.choices)
 
 
 class CaseApproach(models.Model):
@@ -102,6 +108,19 @@ class LoginRequiredPageMixin:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return super().serve(request, *args, **kwargs)
+
+    def get_view_restrictions(self):
+        """Wagtail's rule (the restrictions of the page and its ancestors, an alias taking
+        its source page's) in one query, not two: Wagtail's `check_view_restrictions` hook
+        asks on every view of every page."""
+        steplen = self.steplen
+        paths = [self.path[:n] for n in range(steplen, len(self.path) + 1, steplen)]
+        pages = (
+            Page.objects.filter(path__in=paths)
+            .annotate(source=Coalesce("alias_of_id", "id"))
+            .values("source")
+        )
+        return PageViewRestriction.objects.filter(page_id__in=pages)
 
 
 class CourseIndexPage(LoginRequiredPageMixin, Page):

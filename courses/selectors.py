@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page, ReferenceIndex
 from wagtail.search.query import PlainText
@@ -104,6 +104,57 @@ def document_is_visible_to(*, viewer, document) -> bool:
                 lesson_courses[course.pk] = course
     return any(course_is_visible_to(viewer=viewer, course=c) for c in course_pages.values()) or any(
         course_is_assigned(trainee=viewer, course=c) for c in lesson_courses.values()
+    )
+
+
+def lesson_course(*, lesson, viewer) -> CoursePage:
+    """The course a lesson belongs to, with `is_assigned`: whether it is given to `viewer`.
+
+    One query for both (the lesson page needs the two on every view)."""
+    courses = CoursePage.objects.filter(path=lesson.path[: -lesson.steplen]).only(
+        "title", "path", "depth", "url_path", "live", "self_selectable"
+    )
+    if viewer.is_authenticated:
+        assigned = CoursePage.objects.filter(pk=OuterRef("pk")).filter(assigned_course_q(viewer))
+        return courses.annotate(is_assigned=Exists(assigned)).get()
+    course = courses.get()
+    course.is_assigned = False
+    return course
+
+
+@dataclass(frozen=True)
+class LessonNavigation:
+    previous: LessonPage | None
+    next: LessonPage | None
+
+
+def lesson_navigation(*, lesson, course) -> LessonNavigation:
+    """The live lessons before and after `lesson` in its course, in tree order.
+
+    One query of plain values, whatever the course's length; only the two neighbours
+    become pages (for `{% pageurl %}`). Read on every view, so publishing, unpublishing,
+    moving or reordering lessons shows at once."""
+    rows = list(
+        Page.objects.filter(
+            path__startswith=course.path,
+            depth=course.depth + 1,
+            live=True,
+            content_type=ContentType.objects.get_for_model(LessonPage),
+        )
+        .order_by("path")
+        .values_list("pk", "path", "depth", "title", "url_path")
+    )
+    position = next((i for i, row in enumerate(rows) if row[0] == lesson.pk), None)
+
+    def page(index):
+        if position is None or not 0 <= index < len(rows):
+            return None
+        pk, path, depth, title, url_path = rows[index]
+        return LessonPage(pk=pk, path=path, depth=depth, title=title, url_path=url_path)
+
+    return LessonNavigation(
+        previous=page(position - 1) if position else None,
+        next=page(position + 1) if position is not None else None,
     )
 
 
@@ -432,32 +483,34 @@ def class_courses_for_trainee(*, training_class, trainee) -> ClassCoursesForTrai
 
 
 def case_library(*, index, params) -> dict:
+    """The live cases of the library, filtered by theme, approach and region; the region
+    filter offers the places of every live case, so without filters those come with the
+    case list instead of a query of their own."""
+    live = CaseStudyPage.objects.live().child_of(index)
     cases = (
-        CaseStudyPage.objects.live()
-        .child_of(index)
-        .select_related("place", "approach")
+        live.select_related("place", "approach")
         .prefetch_related("themes")
+        .defer("practices", "figures", "lessons_learnt")  # the cards show none of them
         .order_by("-source_date", "title")
-    )
-    all_places = list(
-        CaseStudyPage.objects.live()
-        .child_of(index)
-        .exclude(place=None)
-        .values_list("place__path", flat=True)
     )
     theme = params.get("theme", "")
     approach = params.get("approach", "")
     region = params.get("region", "")
-    regions = _regions_of(all_places)
-    if theme in Theme.Code.values:
-        cases = cases.filter(themes__code=theme)
-    if approach:
-        cases = cases.filter(approach__slug=approach)
-    region_unit = next((u for u in regions if str(u.pk) == region), None)
-    if region_unit is not None:
-        cases = cases.filter(place__path__startswith=region_unit.path)
+    if not (theme in Theme.Code.values or approach or region):
+        cases = list(cases)
+        regions = _regions_of([c.place.path for c in cases if c.place_id])
+    else:
+        regions = _regions_of(list(live.exclude(place=None).values_list("place__path", flat=True)))
+        if theme in Theme.Code.values:
+            cases = cases.filter(themes__code=theme).distinct()
+        if approach:
+            cases = cases.filter(approach__slug=approach)
+        region_unit = next((u for u in regions if str(u.pk) == region), None)
+        if region_unit is not None:
+            cases = cases.filter(place__path__startswith=region_unit.path)
+        cases = list(cases)
     return {
-        "cases": list(cases.distinct()),
+        "cases": cases,
         "themes": list(Theme.objects.all()),
         "approaches": list(CaseApproach.objects.filter(case_studies__live=True).distinct()),
         "regions": regions,

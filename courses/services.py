@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -106,12 +106,32 @@ def study_view_open(*, trainee, lesson: LessonPage, course: CoursePage) -> Study
     """A trainee opened a lesson: issue the token its heartbeats will carry.
 
     The view carries the lesson's progress as `lesson_progress`, for the page to show
-    without reading it again."""
-    StudyClock.objects.get_or_create(trainee=trainee)
-    progress, _created = LessonProgress.objects.get_or_create(
-        trainee=trainee, lesson=lesson, defaults={"course": course}
+    without reading it again.
+
+    Heartbeats need the trainee's clock and both progress rows. They exist from the first
+    opening on, so one read finds out (the lesson's progress, and whether the other two
+    are there) and only what is missing is made: a page view costs that read and the
+    view's insert. Each row is still made by `get_or_create` on its unique constraint,
+    so two tabs opening at once make one of each."""
+    found = (
+        LessonProgress.objects.filter(trainee=trainee, lesson=lesson)
+        .annotate(
+            has_clock=Exists(StudyClock.objects.filter(trainee=trainee)),
+            has_course_progress=Exists(
+                CourseProgress.objects.filter(trainee=trainee, course=course)
+            ),
+        )
+        .first()
     )
-    CourseProgress.objects.get_or_create(trainee=trainee, course=course)
+    if found is None or not found.has_clock:
+        StudyClock.objects.get_or_create(trainee=trainee)
+    progress = found
+    if progress is None:
+        progress, _created = LessonProgress.objects.get_or_create(
+            trainee=trainee, lesson=lesson, defaults={"course": course}
+        )
+    if found is None or not found.has_course_progress:
+        CourseProgress.objects.get_or_create(trainee=trainee, course=course)
     view = StudyView.objects.create(trainee=trainee, lesson=lesson, course=course)
     view.lesson_progress = progress
     return view

@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 from lms.errors import DomainError
 
 from . import services
+from .lesson_body import lesson_body_parts
 from .models import CoursePage
 from .selectors import (
-    course_is_assigned,
-    course_statuses,
     elective_catalogue,
     is_staff_reader,
+    lesson_course,
+    lesson_navigation,
     my_learning,
     site_search,
 )
@@ -74,29 +75,22 @@ def lesson_serve(lesson, request, *, preview: bool = False):
 
     In preview (Wagtail admin, whose permission checks already ran) nothing is recorded.
     """
-    course = CoursePage.objects.get(path=lesson.path[: -lesson.steplen])
-    assigned = not preview and course_is_assigned(trainee=request.user, course=course)
+    course = lesson_course(lesson=lesson, viewer=request.user)
+    assigned = not preview and course.is_assigned
     if not preview and not assigned and not is_staff_reader(request.user):
         raise PermissionDenied
     study_view = None
     if assigned:
         study_view = services.study_view_open(trainee=request.user, lesson=lesson, course=course)
-    status = course_statuses(trainee=request.user, courses=[course])[0]
-    lessons = status.lessons
-    position = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
+    navigation = lesson_navigation(lesson=lesson, course=course)
     progress = study_view.lesson_progress if study_view is not None else None
     context = lesson.get_context(request)
     context.update(
         {
             "course": course,
-            "status": status,
-            "lessons": lessons,
-            "previous_lesson": lessons[position - 1] if position else None,
-            "next_lesson": (
-                lessons[position + 1]
-                if position is not None and position + 1 < len(lessons)
-                else None
-            ),
+            "body_parts": lesson_body_parts(lesson),
+            "previous_lesson": navigation.previous,
+            "next_lesson": navigation.next,
             "progress": progress,
             "study_view": study_view,
             "heartbeat_interval": services.heartbeat_interval_seconds(),

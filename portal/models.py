@@ -7,6 +7,16 @@ from wagtail.url_routing import RouteResult
 
 from .selectors import home_sections
 
+# URL path → page class, per process; a few thousand paths at most (bounded anyway).
+_page_types: dict[str, type] = {}
+_PAGE_TYPES_MAX = 10_000
+
+
+def _page_type_remember(url_path: str, model: type) -> None:
+    if len(_page_types) >= _PAGE_TYPES_MAX:
+        _page_types.clear()
+    _page_types[url_path] = model
+
 
 class HomePage(Page):
     """The site root. Signed-in trainees see their day here; visitors see the welcome."""
@@ -30,15 +40,22 @@ class HomePage(Page):
         """
         if not path_components:
             return super().route(request, path_components)
-        page = (
-            Page.objects.filter(
-                path__startswith=self.path,
-                depth=self.depth + len(path_components),
-                url_path=self.url_path + "/".join(path_components) + "/",
-            )
-            .specific()
-            .first()
-        )
+        where = {
+            "path__startswith": self.path,
+            "depth": self.depth + len(path_components),
+            "url_path": self.url_path + "/".join(path_components) + "/",
+        }
+        # The page type seen at this URL path last time: asking that model straight away
+        # is one query instead of two (the type, then the page). A path that now names a
+        # page of another type finds nothing there and takes the two-query way.
+        model = _page_types.get(where["url_path"])
+        page = model.objects.filter(**where).first() if model is not None else None
+        if page is not None and page.specific_class is not model:
+            page = None  # a page of a subclass: let `specific()` find its own class
+        if page is None:
+            page = Page.objects.filter(**where).specific().first()
+            if page is not None:
+                _page_type_remember(where["url_path"], type(page))
         if page is None:
             return super().route(request, path_components)
         if not page.live:

@@ -43,13 +43,16 @@ def _clear_cache():
     when a test's transaction rolls back) stand for the next one's."""
     from django.core.cache import cache
 
+    from courses import lesson_body
     from courses.outlines import outlines_clear
 
     cache.clear()
     outlines_clear()
+    lesson_body.clear()  # kept by content, and ids (an image's) come back in a new test
     yield
     cache.clear()
     outlines_clear()
+    lesson_body.clear()
 
 
 @pytest.fixture(scope="session")

@@ -160,9 +160,11 @@ def test_lesson_page_queries_do_not_grow(
     client.force_login(world.trainee_a)
     url = lessons_of(course)[-1].url
     client.get(url)
-    # Routing looks the page up by its URL path (portal.models.HomePage.route): two
-    # queries, not two per level of the tree; the progress read once.
-    assert _count(django_assert_max_num_queries, client, url, 19) <= 19
+    # Routing looks the page up by its URL path (portal.models.HomePage.route): one query
+    # once its type is known, not two per level of the tree; the course comes with the
+    # trainee's assignment, the progress rows in one read, the navigation in one
+    # (test_lesson_page_shared.py tells each query).
+    assert _count(django_assert_max_num_queries, client, url, 12) <= 12
 
 
 def test_page_query_counts_are_equal_for_small_and_large(
@@ -249,6 +251,38 @@ def test_library_filters_by_theme_region_and_approach(client, world, library):
         "孟州五个片区"
     }
     assert _titles(client, "?theme=nonsense") == {"沁阳区域党委", "孟州五个片区", "罗山生态村"}
+
+
+def test_library_offers_the_regions_and_approaches_of_every_live_case(client, world, library):
+    """Filtered or not, the filters offer the same choices (unfiltered, they come from the
+    case list itself; filtered, from a query of their own)."""
+    client.force_login(world.trainee_a)
+    offered = {}
+    for query in ["", "?theme=ecology", f"?region={library['region'].pk}"]:
+        context = client.get("/cases/" + query).context
+        offered[query] = (
+            [u.name for u in context["regions"]],
+            [a.name for a in context["approaches"]],
+            [str(t) for t in context["themes"]],
+        )
+    assert set(offered[""][0]) == {"河南省", "信阳市", "罗山县", "焦作市", "沁阳市", "孟州市"}
+    assert sorted(offered[""][1]) == ["区域党委+特色产业", "片区化组团式"]
+    assert offered[""][2][0] == "产业振兴"
+    assert all(choices == offered[""] for choices in offered.values())
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_case_library_query_count(client, world, indexes, size, django_assert_num_queries):
+    """Session, user, site + home page, the index (routing), view restrictions, then the
+    cases, their themes, the regions, all themes and the approaches in use, and the base
+    template's roles and badge: the same for any number of cases."""
+    for i in range(size):
+        make_case(indexes[1], title=f"案例{i}", place=world.county_a, approach=f"模式{i % 2}",
+                  themes=["industry"])  # fmt: skip
+    client.force_login(world.trainee_a)
+    client.get("/cases/")
+    with django_assert_num_queries(13):
+        assert client.get("/cases/").status_code == 200
 
 
 def test_case_page_shows_figures_as_a_visual_summary(client, world, indexes):
