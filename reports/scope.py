@@ -19,7 +19,8 @@ def holds_every_unit(viewer, unit: OrgUnit | None) -> bool:
     the site has one province. "Inside the scope" is then "has a unit", which needs no
     join of the unit table: at province scale each report query would otherwise hash
     every person's unit (48,000 of them) only to keep them all. The roots are asked once
-    a request (an index scan; kept on the viewer as `managed_unit_paths` keeps its paths)."""
+    a request, and only of a viewer managing a root (an index scan; kept on the viewer as
+    `managed_unit_paths` keeps its paths)."""
     paths = managed_unit_paths(viewer)
     if unit is not None:
         if unit.depth != 1 or (paths is not None and unit.path not in paths):
@@ -27,6 +28,9 @@ def holds_every_unit(viewer, unit: OrgUnit | None) -> bool:
         paths = [unit.path]
     elif paths is None:
         return False  # the administrator's "everything" keeps people without a unit
+    paths = [p for p in paths if len(p) == OrgUnit.steplen]  # roots of the viewer's
+    if not paths:
+        return False  # nothing to ask: below the roots, a scope never holds them all
     roots = getattr(viewer, "_report_root_paths", None)
     if roots is None:
         roots = set(OrgUnit.get_root_nodes().values_list("path", flat=True))
