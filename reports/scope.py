@@ -47,8 +47,8 @@ def units_q(viewer, unit: OrgUnit | None, *, relation: str) -> Q:
     if paths is None or any(unit.path.startswith(path) for path in paths):
         # The unit lies in the viewer's units, so its own prefix says it all. Both prefixes
         # together (the same one, when the report shows the viewer's unit) would make
-        # PostgreSQL count the condition twice in its estimates: 2,700 people of a city
-        # became 180, and the plans built for 180 read every attendance record of them.
+        # PostgreSQL count the condition twice in its estimates: a city's 2,700 people
+        # estimated as 180, and the plans chosen for that.
         return inside
     return within_units_q(viewer, field=relation) & inside
 
