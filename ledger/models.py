@@ -175,6 +175,14 @@ class CreditRequirement(models.Model):
 # every row (after a bulk load or a restore). A person or year without a row has no hours.
 
 SUM_HOURS = {"max_digits": 10, "decimal_places": 2, "default": 0}
+HOURS_COLUMNS = (
+    "in_person",
+    "online",
+    "self_selected",
+    "five_in_person",
+    "five_online",
+    "five_self_selected",
+)
 
 
 class CreditYear(models.Model):
@@ -201,8 +209,14 @@ class CreditYear(models.Model):
             models.UniqueConstraint(fields=["person", "year"], name="one_credit_year_per_person")
         ]
         indexes = [
-            # The reports read one year for everyone in scope.
-            models.Index(fields=["year", "person"], name="reports_credityear_year"),
+            # The reports read one year for everyone in scope: the hours come from the
+            # index alone (an index-only scan of ~400 pages for 50,000 people, where the
+            # rows of a year lie on 4,300 pages among the other years').
+            models.Index(
+                fields=["year", "person"],
+                include=[*HOURS_COLUMNS],
+                name="credit_year_hours",
+            ),
         ]
         # Made by the reports app, which first kept it; the table stayed where it was.
         db_table = "reports_credityear"

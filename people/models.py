@@ -28,6 +28,11 @@ class OrgUnit(MP_Node):
     class Meta:
         verbose_name = _("org unit")
         verbose_name_plural = _("org units")
+        indexes = [
+            # Treebeard finds the roots and a unit's children by depth and a path range
+            # (`depth = 2 AND path BETWEEN …`): without this, a scan of every village.
+            models.Index(fields=["depth", "path"], name="orgunit_depth_path"),
+        ]
 
     def __str__(self) -> str:
         return self.name

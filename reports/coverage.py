@@ -29,12 +29,12 @@ from django.db.models.functions import Coalesce, Substr
 from django.db.models.lookups import GreaterThanOrEqual
 
 from people.models import OrgUnit, User
-from people.selectors import within_units_q
 from training.models import Enrolment, TrainingClass
 
 from .errors import BadListKind
 from .params import Period
 from .requirements import ALL_CHANNELS, FIVE_YEARS, YEAR, Requirement, requirements_get
+from .scope import person_q
 
 STEPLEN = OrgUnit.steplen
 COUNTED_LEVELS = (TrainingClass.Level.PROVINCIAL, TrainingClass.Level.CITY)
@@ -119,10 +119,7 @@ def _enrolment_exists(period: Period, statuses, **class_filter) -> Exists:
 
 def people_in_scope(*, viewer, unit: OrgUnit | None) -> QuerySet[User]:
     """Active cadres (people with a position) inside `unit` and the viewer's units."""
-    people = User.objects.filter(is_active=True).exclude(position="").filter(within_units_q(viewer))
-    if unit is not None:
-        people = people.filter(org_unit__path__startswith=unit.path)
-    return people
+    return User.objects.filter(is_active=True).exclude(position="").filter(person_q(viewer, unit))
 
 
 # The totals every list shows; other (channel, period) pairs a requirement needs get their own.

@@ -16,6 +16,7 @@ from django.db.models import (
     Q,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Cast, Floor, Substr
 from django.utils import timezone
@@ -26,7 +27,7 @@ from certificates.models import Certificate
 from people.models import OrgUnit, User
 from training.models import ClassSession, Enrolment, TrainingClass
 
-from .coverage import STEPLEN, annotate_status, people_in_scope
+from .coverage import STEPLEN, annotate_status
 from .params import Period
 from .requirements import requirements_get
 from .scope import person_q, report_class_list
@@ -110,15 +111,6 @@ def overview_get(
         .order_by("-start_date", "pk")[:10]
     )
 
-    in_training = Enrolment.objects.filter(
-        trainee=OuterRef("pk"),
-        status=Enrolment.Status.ENROLLED,
-        training_class__status=C.RUNNING,
-    )
-    result.trainees_in_training = (
-        User.objects.filter(person_q(viewer, unit)).filter(Exists(in_training)).count()
-    )
-
     # Completion of the classes that closed in the year, for the viewer's people.
     finished = Enrolment.objects.filter(
         person_q(viewer, unit, field="trainee"),
@@ -156,12 +148,23 @@ def overview_get(
             }
         )
 
+    # One pass over the people in scope: those on a running class now, and the cadres
+    # (active, with a position: `people_in_scope`) meeting their credit-hour requirements.
     req = requirements_get()
     period = Period(datetime.date(year - 4, 1, 1), datetime.date(year, 12, 31))
-    compliance = annotate_status(
-        people_in_scope(viewer=viewer, unit=unit), period=period, year=year, reqs=req
-    ).aggregate(total=Count("pk"), compliant=Count("pk", filter=Q(meets=True)))
-    result.compliance = {**compliance, "rate": _rate(compliance["compliant"], compliance["total"])}
+    in_training = Enrolment.objects.filter(
+        status=Enrolment.Status.ENROLLED, training_class__status=C.RUNNING
+    ).values("trainee_id")
+    cadre = Q(is_active=True) & ~Q(position="")
+    counts = annotate_status(
+        User.objects.filter(person_q(viewer, unit)), period=period, year=year, reqs=req
+    ).aggregate(
+        in_training=Count("pk", filter=Q(pk__in=in_training)),
+        total=Count("pk", filter=cadre),
+        compliant=Count("pk", filter=cadre & Q(meets=True)),
+    )
+    result.trainees_in_training = counts.pop("in_training")
+    result.compliance = {**counts, "rate": _rate(counts["compliant"], counts["total"])}
 
     result.attendance_today = _attendance_today(viewer, unit, today)
     result.attendance_by_session = _attendance_by_session(
@@ -222,9 +225,9 @@ def _attendance_today(viewer, unit, today) -> dict:
 
 def _attendance_by_session(viewer, unit, classes, *, year: int, today, page: int) -> SessionPage:
     """Every session of the year up to today with records of the viewer's people, twenty
-    to a page (the newest first), each with its counts by status. Three queries whatever
-    the number of sessions: how many there are, the page, its counts. A page past the
-    last shows the last."""
+    to a page (the newest first), each with its counts by status. Two queries whatever
+    the number of sessions: the page with how many there are, its counts. A page past the
+    last shows the last (two more queries: how many, that page)."""
     mine = AttendanceRecord.objects.filter(
         person_q(viewer, unit, field="trainee"), session=OuterRef("pk")
     )
@@ -234,15 +237,27 @@ def _attendance_by_session(viewer, unit, classes, *, year: int, today, page: int
         date__gte=datetime.date(year, 1, 1),
         date__lte=min(today, datetime.date(year, 12, 31)),
     )
-    total = held.count()
-    pages = max(1, -(-total // SESSIONS_PER_PAGE))
-    number = min(max(page, 1), pages)
-    start = (number - 1) * SESSIONS_PER_PAGE
-    sessions = list(
-        held.select_related("training_class").order_by("-starts_at", "-pk")[
-            start : start + SESSIONS_PER_PAGE
-        ]
+    # The page and, on each of its rows, how many there are in all: one pass over the
+    # year's sessions. Only a page past the last needs the count apart (then the last page).
+    ordered = (
+        held.annotate(held_total=Window(Count("pk")))
+        .select_related("training_class")
+        .order_by("-starts_at", "-pk")
     )
+    number = max(page, 1)
+    start = (number - 1) * SESSIONS_PER_PAGE
+    sessions = list(ordered[start : start + SESSIONS_PER_PAGE])
+    if sessions:
+        total = sessions[0].held_total
+    elif number > 1:
+        total = held.count()
+    else:
+        total = 0
+    pages = max(1, -(-total // SESSIONS_PER_PAGE))
+    if number > pages:
+        number = pages
+        start = (number - 1) * SESSIONS_PER_PAGE
+        sessions = list(ordered[start : start + SESSIONS_PER_PAGE])
     counts = {
         row["session_id"]: row
         for row in AttendanceRecord.objects.filter(

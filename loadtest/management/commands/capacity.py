@@ -1,6 +1,7 @@
 """Capacity of the production profile in the year-end rush (`make capacity`).
 
     python manage.py capacity --url http://127.0.0.1:8010 [--seconds 15] [--users 32]
+        [--phases floor,heartbeat,answer-save,checkin,lesson,my-learning,rush]
 
 Seeds the profile's data (capacity_data), then runs Locust headless
 (loadtest/locustfiles/rush.py, `--processes` workers of FastHttpUser) phase by phase
@@ -20,7 +21,14 @@ figures to be the server's. The last line sums it up:
     capacity: floor F/s, heartbeat H/s p95 h ms, answer-save A/s p95 a ms, checkin C/s
     p95 c ms, lesson L/s p95 l ms, my-learning M/s, errors 0
 
-(on one line). errors counts every failed request of every phase.
+(on one line, when every phase ran). errors counts every failed request of every phase.
+
+The rush also prints the load it offers (what its users ask for per second, whatever the
+server does), the server's CPU over the phase's own seconds (Locust's start-up left
+out), and what the gunicorn workers and their PostgreSQL backends were doing, sampled
+twice a second: workers running on a CPU, backends running a query or waiting (on a
+lock, on I/O: `wait_event`), backends idle in a transaction. Together they say whether
+requests wait on the CPU, on PostgreSQL, or for a free worker.
 """
 
 import csv
@@ -34,6 +42,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "locustfiles" / "rush.py"
 PHASES = [
@@ -44,6 +53,11 @@ PHASES = [
     ("lesson", "LessonUser"),
     ("my-learning", "MyLearningUser"),
 ]
+PHASE_NAMES = [name for name, _ in PHASES] + ["rush"]
+# What RushTrainee does each 15 s (loadtest/locustfiles/rush.py): a heartbeat, then with
+# these chances one more request (the answer only for a trainee with an open attempt).
+RUSH_PACE, RUSH_ANSWER, RUSH_OTHER = 15, 0.25, 0.10 + 0.07 + 0.05 + 0.03
+ORGANISER_PACE = 10
 
 
 def _cpu_seconds(processes) -> dict[int, float]:
@@ -94,8 +108,17 @@ class Command(BaseCommand):
         parser.add_argument("--trainees", type=int, default=2000)
         parser.add_argument("--data", default="var/prod-local/capacity.json")
         parser.add_argument("--skip-seed", action="store_true")
+        parser.add_argument(
+            "--phases",
+            default=",".join(PHASE_NAMES),
+            help=f"comma-separated, of {','.join(PHASE_NAMES)} (default: all)",
+        )
 
     def handle(self, *args, url, seconds, users, rush, processes, trainees, data, **options):
+        phases = [p.strip() for p in options["phases"].split(",") if p.strip()]
+        unknown = set(phases) - set(PHASE_NAMES)
+        if unknown:
+            raise CommandError(f"unknown phases: {', '.join(sorted(unknown))}")
         import psutil
 
         if not url:
@@ -118,34 +141,65 @@ class Command(BaseCommand):
         results, errors = {}, 0
         with tempfile.TemporaryDirectory(prefix="capacity-") as tmp:
             for name, user_class in PHASES:
+                if name not in phases:
+                    continue
                 row = self._phase(
                     name, [user_class], users, seconds, processes, url, env, tmp, server, psutil
                 )
                 results[name] = row["Aggregated"]
                 errors += row["Aggregated"]["failures"]
-            row = self._phase(
-                "rush",
-                ["RushTrainee", "Organiser"],
-                rush + max(1, rush // 40),
-                seconds * 2,
-                processes,
-                url,
-                env,
-                tmp,
-                server,
-                psutil,
-            )
-            errors += row["Aggregated"]["failures"]
-            self.stdout.write(
-                "  rush by path: "
-                + ", ".join(
-                    f"{k} {v['rps']:.1f}/s p95 {v['p95']:.0f} ms"
-                    + (f" ({v['failures']} failed)" if v["failures"] else "")
-                    for k, v in row.items()
-                    if k != "Aggregated"
-                )
-            )
+            if "rush" in phases:
+                errors += self._rush(rush, seconds, processes, url, env, tmp, server, psutil, data)
+        if set(PHASE_NAMES) <= set(phases):
+            self._summary(results, errors)
+        else:
+            self.stdout.write(f"capacity: phases {', '.join(phases)}, errors {errors}")
 
+    def _rush(self, rush, seconds, processes, url, env, tmp, server, psutil, data) -> int:
+        import json
+
+        trainees = json.loads(Path(data).read_text())["trainees"]
+        # The rush's trainees: each Locust process takes every Nth, then the first of those.
+        share = []
+        for i in range(processes):
+            part = trainees[i::processes]
+            share += [part[(n + 1) % len(part)] for n in range(rush // processes)]
+        answering = sum(1 for t in share if t["answer"]) / max(1, len(share))
+        organisers = max(1, rush // 40)
+        offered = rush * (1 + RUSH_ANSWER * answering + RUSH_OTHER) / RUSH_PACE
+        offered += organisers / ORGANISER_PACE
+        self.stdout.write(
+            f"rush offers {offered:.1f} requests/s in the steady state: {rush} trainees, one "
+            f"task each {RUSH_PACE} s (a heartbeat, +{RUSH_ANSWER:.0%} an answer for the "
+            f"{answering:.0%} with an open attempt, +{RUSH_OTHER:.0%} a page), "
+            f"{organisers} organisers, an overview each {ORGANISER_PACE} s; the first beats "
+            f"spread over the first {RUSH_PACE} s"
+        )
+        row = self._phase(
+            "rush",
+            ["RushTrainee", "Organiser"],
+            rush + organisers,
+            seconds * 2,
+            processes,
+            url,
+            env,
+            tmp,
+            server,
+            psutil,
+            sample=True,
+        )
+        self.stdout.write(
+            "  rush by path: "
+            + ", ".join(
+                f"{k} {v['rps']:.1f}/s p95 {v['p95']:.0f} ms"
+                + (f" ({v['failures']} failed)" if v["failures"] else "")
+                for k, v in row.items()
+                if k != "Aggregated"
+            )
+        )
+        return row["Aggregated"]["failures"]
+
+    def _summary(self, results, errors):
         def rate(name):
             return f"{results[name]['rps']:.0f}/s"
 
@@ -158,7 +212,9 @@ class Command(BaseCommand):
             f"lesson {rate_p95('lesson')}, my-learning {rate('my-learning')}, errors {errors}"
         )
 
-    def _phase(self, name, classes, users, seconds, processes, url, env, tmp, server, psutil):
+    def _phase(
+        self, name, classes, users, seconds, processes, url, env, tmp, server, psutil, sample=False
+    ):
         prefix = os.path.join(tmp, name)
         command = [
             os.path.join(os.path.dirname(sys.executable), "locust"),
@@ -194,13 +250,21 @@ class Command(BaseCommand):
         )
         client, stderr = {}, ""
         root = psutil.Process(process.pid)
+        timeline, states = [], {}  # (seconds, server CPU so far); what was seen, how often
         while process.poll() is None:
             try:
                 tree = [root, *root.children(recursive=True)]
             except psutil.NoSuchProcess:
                 break
             client.update(_cpu_seconds(tree))
-            server_seen.update(_cpu_seconds(_tree(server)))
+            workers = _tree(server)
+            server_seen.update(_cpu_seconds(workers))
+            if sample:
+                now = sum(t - server_before.get(p, 0) for p, t in server_seen.items())
+                timeline.append((time.monotonic() - started, now))
+                for key in _activity(workers[1:]):
+                    states[key] = states.get(key, 0) + 1
+                states["samples"] = states.get("samples", 0) + 1
             time.sleep(0.5)
         stderr = process.stderr.read()
         wall = time.monotonic() - started
@@ -234,9 +298,47 @@ class Command(BaseCommand):
             f"server (gunicorn) {server_cpu / wall:.2f} cores "
             f"({server_cpu / per * 1000:.1f} ms a request)"
         )
+        if sample and timeline:
+            self._activity_report(timeline, states, seconds)
         if total["failures"]:
             failures = Path(f"{prefix}_failures.csv")
             if failures.exists():
                 lines = failures.read_text().splitlines()[1:4]
                 self.stdout.write("  failures: " + " | ".join(lines))
         return rows
+
+    def _activity_report(self, timeline, states, seconds):
+        end, cpu_end = timeline[-1]
+        start, cpu_start = next(((t, c) for t, c in timeline if t >= end - seconds), timeline[0])
+        n = states.pop("samples")
+        seen = ", ".join(
+            f"{key} {count / n:.2f}" for key, count in sorted(states.items(), key=lambda x: -x[1])
+        )
+        self.stdout.write(
+            f"  server (gunicorn) CPU over the phase's last {end - start:.0f} s: "
+            f"{(cpu_end - cpu_start) / max(0.1, end - start):.2f} cores"
+        )
+        self.stdout.write(f"  on average over {n} samples (gunicorn workers, backends): {seen}")
+
+
+def _activity(workers) -> list[str]:
+    """What each gunicorn worker and each PostgreSQL backend of this database does now."""
+    out = []
+    for p in workers:
+        try:
+            status = p.status()
+        except Exception:
+            continue
+        out.append("workers on a CPU" if status == "running" else "workers not on a CPU")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'"
+        )
+        for state, wait_type, wait in cursor.fetchall():
+            if state == "active":
+                out.append(f"backends active{f' waiting {wait_type}/{wait}' if wait else ''}")
+            else:
+                out.append(f"backends {state}")
+    return out
