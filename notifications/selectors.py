@@ -13,17 +13,9 @@ from .services.notify import DELIVERY_CHANNELS
 
 
 def unread_count(request) -> int:
-    """The bell's number: one COUNT over a partial index, at most once per request."""
-    cached = getattr(request, "_notifications_unread", None)
-    if cached is None:
-        user = request.user
-        cached = (
-            Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-            if user.is_authenticated
-            else 0
-        )
-        request._notifications_unread = cached
-    return cached
+    """The bell's number, from the person's row (notifications.services.unread): no query."""
+    user = request.user
+    return user.unread_notifications if user.is_authenticated else 0
 
 
 def inbox_list(*, reader) -> QuerySet[Notification]:

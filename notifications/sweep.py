@@ -11,11 +11,13 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from wagtail import hooks
 
 from .models import Notification
 from .services import deliveries_pending, deliveries_send, deliveries_unstick
+from .services.unread import unread_refresh, unread_refresh_after
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +36,12 @@ def inbox_prune(*, now: datetime.datetime) -> int:
     """Inbox items older than NOTIFICATIONS_INBOX_KEEP_DAYS go, read or not: nobody acts
     on a year-old notice. Deliveries stay: they are the record of what was sent."""
     cutoff = now - datetime.timedelta(days=settings.NOTIFICATIONS_INBOX_KEEP_DAYS)
-    deleted, _ = Notification.objects.filter(created_at__lt=cutoff).delete()
+    old = Notification.objects.filter(created_at__lt=cutoff)
+    with transaction.atomic():
+        counted = set(old.filter(read_at__isnull=True).values_list("recipient_id", flat=True))
+        with unread_refresh_after():
+            deleted, _ = old.delete()
+        unread_refresh(counted)
     return deleted
 
 

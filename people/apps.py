@@ -20,7 +20,9 @@ class PeopleConfig(AppConfig):
         # Imported here: apps.py is imported before the app registry is ready.
         from lms import wagtail_chinese
 
-        from . import wagtail_account
+        from . import signals, wagtail_account
+
+        signals.connect()
 
         wagtail_account.apply()
         wagtail_chinese.apply()

@@ -109,6 +109,14 @@ class User(AbstractUser):
         default=False,
         help_text=_("Set for accounts created by an organiser; cleared by the first change."),
     )
+    # What every page's header shows, kept on the row the session's user is read from so a
+    # page asks nothing more. Both are recomputed from their source, under a lock on this
+    # row, in the transaction that changes it: the groups (people.signals), the inbox
+    # (notifications.services.unread). Never set them by hand.
+    group_names = models.JSONField(_("role names"), default=list, blank=True, editable=False)
+    unread_notifications = models.PositiveIntegerField(
+        _("unread notifications"), default=0, editable=False
+    )
 
     objects = PersonManager()
 

@@ -47,12 +47,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 
 def role_names(user) -> set[str]:
-    """The user's role names, cached on the instance for the request."""
+    """The user's role names: from the user's row (`User.group_names`, kept in step with
+    the groups by people.signals), so a page asks no query for them."""
     if not user.is_authenticated:
         return set()
     cached = getattr(user, "_role_names", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
+        cached = set(user.group_names)
         user._role_names = cached
     return cached
 

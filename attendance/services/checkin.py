@@ -20,8 +20,9 @@ from lms.audit import log
 from training.models import ClassSession
 
 from .. import errors
+from .._scan_read import session_for_scan
 from ..models import AttendanceRecord, CheckinAttempt
-from ..selectors import on_roster, policy_for, scan_window
+from ..selectors import policy_for, scan_window
 from ..tokens import CHECKIN, CHECKOUT, BadToken, token_read
 from ._locking import record_lock_or_create
 
@@ -86,18 +87,11 @@ def checkin_record(
     except BadToken:
         _attempt(session=None, trainee=trainee, reason=R.BAD_SIGNATURE, client=client)
         raise errors.TokenInvalid from None
-    try:
-        # get(), not first(): no ORDER BY to compile, a millisecond on every scan.
-        session = (
-            ClassSession.objects.select_related(
-                "training_class", "training_class__attendance_policy"
-            )
-            .annotate(trainee_on_roster=on_roster(trainee))
-            .get(pk=token_data.session_id)
-        )
-    except ClassSession.DoesNotExist:
+    # The session, its class and policy, and the roster: one query, compiled once.
+    session = session_for_scan(pk=token_data.session_id, trainee=trainee)
+    if session is None:
         _attempt(session=None, trainee=trainee, reason=R.BAD_SIGNATURE, client=client)
-        raise errors.TokenInvalid from None
+        raise errors.TokenInvalid
     age = token_data.age(ts)
 
     def refuse(reason, error):

@@ -94,6 +94,8 @@ TEMPLATES = [
                 "people.context_processors.roles",
                 "portal.context_processors.navigation",
             ],
+            # {% chrome %}: the base template's fragments that are the same for everyone.
+            "libraries": {"chrome": "lms.chrome"},
         },
     },
 ]

@@ -9,6 +9,7 @@ from lms.audit import log
 from ..events import MANDATORY, OFF
 from ..models import Event, Notification, Preference
 from .notify import DELIVERY_CHANNELS, channel_settings
+from .unread import unread_refresh_reader
 
 
 def notification_open(*, reader, pk: int) -> Notification:
@@ -18,15 +19,20 @@ def notification_open(*, reader, pk: int) -> Notification:
         raise Http404
     if notification.read_at is None:
         now = timezone.now()
-        Notification.objects.filter(pk=pk, read_at__isnull=True).update(read_at=now)
+        with transaction.atomic():
+            Notification.objects.filter(pk=pk, read_at__isnull=True).update(read_at=now)
+            unread_refresh_reader(reader)
         notification.read_at = now
     return notification
 
 
 def notifications_mark_all_read(*, reader) -> int:
-    return Notification.objects.filter(recipient=reader, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    with transaction.atomic():
+        count = Notification.objects.filter(recipient=reader, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        unread_refresh_reader(reader)
+    return count
 
 
 def preference_events() -> list[str]:

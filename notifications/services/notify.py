@@ -18,6 +18,7 @@ from ..events import MANDATORY, OFF, spec_for
 from ..models import Channel, Delivery, Event, EventRule, Notification, Preference
 from .deliver import deliveries_send_later
 from .timing import _sms_template, quiet_until
+from .unread import unread_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,8 @@ def _write(*, event, people, key, context, url, now) -> int:
         batch_size=500,
     )
     created = Notification.objects.filter(key=key).count() - before
+    if created:
+        unread_refresh([p.pk for p in people])
 
     channels = channel_settings(event)
     opted_out = set(

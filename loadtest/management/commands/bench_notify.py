@@ -133,7 +133,7 @@ class Command(BaseCommand):
             },
         )
         klass.advisers.add(adviser)
-        Group.objects.get(name=str(Role.ADVISER)).user_set.add(adviser)
+        adviser.groups.add(Group.objects.get(name=str(Role.ADVISER)))  # the instance knows
         Enrolment.objects.bulk_create(
             [Enrolment(training_class=klass, trainee=p) for p in people], ignore_conflicts=True
         )

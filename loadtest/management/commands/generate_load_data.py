@@ -250,6 +250,10 @@ class Command(BaseCommand):
             Through.objects.bulk_create(
                 [Through(user_id=u.pk, group_id=trainee_group.pk) for u in users], batch_size=BATCH
             )
+            # bulk_create sends no m2m signal: the role names on the rows by hand.
+            User.objects.filter(username__startswith="load_").update(
+                group_names=[trainee_group.name]
+            )
         self.log(f"people: {len(users)}")
         return users
 
