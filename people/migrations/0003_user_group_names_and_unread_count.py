@@ -17,7 +17,7 @@ def fill_group_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0001_initial"),
+        ("people", "0002_orgunit_depth_path_index"),
     ]
 
     operations = [

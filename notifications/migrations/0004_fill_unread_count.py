@@ -19,8 +19,8 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0002_event_rules"),
-        ("people", "0002_user_group_names_and_unread_count"),
+        ("notifications", "0003_declaration_events"),
+        ("people", "0003_user_group_names_and_unread_count"),
     ]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
