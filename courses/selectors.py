@@ -26,7 +26,7 @@ from .models import (
     LessonProgress,
     Theme,
 )
-from .outlines import CourseOutline, course_outlines
+from .outlines import CourseOutline, LessonLink, course_outlines
 from .search import query_terms
 
 STAFF_ROLES = {Role.INSTRUCTOR, Role.ADVISER, Role.ORGANISER}
@@ -124,37 +124,30 @@ def lesson_course(*, lesson, viewer) -> CoursePage:
 
 @dataclass(frozen=True)
 class LessonNavigation:
-    previous: LessonPage | None
-    next: LessonPage | None
+    previous: object | None  # a LessonLink: pk, title, url
+    next: object | None
 
 
 def lesson_navigation(*, lesson, course) -> LessonNavigation:
     """The live lessons before and after `lesson` in its course, in tree order.
 
-    One query of plain values, whatever the course's length; only the two neighbours
-    become pages (for `{% pageurl %}`). Read on every view, so publishing, unpublishing,
-    moving or reordering lessons shows at once."""
-    rows = list(
-        Page.objects.filter(
-            path__startswith=course.path,
-            depth=course.depth + 1,
-            live=True,
-            content_type=ContentType.objects.get_for_model(LessonPage),
-        )
-        .order_by("path")
-        .values_list("pk", "path", "depth", "title", "url_path")
-    )
-    position = next((i for i, row in enumerate(rows) if row[0] == lesson.pk), None)
-
-    def page(index):
-        if position is None or not 0 <= index < len(rows):
-            return None
-        pk, path, depth, title, url_path = rows[index]
-        return LessonPage(pk=pk, path=path, depth=depth, title=title, url_path=url_path)
-
+    From the course's outline (courses.outlines: kept per process, read again after any
+    publish, unpublish, move or reorder), so no query of its own on a lesson view; a
+    course that is not live (an instructor's preview) has no outline and is read here."""
+    outline = course_outlines(course_ids=[course.pk]).get(course.pk)
+    if outline is not None:
+        links = list(outline.lessons)
+    else:
+        links = [
+            LessonLink(pk=page.pk, title=page.title, url=page.url)
+            for page in LessonPage.objects.live().child_of(course).order_by("path")
+        ]
+    position = next((i for i, link in enumerate(links) if link.pk == lesson.pk), None)
+    if position is None:
+        return LessonNavigation(previous=None, next=None)
     return LessonNavigation(
-        previous=page(position - 1) if position else None,
-        next=page(position + 1) if position is not None else None,
+        previous=links[position - 1] if position else None,
+        next=links[position + 1] if position + 1 < len(links) else None,
     )
 
 

@@ -39,7 +39,12 @@ class HomePage(Page):
         page; what is not found falls back to Wagtail's walk, which answers 404.
         """
         if not path_components:
-            return super().route(request, path_components)
+            # Served from a fresh row: `self` may be the copy lms.sites keeps per process
+            # for routing (its path and URL path), which may be up to a minute old.
+            page = type(self).objects.filter(pk=self.pk).first()
+            if page is None or not page.live:
+                raise Http404
+            return RouteResult(page)
         where = {
             "path__startswith": self.path,
             "depth": self.depth + len(path_components),

@@ -45,14 +45,17 @@ def _clear_cache():
 
     from courses import lesson_body
     from courses.outlines import outlines_clear
+    from lms.sites import sites_clear
 
     cache.clear()
     outlines_clear()
     lesson_body.clear()  # kept by content, and ids (an image's) come back in a new test
+    sites_clear()  # ids come back too, and a test's Site rolls back without a signal
     yield
     cache.clear()
     outlines_clear()
     lesson_body.clear()
+    sites_clear()
 
 
 @pytest.fixture(scope="session")

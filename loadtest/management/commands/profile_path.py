@@ -6,7 +6,7 @@ Sends --requests requests for one path of the year-end rush (`make capacity`) th
 Django's own WSGI handler, with every middleware, as the trainees of `capacity_data` (the
 same JSON file, --data), and prints the CPU time a request takes in this process (median
 and p90 of `time.process_time`, which other processes on the machine barely move), the
-queries a request runs, and with --profile the functions that cost most (cProfile, by
+queries a request runs, and with --profile the functions that cost most (cProfile on CPU time, by
 their own time and by cumulative time). Paths: floor, heartbeat, answer-save, checkin,
 lesson, my-learning, cases, overview.
 
@@ -69,7 +69,7 @@ class Command(BaseCommand):
         if sql:
             for q in captured.captured_queries:
                 self.stdout.write(f"  {q['time']} {q['sql'][:300]}")
-        profiler = cProfile.Profile() if profile else None
+        profiler = cProfile.Profile(time.process_time) if profile else None
         cpu = []
         for _ in range(requests):
             reset_queries()
