@@ -70,7 +70,7 @@
     var segStart = 0; // where the segment being played began
     var lastPos = 0; // the position at the last timeupdate before a seek
     var beforeSeek = null;
-    var correcting = false; // our own seek back after a refusal
+    var correctingTo = null; // where our own seek goes (the resume, or back after a refusal)
     var stopped = false;
     var queue = Promise.resolve();
     var lastActivity = 0;
@@ -140,9 +140,7 @@
             showPercent(data.percent);
             if (data.refused && data.allowed_position !== null) {
               say(strings.refused);
-              correcting = true;
-              segStart = data.allowed_position;
-              lastPos = data.allowed_position;
+              correctingTo = segStart = lastPos = data.allowed_position;
               video.currentTime = data.allowed_position;
             }
           })
@@ -156,9 +154,8 @@
       if (!data) return;
       var resume = function () {
         if (data.position > 1) {
-          correcting = true;
+          correctingTo = segStart = lastPos = data.position;
           video.currentTime = data.position;
-          segStart = lastPos = data.position;
           say(strings.resumed);
         }
       };
@@ -200,10 +197,16 @@
       var target = video.currentTime;
       var from = beforeSeek === null ? lastPos : beforeSeek;
       beforeSeek = null;
-      if (correcting) {
-        correcting = false;
-        segStart = lastPos = target;
-        return;
+      if (correctingTo !== null) {
+        var ours = correctingTo;
+        correctingTo = null;
+        if (Math.abs(target - ours) < 0.5) {
+          segStart = lastPos = target;
+          return;
+        }
+        // The viewer moved the playhead while our seek was on its way (a slow network
+        // still loading the resume point): theirs counts from where ours was going.
+        from = segStart = ours;
       }
       if (!video.paused) beat(segStart, from, true);
       // The new position, reported at once: a skip ahead is refused now, not 15 s later.
