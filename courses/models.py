@@ -27,6 +27,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageViewRestriction, Task, TaskState
 from wagtail.search import index
 
+from lms.page_tree import may_have_view_restrictions
 from people.models import OrgUnit
 from people.roles import Role
 
@@ -112,7 +113,10 @@ class LoginRequiredPageMixin:
     def get_view_restrictions(self):
         """Wagtail's rule (the restrictions of the page and its ancestors, an alias taking
         its source page's) in one query, not two: Wagtail's `check_view_restrictions` hook
-        asks on every view of every page."""
+        asks on every view of every page. None when the page was routed while no page had
+        a restriction at all (lms.page_tree)."""
+        if not may_have_view_restrictions(self):
+            return PageViewRestriction.objects.none()
         steplen = self.steplen
         paths = [self.path[:n] for n in range(steplen, len(self.path) + 1, steplen)]
         pages = (

@@ -6,10 +6,10 @@ keeps it, for every trainee it serves, keyed by the newest entry of Wagtail's pa
 Wagtail logs every publish, unpublish, move, reorder, copy and delete of a page (admin,
 scheduled publishing and code alike), so a new log entry means the tree may have changed and
 the next request reads the outlines again: one cheap query (the highest id of an indexed
-table) a request instead of the course and lesson rows and their URLs. Two page changes
-committed out of order (the later id first) could hide the earlier one until the next
-entry, and a change of the Site writes no page log: outlines are also read again after
-`MAX_AGE` seconds, which bounds both.
+table; none on a page view, which reads it with the page: lms.page_tree) a request instead
+of the course and lesson rows and their URLs. Two page changes committed out of order (the
+later id first) could hide the earlier one until the next entry, and a change of the Site
+writes no page log: outlines are also read again after `MAX_AGE` seconds, which bounds both.
 
 Nothing here is a trainee's: progress, class terms and enrolments are read per request
 (courses.selectors.my_learning).
@@ -20,9 +20,10 @@ import time
 import types
 from dataclasses import dataclass
 
-from django.db import connection
 from wagtail.images.shortcuts import get_rendition_or_not_found
-from wagtail.models import PageLogEntry, Site
+from wagtail.models import Site
+
+from lms.page_tree import page_log_version
 
 from .models import CoursePage
 
@@ -73,21 +74,16 @@ def outlines_clear() -> None:
         _outlines.clear()
 
 
-def _page_log_version() -> int:
-    table = connection.ops.quote_name(PageLogEntry._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608 (a model's own table)
-        return cursor.fetchone()[0] or 0
-
-
-def course_outlines(*, course_ids) -> dict[int, CourseOutline]:
+def course_outlines(*, course_ids, routed_page=None) -> dict[int, CourseOutline]:
     """course id → outline, for the live courses among `course_ids` (others are absent).
 
-    One query a request while the page tree is unchanged; after a change, a few more (the
-    courses, their lessons, the covers' renditions) the first time a process needs them."""
+    One query a request while the page tree is unchanged, none when the request's page
+    was routed with the page log's version (lms.page_tree); after a change, a few more
+    (the courses, their lessons, the covers' renditions) the first time a process needs
+    them."""
     if not course_ids:
         return {}
-    version = _page_log_version()
+    version = page_log_version(routed_page)
     now = time.monotonic()
     with _outlines.lock:
         if (

@@ -11,6 +11,7 @@ from django.utils import timezone
 from wagtail.models import Page, ReferenceIndex
 from wagtail.search.query import PlainText
 
+from lms.prepared import Prepared, instance_from_row
 from people.models import OrgUnit
 from people.roles import Role, has_role, role_names
 from training.models import Enrolment
@@ -107,18 +108,39 @@ def document_is_visible_to(*, viewer, document) -> bool:
     )
 
 
+_LESSON_COURSE_FIELDS = ("id", "title", "path", "depth", "url_path", "live", "self_selectable")
+# A lesson's course and whether it is given to the viewer: read on every lesson view, so
+# compiled once (lms.prepared) rather than on each view.
+_lesson_course_read = Prepared(
+    lambda course_path, viewer: (
+        CoursePage.objects.filter(path=course_path)
+        .annotate(
+            is_assigned=Exists(
+                CoursePage.objects.filter(pk=OuterRef("pk")).filter(assigned_course_q(viewer))
+            )
+        )
+        .values_list(*_LESSON_COURSE_FIELDS, "is_assigned")[:2]
+    ),
+    course_path=str,
+    viewer=int,
+)
+
+
 def lesson_course(*, lesson, viewer) -> CoursePage:
     """The course a lesson belongs to, with `is_assigned`: whether it is given to `viewer`.
 
-    One query for both (the lesson page needs the two on every view)."""
-    courses = CoursePage.objects.filter(path=lesson.path[: -lesson.steplen]).only(
-        "title", "path", "depth", "url_path", "live", "self_selectable"
+    One query for both (the lesson page needs the two on every view); the course's other
+    fields are deferred."""
+    rows = _lesson_course_read.rows(
+        course_path=lesson.path[: -lesson.steplen],
+        viewer=viewer.pk if viewer.is_authenticated else 0,
     )
-    if viewer.is_authenticated:
-        assigned = CoursePage.objects.filter(pk=OuterRef("pk")).filter(assigned_course_q(viewer))
-        return courses.annotate(is_assigned=Exists(assigned)).get()
-    course = courses.get()
-    course.is_assigned = False
+    if len(rows) != 1:
+        raise CoursePage.DoesNotExist(f"no course above lesson {lesson.pk}")
+    row = rows[0]
+    values = dict(zip(_LESSON_COURSE_FIELDS, row, strict=False))
+    course = instance_from_row(CoursePage, {**values, "page_ptr_id": values["id"]})
+    course.is_assigned = bool(row[-1]) and viewer.is_authenticated
     return course
 
 
@@ -134,7 +156,7 @@ def lesson_navigation(*, lesson, course) -> LessonNavigation:
     From the course's outline (courses.outlines: kept per process, read again after any
     publish, unpublish, move or reorder), so no query of its own on a lesson view; a
     course that is not live (an instructor's preview) has no outline and is read here."""
-    outline = course_outlines(course_ids=[course.pk]).get(course.pk)
+    outline = course_outlines(course_ids=[course.pk], routed_page=lesson).get(course.pk)
     if outline is not None:
         links = list(outline.lessons)
     else:

@@ -22,6 +22,7 @@ from ledger.models import CreditEntry
 from ledger.services import credit_entry_post
 from lms.audit import log
 from lms.errors import DomainError
+from lms.prepared import Prepared, instance_from_row
 
 from .models import (
     CoursePage,
@@ -102,6 +103,25 @@ def course_credit_hours(*, course: CoursePage, lessons) -> Decimal:
 # Study
 
 
+_PROGRESS_FIELDS = tuple(f.attname for f in LessonProgress._meta.concrete_fields)
+# Read on every lesson view: compiled once (lms.prepared) rather than on each view.
+_study_view_read = Prepared(
+    lambda trainee, lesson, course: (
+        LessonProgress.objects.filter(trainee=trainee, lesson=lesson)
+        .annotate(
+            has_clock=Exists(StudyClock.objects.filter(trainee=trainee)),
+            has_course_progress=Exists(
+                CourseProgress.objects.filter(trainee=trainee, course=course)
+            ),
+        )
+        .values_list(*_PROGRESS_FIELDS, "has_clock", "has_course_progress")[:1]
+    ),
+    trainee=int,
+    lesson=int,
+    course=int,
+)
+
+
 def study_view_open(*, trainee, lesson: LessonPage, course: CoursePage) -> StudyView:
     """A trainee opened a lesson: issue the token its heartbeats will carry.
 
@@ -113,16 +133,12 @@ def study_view_open(*, trainee, lesson: LessonPage, course: CoursePage) -> Study
     are there) and only what is missing is made: a page view costs that read and the
     view's insert. Each row is still made by `get_or_create` on its unique constraint,
     so two tabs opening at once make one of each."""
-    found = (
-        LessonProgress.objects.filter(trainee=trainee, lesson=lesson)
-        .annotate(
-            has_clock=Exists(StudyClock.objects.filter(trainee=trainee)),
-            has_course_progress=Exists(
-                CourseProgress.objects.filter(trainee=trainee, course=course)
-            ),
-        )
-        .first()
-    )
+    found = None
+    rows = _study_view_read.rows(trainee=trainee.pk, lesson=lesson.pk, course=course.pk)
+    if rows:
+        *values, has_clock, has_course_progress = rows[0]
+        found = instance_from_row(LessonProgress, dict(zip(_PROGRESS_FIELDS, values, strict=True)))
+        found.has_clock, found.has_course_progress = has_clock, has_course_progress
     if found is None or not found.has_clock:
         StudyClock.objects.get_or_create(trainee=trainee)
     progress = found

@@ -5,6 +5,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
+from lms.page_tree import routed_page_facts
+
 from .selectors import home_sections
 
 # URL path → page class, per process; a few thousand paths at most (bounded anyway).
@@ -36,7 +38,8 @@ class HomePage(Page):
         Wagtail's own routing asks each page on the way for its child (and then for that
         child's specific row): seven queries for a lesson, on every lesson view. None of
         our page types routes on its own (no RoutablePageMixin), so the URL path names the
-        page; what is not found falls back to Wagtail's walk, which answers 404.
+        page; what is not found falls back to Wagtail's walk, which answers 404. The page
+        comes with two facts about the whole tree that its view needs (lms.page_tree).
         """
         if not path_components:
             # Served from a fresh row: `self` may be the copy lms.sites keeps per process
@@ -54,11 +57,14 @@ class HomePage(Page):
         # is one query instead of two (the type, then the page). A path that now names a
         # page of another type finds nothing there and takes the two-query way.
         model = _page_types.get(where["url_path"])
-        page = model.objects.filter(**where).first() if model is not None else None
+        facts = routed_page_facts()
+        page = None
+        if model is not None:
+            page = model.objects.filter(**where).annotate(**facts).first()
         if page is not None and page.specific_class is not model:
             page = None  # a page of a subclass: let `specific()` find its own class
         if page is None:
-            page = Page.objects.filter(**where).specific().first()
+            page = Page.objects.filter(**where).annotate(**facts).specific().first()
             if page is not None:
                 _page_type_remember(where["url_path"], type(page))
         if page is None:

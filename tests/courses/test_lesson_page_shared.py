@@ -188,15 +188,33 @@ def test_routing_by_a_remembered_page_type_falls_back_when_it_changed(client, wo
 
 @pytest.mark.parametrize("size", [2, 8])
 def test_lesson_page_query_count(client, world, indexes, size, django_assert_num_queries):
-    """Session, user, the lesson (routing by its remembered type), view restrictions, the
-    course with the trainee's assignment, the trainee's progress, the study view, and the
-    page log's version (the navigation comes from the course's outline). The site and home
-    page are kept per process (lms.sites); the header's roles and badge are on the user's
-    row."""
+    """Session, user, the lesson (routing by its remembered type, with the page log's
+    version and whether any page has a view restriction: lms.page_tree), the course with
+    the trainee's assignment, the trainee's progress and the study view. The navigation
+    comes from the course's outline; the site and home page are kept per process
+    (lms.sites); the header's roles and badge are on the user's row."""
     course = make_course(indexes[0], lessons=size)
     enrol(world.trainee_a, course)
     client.force_login(world.trainee_a)
     url = lessons_of(course)[-1].url
     client.get(url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
+
+
+def test_a_restriction_anywhere_brings_back_the_check(
+    client, world, indexes, django_assert_num_queries
+):
+    """Once some page has a view restriction, every page view asks for its own and its
+    ancestors' (one more query); an unrelated restriction keeps nothing from the trainee."""
+    course = make_course(indexes[0], lessons=2)
+    elsewhere = make_course(indexes[0], lessons=0)
+    PageViewRestriction.objects.create(
+        page=elsewhere, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    enrol(world.trainee_a, course)
+    client.force_login(world.trainee_a)
+    url = lessons_of(course)[0].url
+    client.get(url)
+    with django_assert_num_queries(7):
+        assert "课时1的正文" in _page(client, url)

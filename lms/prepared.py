@@ -1,0 +1,102 @@
+"""An ORM query compiled once, then run again with other values.
+
+Django compiles a QuerySet into SQL each time it is evaluated. For a query with joins
+and subqueries that costs more CPU than the database's answer (`manage.py profile_path`
+shows it on the hot paths). A hot path that runs one query many times with other values
+writes it here, with the ORM as usual, naming the values that change:
+
+    _course_read = Prepared(
+        lambda course_path, trainee: CoursePage.objects.filter(path=course_path)
+        .annotate(is_assigned=...)
+        .values_list("id", "title", "is_assigned")[:1],
+        course_path=str,
+        trainee=int,
+    )
+    rows = _course_read.rows(course_path=lesson.path[:-4], trainee=user.pk)
+
+The query is built once per database connection with a marker in place of each value,
+compiled, and the positions of the markers among the SQL's parameters remembered; a run
+puts the values there and applies each column's database converters, as the ORM would.
+Only values_list() and values() querysets: their rows are plain values
+(`instance_from_row` makes a model instance of some of them).
+
+A value must reach the SQL as it is (an equality, an `__in` of constants around it is
+fine); one that Django transforms (`__startswith`, `__contains`, a model instance) is
+refused when the query is compiled, so a mistake shows on its first run.
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.base import DEFERRED
+from django.db.models.query import QuerySet, ValuesIterable, ValuesListIterable
+
+_INT_MARK = -1_987_000_000  # far from any id; one per value, counting down
+_STR_MARK = "\x1flms.prepared:{}\x1f"
+
+
+class Prepared:
+    def __init__(self, build: Callable[..., QuerySet], *, using=DEFAULT_DB_ALIAS, **kinds):
+        """`build(**values)` returns the queryset; `kinds` names each value: int or str."""
+        for name, kind in kinds.items():
+            if kind not in (int, str):
+                raise ImproperlyConfigured(f"{name}: a prepared value is an int or a str")
+        self.build = build
+        self.kinds = kinds
+        self.using = using
+        self._key = object()  # this query's place in a connection's compiled queries
+
+    def _compiled(self, connection):
+        kept = connection.__dict__.setdefault("_lms_prepared", {})
+        compiled = kept.get(self._key)
+        if compiled is None:
+            compiled = kept[self._key] = self._compile(connection)
+        return compiled
+
+    def _compile(self, connection):
+        marks = {
+            name: _INT_MARK - i if kind is int else _STR_MARK.format(i)
+            for i, (name, kind) in enumerate(self.kinds.items())
+        }
+        queryset = self.build(**marks)
+        if not issubclass(queryset._iterable_class, (ValuesListIterable, ValuesIterable)):
+            raise ImproperlyConfigured("Prepared takes a values() or values_list() queryset")
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        by_mark = {mark: name for name, mark in marks.items()}
+        slots = [(True, by_mark[p]) if _is_mark(p, by_mark) else (False, p) for p in params]
+        missing = set(marks) - {value for is_mark, value in slots if is_mark}
+        if missing:
+            raise ImproperlyConfigured(
+                f"{', '.join(sorted(missing))}: not a plain parameter of the prepared query"
+            )
+        fields = [select[0] for select in compiler.select[: compiler.col_count]]
+        return sql, slots, compiler, compiler.get_converters(fields)
+
+    def rows(self, **values) -> list[tuple]:
+        """The query's rows (tuples, in the order of its values_list) for these values."""
+        connection = connections[self.using]
+        sql, slots, compiler, converters = self._compiled(connection)
+        given = {name: self.kinds[name](value) for name, value in values.items()}
+        params = [given[value] if is_mark else value for is_mark, value in slots]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if converters:
+            return [tuple(row) for row in compiler.apply_converters(rows, converters)]
+        return rows
+
+
+def _is_mark(param, by_mark) -> bool:
+    try:
+        return param in by_mark
+    except TypeError:  # an unhashable parameter (a list for an array field) is no mark
+        return False
+
+
+def instance_from_row(model, values: dict, *, using=DEFAULT_DB_ALIAS):
+    """A model instance from some of its fields' values (keyed by attname), as the ORM
+    makes one for `.only(...)`: the other fields are deferred (and read if touched)."""
+    row = [values.get(f.attname, DEFERRED) for f in model._meta.concrete_fields]
+    return model.from_db(using, None, row)

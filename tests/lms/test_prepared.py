@@ -1,0 +1,82 @@
+"""A prepared query (lms/prepared.py) answers what its ORM queryset answers, for any values,
+and is compiled once per connection; a value the ORM would transform is refused at once."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Exists, OuterRef
+
+from lms.prepared import Prepared, instance_from_row
+from people.models import OrgUnit, User
+
+pytestmark = pytest.mark.django_db
+
+
+def _people_in(unit, level):
+    return (
+        User.objects.filter(org_unit=unit)
+        .annotate(
+            unit_is_level=Exists(OrgUnit.objects.filter(pk=OuterRef("org_unit"), level=level))
+        )
+        .values_list("pk", "full_name", "is_active", "date_joined", "unit_is_level")
+        .order_by("pk")
+    )
+
+
+def test_rows_are_the_orms_for_every_value(world):
+    prepared = Prepared(_people_in, unit=int, level=str)
+    for unit in (world.county_a, world.village_a, world.village_b, world.province):
+        for level in OrgUnit.Level.values:
+            expected = list(_people_in(unit.pk, level))
+            assert prepared.rows(unit=unit.pk, level=level) == expected
+    (row,) = prepared.rows(unit=world.trainee_a.org_unit_id, level=world.trainee_a.org_unit.level)
+    # Each column converted as the ORM converts it (SQLite's 0/1 and text dates too).
+    assert row[2] is True and row[4] is True
+    assert isinstance(row[3], datetime.datetime) and row[3].tzinfo is not None
+
+
+def test_compiled_once_per_connection(world, django_assert_num_queries):
+    built = []
+
+    def build(unit, level):
+        built.append((unit, level))
+        return _people_in(unit, level)
+
+    prepared = Prepared(build, unit=int, level=str)
+    for unit in (world.village_a, world.village_b, world.county_a):
+        with django_assert_num_queries(1):
+            prepared.rows(unit=unit.pk, level="village")
+    assert len(built) == 1 and built[0][0] < 0  # built with markers, never with a value
+
+
+def test_a_value_the_orm_transforms_is_refused():
+    prepared = Prepared(
+        lambda name: User.objects.filter(full_name__startswith=name).values_list("pk"), name=str
+    )
+    with pytest.raises(ImproperlyConfigured, match="name: not a plain parameter"):
+        prepared.rows(name="学员")
+
+
+def test_only_rows_of_values():
+    with pytest.raises(ImproperlyConfigured, match="values"):
+        Prepared(lambda pk: User.objects.filter(pk=pk), pk=int).rows(pk=1)
+    with pytest.raises(ImproperlyConfigured, match="an int or a str"):
+        Prepared(lambda day: User.objects.values_list("pk"), day=datetime.date)
+
+
+def test_values_are_taken_as_their_kind(world):
+    prepared = Prepared(lambda pk: User.objects.filter(pk=pk).values_list("full_name"), pk=int)
+    assert prepared.rows(pk=str(world.trainee_a.pk)) == [(world.trainee_a.full_name,)]
+    with pytest.raises(TypeError):
+        prepared.rows(pk=world.trainee_a)  # a model instance is not its id
+
+
+def test_an_instance_from_some_fields_reads_the_rest_when_touched(world, django_assert_num_queries):
+    trainee = world.trainee_a
+    person = instance_from_row(User, {"id": trainee.pk, "full_name": trainee.full_name})
+    with django_assert_num_queries(0):
+        assert (person.pk, person.full_name) == (trainee.pk, trainee.full_name)
+        assert not person._state.adding
+    with django_assert_num_queries(1):
+        assert person.phone == trainee.phone
