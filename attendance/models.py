@@ -92,7 +92,11 @@ class AttendancePolicy(models.Model):
         max_digits=4,
         decimal_places=1,
         default=Decimal("2.0"),
-        help_text=_("Unexcused absence of this many days or more flags the trainee."),
+        validators=[MinValueValidator(Decimal("0.5"))],
+        help_text=_(
+            "Unexcused absence of this many days or more flags the trainee, and at the "
+            "class's close means withdrawal."
+        ),
     )
     adviser_max_leave_half_days = models.PositiveSmallIntegerField(
         _("adviser approves leave up to (half-days)"),

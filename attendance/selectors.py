@@ -431,12 +431,18 @@ class AttendanceSummary:
     official_leave_hours: Decimal = Decimal("0")
     official_leave_excused: bool = True
     credited_sessions: frozenset = frozenset()
-    # The class policy's cap (AttendancePolicy.leave_cap), which `reasons` was judged by.
+    # The class policy's cap (AttendancePolicy.leave_cap) and absence limit, which
+    # `reasons` was judged by.
     leave_cap: Fraction = Fraction(1, 7)
+    absence_limit_days: Decimal = Decimal("2")
 
     @property
     def leave_over_cap(self) -> bool:
         return "leave_over_cap" in self.reasons
+
+    @property
+    def absence_over_limit(self) -> bool:
+        return "absence_over_limit" in self.reasons
 
     @property
     def counted_leave_hours(self) -> Decimal:
@@ -613,6 +619,7 @@ def _summarise(
             official_leave_excused=excused,
             credited_sessions=frozenset(credited),
             leave_cap=policy.leave_cap,
+            absence_limit_days=policy.absence_limit_days,
         )
     return result
 

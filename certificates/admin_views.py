@@ -72,6 +72,7 @@ def class_detail(request, pk: int):
     klass = _class(request, pk)
     closed = klass.status == TrainingClass.Status.CLOSED
     rule = completion_rule_for(training_class=klass)
+    policy = policy_for(klass)
     context = {
         "klass": klass,
         "closed": closed,
@@ -79,7 +80,8 @@ def class_detail(request, pk: int):
         "official_leave_excused": official_leave_excused(klass),
         # The attendance policy's cap (the one cap), as the review's messages put it
         # ("21.4% > 14.3%").
-        "max_leave_percent": _pct(share_of(policy_for(klass).leave_cap)),
+        "max_leave_percent": _pct(share_of(policy.leave_cap)),
+        "absence_limit_days": policy.absence_limit_days,
         "batch": batch_latest(training_class=klass),
     }
     if closed:

@@ -22,6 +22,8 @@ class AttendanceSummaryLike(Protocol):
     leave_cap: Fraction  # the class's attendance policy's: the one leave cap
     leave_over_cap: bool  # judged by attendance against that cap, exactly
     absent_days: Decimal
+    absence_limit_days: Decimal  # the policy's: the one absence limit
+    absence_over_limit: bool  # judged by attendance against that limit
 
 
 class AssessmentSummaryLike(Protocol):
@@ -139,12 +141,12 @@ def completion_evaluate(*, rule, attendance, assessment) -> CompletionResult:
                     gettext("%(hours)s credit hours") % {"hours": _hours(official)},
                 )
             )
-        if Decimal(attendance.absent_days) >= rule.absence_limit_days:
+        if attendance.absence_over_limit:
             add(
                 Missing(
                     "absence_over_limit",
                     _("Unexcused absence reaches the limit"),
-                    f"{attendance.absent_days} ≥ {rule.absence_limit_days}",
+                    f"{attendance.absent_days} ≥ {attendance.absence_limit_days}",
                 )
             )
 

@@ -42,7 +42,6 @@ class CompletionRuleForm(forms.ModelForm):
     class Meta:
         model = CompletionRule
         fields = [
-            "absence_limit_days",
             "final_exam_required",
             "quizzes_required",
             "written_work_required",

@@ -1,10 +1,8 @@
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     FileExtensionValidator,
-    MinValueValidator,
 )
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -130,14 +128,8 @@ class CompletionRule(models.Model):
         on_delete=models.CASCADE,
         related_name="completion_rule",
     )
-    absence_limit_days = models.DecimalField(
-        _("absence limit (days)"),
-        max_digits=4,
-        decimal_places=1,
-        default=Decimal("2"),
-        validators=[MinValueValidator(Decimal("0.5"))],
-        help_text=_("Unexcused absence must stay below this many days."),
-    )
+    # The leave cap and the absence limit are the class's attendance policy's
+    # (attendance.AttendancePolicy): completion follows attendance's verdict on both.
     final_exam_required = models.BooleanField(_("final exam must be passed"), default=True)
     quizzes_required = models.BooleanField(_("required quizzes must be passed"), default=True)
     written_work_required = models.BooleanField(

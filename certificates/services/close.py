@@ -27,7 +27,6 @@ from .issue import issue_certificates
 from .rules import completion_rule_for
 
 RULE_FIELDS = (
-    "absence_limit_days",
     "final_exam_required",
     "quizzes_required",
     "written_work_required",

@@ -19,6 +19,8 @@ class FakeAttendance:
     credited_sessions: frozenset = frozenset()  # sessions that earn the trainee 学时
     leave_cap: Fraction = Fraction(1, 7)  # the class's attendance policy's
     leave_over_cap: bool = False  # attendance's verdict against that cap
+    absence_limit_days: Decimal = Decimal("2")  # the class's attendance policy's
+    absence_over_limit: bool = False  # attendance's verdict against that limit
 
 
 @dataclass

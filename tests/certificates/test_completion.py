@@ -54,20 +54,30 @@ def test_leave_over_the_attendance_policy_s_cap_fails_completion_with_that_cap_s
     assert a_fifth.missing[0].detail == "21.4% > 20.0%"
 
 
-def test_a_completion_rule_has_no_leave_cap_of_its_own():
-    assert "max_leave_share" not in {f.name for f in CompletionRule._meta.get_fields()}
+def test_a_completion_rule_has_no_leave_cap_or_absence_limit_of_its_own():
+    fields = {f.name for f in CompletionRule._meta.get_fields()}
+    assert "max_leave_share" not in fields and "absence_limit_days" not in fields
 
 
-def test_two_days_of_unexcused_absence_fail_one_and_a_half_pass():
+def test_absence_over_the_attendance_policy_s_limit_fails_completion_with_that_limit_stated():
+    """Attendance judged the days against the class's policy (2 days fail, 1.5 pass:
+    tests/attendance/test_summary.py); completion follows that verdict."""
     rule = _rule()
     passes = completion_evaluate(
-        rule=rule, attendance=FakeAttendance(absent_days=Decimal("1.5")), assessment=None
+        rule=rule,
+        attendance=FakeAttendance(absent_days=Decimal("1.5")),
+        assessment=FakeAssessment(),
     )
     fails = completion_evaluate(
-        rule=rule, attendance=FakeAttendance(absent_days=Decimal("2")), assessment=None
+        rule=rule,
+        attendance=FakeAttendance(
+            absent_days=Decimal("3"), absence_limit_days=Decimal("2.5"), absence_over_limit=True
+        ),
+        assessment=FakeAssessment(),
     )
-    assert "absence_over_limit" not in passes.codes
-    assert "absence_over_limit" in fails.codes
+    assert passes.complete
+    assert fails.codes == ["absence_over_limit"]
+    assert fails.missing[0].detail == "3 ≥ 2.5"
 
 
 def test_every_missing_assessment_is_listed_by_name():
@@ -159,3 +169,37 @@ def test_the_migration_gives_a_class_the_cap_its_completion_rule_had(world):
     default.refresh_from_db()
     assert policy_for(fifth).leave_cap == Fraction(1, 5)
     assert policy_for(default).leave_cap == Fraction(1, 7)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_a_class_the_absence_limit_its_completion_rule_had(world):
+    """A class whose completion rule failed at 3 days keeps 3 days, now in its attendance
+    policy; a class left at the default 2 days keeps 2 (no policy row needed)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from attendance.models import AttendancePolicy
+    from attendance.selectors import policy_for
+    from tests.training.factories import class_for_world
+
+    three, default = class_for_world(world), class_for_world(world)
+    before = [
+        ("attendance", "0010_leave_cap_from_completion_rule"),
+        ("certificates", "0010_leave_cap_moves_to_attendance"),
+    ]
+    after = [("certificates", "0011_absence_limit_moves_to_attendance")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        rules = old.get_model("certificates", "CompletionRule").objects
+        rules.create(training_class_id=three.pk, absence_limit_days=Decimal("3"))
+        rules.create(training_class_id=default.pk, absence_limit_days=Decimal("2"))
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    assert policy_for(three).absence_limit_days == Decimal("3")
+    assert policy_for(default).absence_limit_days == Decimal("2")
+    assert not AttendancePolicy.objects.filter(training_class=default).exists()

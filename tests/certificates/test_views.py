@@ -115,7 +115,9 @@ def test_the_review_page_lists_what_is_missing(world, client, monkeypatch):
     klass = class_for_world(world)
     stub_summaries(
         monkeypatch,
-        attendance={world.trainee_a.pk: FakeAttendance(absent_days=Decimal("2.5"))},
+        attendance={
+            world.trainee_a.pk: FakeAttendance(absent_days=Decimal("2.5"), absence_over_limit=True)
+        },
         assessment={world.trainee_a.pk: FakeAssessment()},
     )
     client.force_login(world.organiser)
