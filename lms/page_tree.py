@@ -12,12 +12,18 @@ annotations, so that the rest of its request asks the database nothing more abou
   there is nothing to ask (courses.models.LoginRequiredPageMixin).
 
 A page fetched another way has neither attribute, and its request reads them as before.
+
+`routed_page` is that read for a page of a known type, compiled once per type and
+connection (lms.prepared): the ORM compiling it on every page view cost more CPU than any
+other query of a lesson view.
 """
 
 from django.db import connection
 from django.db.models import BooleanField, IntegerField
 from django.db.models.expressions import RawSQL
 from wagtail.models import PageLogEntry, PageViewRestriction
+
+from .prepared import Prepared, instance_from_row
 
 
 def _table(model) -> str:
@@ -54,3 +60,34 @@ def page_log_version(page=None) -> int:
 def may_have_view_restrictions(page) -> bool:
     """False only when `page` was routed while no page had a view restriction."""
     return bool(getattr(page, "routed_any_view_restriction", True))
+
+
+_FACTS = ("routed_page_log_version", "routed_any_view_restriction")
+_route_reads: dict[type, tuple[Prepared, list[str]]] = {}
+
+
+def routed_page(model, *, slug: str, depth: int, url_path: str):
+    """The `model` page at this URL path (with its slug and depth, which the URL path
+    implies: the slug's index finds it), with the facts above; None if there is none."""
+    read = _route_reads.get(model)
+    if read is None:
+        fields = [f.attname for f in model._meta.concrete_fields]
+        prepared = Prepared(
+            lambda slug, depth, url_path: (
+                model.objects.filter(slug=slug, depth=depth, url_path=url_path)
+                .annotate(**routed_page_facts())
+                .values_list(*fields, *_FACTS)[:1]
+            ),
+            slug=str,
+            depth=int,
+            url_path=str,
+        )
+        read = _route_reads[model] = (prepared, fields)
+    prepared, fields = read
+    rows = prepared.rows(slug=slug, depth=depth, url_path=url_path)
+    if not rows:
+        return None
+    *values, version, restricted = rows[0]
+    page = instance_from_row(model, dict(zip(fields, values, strict=True)))
+    page.routed_page_log_version, page.routed_any_view_restriction = version, restricted
+    return page

@@ -14,9 +14,10 @@ writes it here, with the ORM as usual, naming the values that change:
     )
     rows = _course_read.rows(course_path=lesson.path[:-4], trainee=user.pk)
 
-The query is built once per database connection with a marker in place of each value,
-compiled, and the positions of the markers among the SQL's parameters remembered; a run
-puts the values there and applies each column's database converters, as the ORM would.
+The query is built once per database connection with a marker in place of each value
+(twice, with two sets of markers, so that no constant is taken for a value), compiled,
+and the positions of the markers among the SQL's parameters remembered; a run puts the
+values there and applies each column's database converters, as the ORM would.
 Only values_list() and values() querysets: their rows are plain values
 (`instance_from_row` makes a model instance of some of them).
 
@@ -31,9 +32,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.base import DEFERRED
 from django.db.models.query import QuerySet, ValuesIterable, ValuesListIterable
-
-_INT_MARK = -1_987_000_000  # far from any id; one per value, counting down
-_STR_MARK = "\x1flms.prepared:{}\x1f"
 
 
 class Prepared:
@@ -54,18 +52,41 @@ class Prepared:
             compiled = kept[self._key] = self._compile(connection)
         return compiled
 
-    def _compile(self, connection):
-        marks = {
-            name: _INT_MARK - i if kind is int else _STR_MARK.format(i)
+    def _marks(self, round_: int) -> dict:
+        # Small positive ints: an integer field refuses a value outside its range (Django
+        # answers "no rows" without asking), and 32,767 fits every integer field.
+        return {
+            name: 30_000 + 500 * round_ + i if kind is int else f"\x1flms.prepared:{round_}:{i}"
             for i, (name, kind) in enumerate(self.kinds.items())
         }
-        queryset = self.build(**marks)
-        if not issubclass(queryset._iterable_class, (ValuesListIterable, ValuesIterable)):
-            raise ImproperlyConfigured("Prepared takes a values() or values_list() queryset")
-        compiler = queryset.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        by_mark = {mark: name for name, mark in marks.items()}
-        slots = [(True, by_mark[p]) if _is_mark(p, by_mark) else (False, p) for p in params]
+
+    def _compile(self, connection):
+        """Compile the query twice, with two sets of markers: a parameter that is a marker
+        both times is that value's slot, one that is the same both times a constant."""
+        compiled = []
+        for round_ in (0, 1):
+            marks = self._marks(round_)
+            queryset = self.build(**marks)
+            if not issubclass(queryset._iterable_class, (ValuesListIterable, ValuesIterable)):
+                raise ImproperlyConfigured("Prepared takes a values() or values_list() queryset")
+            compiler = queryset.query.get_compiler(connection=connection)
+            sql, params = compiler.as_sql()
+            compiled.append((marks, compiler, sql, list(params)))
+        (marks, compiler, sql, params), (other_marks, _c, other_sql, other_params) = compiled
+        if sql != other_sql or len(params) != len(other_params):
+            raise ImproperlyConfigured("the prepared query's SQL depends on its values")
+        by_mark = {(mark, other_marks[name]): name for name, mark in marks.items()}
+        slots = []
+        for param, other in zip(params, other_params, strict=True):
+            name = by_mark.get((param, other)) if _hashable(param, other) else None
+            if name is not None:
+                slots.append((True, name))
+            elif param == other:
+                slots.append((False, param))
+            else:
+                named = [n for n, m in marks.items() if isinstance(m, str) and m in str(param)]
+                what = ", ".join(named) or repr(param)
+                raise ImproperlyConfigured(f"{what}: not a plain parameter of the prepared query")
         missing = set(marks) - {value for is_mark, value in slots if is_mark}
         if missing:
             raise ImproperlyConfigured(
@@ -88,11 +109,12 @@ class Prepared:
         return rows
 
 
-def _is_mark(param, by_mark) -> bool:
+def _hashable(*values) -> bool:
     try:
-        return param in by_mark
-    except TypeError:  # an unhashable parameter (a list for an array field) is no mark
+        hash(values)
+    except TypeError:  # a list parameter (an array field's value) is never a marker
         return False
+    return True
 
 
 def instance_from_row(model, values: dict, *, using=DEFAULT_DB_ALIAS):

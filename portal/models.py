@@ -5,7 +5,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
-from lms.page_tree import routed_page_facts
+from lms.page_tree import routed_page, routed_page_facts
 
 from .selectors import home_sections
 
@@ -57,13 +57,18 @@ class HomePage(Page):
         # is one query instead of two (the type, then the page). A path that now names a
         # page of another type finds nothing there and takes the two-query way.
         model = _page_types.get(where["url_path"])
-        facts = routed_page_facts()
         page = None
         if model is not None:
-            page = model.objects.filter(**where).annotate(**facts).first()
-        if page is not None and page.specific_class is not model:
-            page = None  # a page of a subclass: let `specific()` find its own class
+            page = routed_page(
+                model, slug=path_components[-1], depth=where["depth"], url_path=where["url_path"]
+            )
+        if page is not None and (
+            page.specific_class is not model or not page.path.startswith(self.path)
+        ):
+            page = None  # a page of a subclass (let `specific()` find its own class), or
+            # of another site's tree
         if page is None:
+            facts = routed_page_facts()
             page = Page.objects.filter(**where).annotate(**facts).specific().first()
             if page is not None:
                 _page_type_remember(where["url_path"], type(page))

@@ -44,10 +44,35 @@ def test_compiled_once_per_connection(world, django_assert_num_queries):
         return _people_in(unit, level)
 
     prepared = Prepared(build, unit=int, level=str)
-    for unit in (world.village_a, world.village_b, world.county_a):
+    units = (world.village_a, world.village_b, world.county_a)
+    for unit in units:
         with django_assert_num_queries(1):
             prepared.rows(unit=unit.pk, level="village")
-    assert len(built) == 1 and built[0][0] < 0  # built with markers, never with a value
+    # Built twice on the first run (two sets of markers), never with a value.
+    assert len(built) == 2
+    assert not {unit for unit, _level in built} & {unit.pk for unit in units}
+
+
+def test_a_constant_equal_to_a_marker_stays_a_constant(world):
+    """Markers are small numbers; a constant of the query that happens to equal one is
+    told apart by the second set of markers."""
+    prepared = Prepared(
+        lambda pk: User.objects.filter(pk=pk).exclude(pk=30_000).values_list("full_name"),
+        pk=int,
+    )
+    assert prepared.rows(pk=world.trainee_a.pk) == [(world.trainee_a.full_name,)]
+
+
+def test_a_value_on_a_small_integer_field_is_a_marker_in_its_range(world):
+    """Django answers 'no rows' without asking when a value is outside an integer field's
+    range (depth is a PositiveIntegerField): the markers are inside every range."""
+    prepared = Prepared(
+        lambda depth: OrgUnit.objects.filter(depth=depth).values_list("pk").order_by("pk"),
+        depth=int,
+    )
+    assert prepared.rows(depth=world.county_a.depth) == list(
+        OrgUnit.objects.filter(depth=world.county_a.depth).values_list("pk").order_by("pk")
+    )
 
 
 def test_a_value_the_orm_transforms_is_refused():
