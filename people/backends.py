@@ -1,7 +1,21 @@
 from django.contrib.auth.backends import ModelBackend
 
+from lms.prepared import Prepared, instance_from_row
+
 from .models import User
 from .phones import InvalidPhone, normalize_phone
+
+_USER_FIELDS = [f.attname for f in User._meta.concrete_fields]
+# The signed-in person, read on every request: compiled once (lms.prepared).
+_user_read = Prepared(
+    lambda pk: User._default_manager.filter(pk=pk).values_list(*_USER_FIELDS), pk=int
+)
+
+
+def user_by_id(pk: int) -> User | None:
+    """The person with this id, as `User._default_manager.get(pk=pk)` reads them."""
+    rows = _user_read.rows(pk=pk)
+    return instance_from_row(User, dict(zip(_USER_FIELDS, rows[0], strict=True))) if rows else None
 
 
 class PhoneOrUsernameBackend(ModelBackend):
@@ -26,3 +40,11 @@ class PhoneOrUsernameBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """ModelBackend's, on every request of a person this backend signed in."""
+        try:
+            user = user_by_id(int(user_id))
+        except (TypeError, ValueError):
+            return None
+        return user if user is not None and self.user_can_authenticate(user) else None

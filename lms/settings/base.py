@@ -121,6 +121,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "people.User"
+# Django's database sessions; every signed-in request's read compiled once (people/sessions.py).
+SESSION_ENGINE = "people.sessions"
+
 AUTHENTICATION_BACKENDS = [
     # Phone numbers in any common spelling, then usernames, through allauth's login form.
     "people.backends.PhoneOrUsernameBackend",
