@@ -14,10 +14,13 @@ writes it here, with the ORM as usual, naming the values that change:
     )
     rows = _course_read.rows(course_path=lesson.path[:-4], trainee=user.pk)
 
-The query is built once per database connection with a marker in place of each value
+The query is built once per process and database with a marker in place of each value
 (twice, with two sets of markers, so that no constant is taken for a value), compiled,
 and the positions of the markers among the SQL's parameters remembered; a run puts the
-values there and applies each column's database converters, as the ORM would.
+values there and applies each column's database converters, as the ORM would. The SQL
+is shared by every thread (a thread's first query pays nothing: a bench with a thread
+per user measured that); the converters, bound to a connection, are looked up once per
+connection.
 Only values_list() and values() querysets: their rows are plain values
 (`instance_from_row` makes a model instance of some of them).
 
@@ -43,14 +46,33 @@ class Prepared:
         self.build = build
         self.kinds = kinds
         self.using = using
-        self._key = object()  # this query's place in a connection's compiled queries
+        self._key = object()  # this query's place in a connection's converters
+        self._sql: dict[tuple[str, str], tuple] = {}  # (alias, vendor) → the compiled query
 
     def _compiled(self, connection):
-        kept = connection.__dict__.setdefault("_lms_prepared", {})
-        compiled = kept.get(self._key)
-        if compiled is None:
-            compiled = kept[self._key] = self._compile(connection)
+        """(sql, slots, the selected columns) for this database; compiled on first use."""
+        key = (connection.alias, connection.vendor)
+        compiled = self._sql.get(key)
+        if compiled is None:  # two threads may both compile: the same result either way
+            compiled = self._sql[key] = self._compile(connection)
         return compiled
+
+    def _converters(self, connection, columns) -> list:
+        """[(position, converters, column)] of the columns that have any, for `connection`
+        (what Django's compiler.get_converters finds)."""
+        kept = connection.__dict__.setdefault("_lms_prepared_converters", {})
+        converters = kept.get(self._key)
+        if converters is None:
+            converters = []
+            for position, column in enumerate(columns):
+                found = [
+                    *connection.ops.get_db_converters(column),
+                    *column.get_db_converters(connection),
+                ]
+                if found:
+                    converters.append((position, found, column))
+            kept[self._key] = converters
+        return converters
 
     def _marks(self, round_: int) -> dict:
         # Small positive ints: an integer field refuses a value outside its range (Django
@@ -92,21 +114,31 @@ class Prepared:
             raise ImproperlyConfigured(
                 f"{', '.join(sorted(missing))}: not a plain parameter of the prepared query"
             )
-        fields = [select[0] for select in compiler.select[: compiler.col_count]]
-        return sql, slots, compiler, compiler.get_converters(fields)
+        columns = [select[0] for select in compiler.select[: compiler.col_count]]
+        return sql, slots, columns
 
     def rows(self, **values) -> list[tuple]:
         """The query's rows (tuples, in the order of its values_list) for these values."""
         connection = connections[self.using]
-        sql, slots, compiler, converters = self._compiled(connection)
+        sql, slots, columns = self._compiled(connection)
         given = {name: self.kinds[name](value) for name, value in values.items()}
         params = [given[value] if is_mark else value for is_mark, value in slots]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        if converters:
-            return [tuple(row) for row in compiler.apply_converters(rows, converters)]
-        return rows
+        converters = self._converters(connection, columns)
+        if not converters:
+            return rows
+        converted = []
+        for row in rows:
+            row = list(row)
+            for position, functions, column in converters:
+                value = row[position]
+                for function in functions:
+                    value = function(value, column, connection)
+                row[position] = value
+            converted.append(tuple(row))
+        return converted
 
 
 def _hashable(*values) -> bool:

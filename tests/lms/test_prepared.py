@@ -1,10 +1,12 @@
 """A prepared query (lms/prepared.py) answers what its ORM queryset answers, for any values,
-and is compiled once per connection; a value the ORM would transform is refused at once."""
+and is compiled once per process; a value the ORM would transform is refused at once."""
 
 import datetime
+import threading
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, connection
 from django.db.models import Exists, OuterRef
 
 from lms.prepared import Prepared, instance_from_row
@@ -36,7 +38,7 @@ def test_rows_are_the_orms_for_every_value(world):
     assert isinstance(row[3], datetime.datetime) and row[3].tzinfo is not None
 
 
-def test_compiled_once_per_connection(world, django_assert_num_queries):
+def test_compiled_once_per_process(world, django_assert_num_queries):
     built = []
 
     def build(unit, level):
@@ -51,6 +53,25 @@ def test_compiled_once_per_connection(world, django_assert_num_queries):
     # Built twice on the first run (two sets of markers), never with a value.
     assert len(built) == 2
     assert not {unit for unit, _level in built} & {unit.pk for unit in units}
+
+    # Another thread (its own connection) runs the same SQL without compiling it again.
+    # (On SQLite that thread's connection may not see the test's in-memory database: the
+    # query may fail there, after the point where it would have been compiled.)
+    ran = []
+
+    def in_a_thread():
+        try:
+            prepared.rows(unit=world.village_a.pk, level="village")
+            ran.append("answered")
+        except DatabaseError:
+            ran.append(connection.vendor)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=in_a_thread)
+    thread.start()
+    thread.join()
+    assert ran in (["answered"], ["sqlite"]) and len(built) == 2
 
 
 def test_a_constant_equal_to_a_marker_stays_a_constant(world):
