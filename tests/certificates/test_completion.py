@@ -137,36 +137,44 @@ def test_a_class_without_any_assessment_checks_attendance_only():
     assert result.complete
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_gives_a_class_the_cap_its_completion_rule_had(world):
-    """A class whose completion rule allowed a fifth keeps a fifth, now in its attendance
-    policy; a class left at the default 0.1429 keeps 1/7 (no policy row needed)."""
+def _completion_rules_migrated(before, after, rules):
+    """Migrate back to `before`, write completion rules there ({class: fields}), migrate
+    forward through `after`, then to the newest state again whatever happened."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    from attendance.selectors import policy_for
-    from tests.training.factories import class_for_world
-
-    fifth, default = class_for_world(world), class_for_world(world)
-    before = [
-        ("attendance", "0009_official_leave_excused_on_policy"),
-        ("certificates", "0009_official_leave_excused_moves_to_attendance"),
-    ]
-    after = [("certificates", "0010_leave_cap_moves_to_attendance")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     try:
         old = executor.loader.project_state(before).apps
-        rules = old.get_model("certificates", "CompletionRule").objects
-        rules.create(training_class_id=fifth.pk, max_leave_share=Decimal("0.2"))
-        rules.create(training_class_id=default.pk, max_leave_share=Decimal("0.1429"))
-        executor = MigrationExecutor(connection)
-        executor.migrate(after)
+        CompletionRule = old.get_model("certificates", "CompletionRule")
+        for klass, fields in rules.items():
+            CompletionRule.objects.create(training_class_id=klass.pk, **fields)
+        MigrationExecutor(connection).migrate(after)
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
-    fifth.refresh_from_db()
-    default.refresh_from_db()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_a_class_the_cap_its_completion_rule_had(world):
+    """A class whose completion rule allowed a fifth keeps a fifth, now in its attendance
+    policy; a class left at the default 0.1429 keeps 1/7 (no policy row needed)."""
+    from attendance.selectors import policy_for
+    from tests.training.factories import class_for_world
+
+    fifth, default = class_for_world(world), class_for_world(world)
+    _completion_rules_migrated(
+        before=[
+            ("attendance", "0009_official_leave_excused_on_policy"),
+            ("certificates", "0009_official_leave_excused_moves_to_attendance"),
+        ],
+        after=[("certificates", "0010_leave_cap_moves_to_attendance")],
+        rules={
+            fifth: {"max_leave_share": Decimal("0.2")},
+            default: {"max_leave_share": Decimal("0.1429")},
+        },
+    )
     assert policy_for(fifth).leave_cap == Fraction(1, 5)
     assert policy_for(default).leave_cap == Fraction(1, 7)
 
@@ -175,31 +183,22 @@ def test_the_migration_gives_a_class_the_cap_its_completion_rule_had(world):
 def test_the_migration_gives_a_class_the_absence_limit_its_completion_rule_had(world):
     """A class whose completion rule failed at 3 days keeps 3 days, now in its attendance
     policy; a class left at the default 2 days keeps 2 (no policy row needed)."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
     from attendance.models import AttendancePolicy
     from attendance.selectors import policy_for
     from tests.training.factories import class_for_world
 
     three, default = class_for_world(world), class_for_world(world)
-    before = [
-        ("attendance", "0010_leave_cap_from_completion_rule"),
-        ("certificates", "0010_leave_cap_moves_to_attendance"),
-    ]
-    after = [("certificates", "0011_absence_limit_moves_to_attendance")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    try:
-        old = executor.loader.project_state(before).apps
-        rules = old.get_model("certificates", "CompletionRule").objects
-        rules.create(training_class_id=three.pk, absence_limit_days=Decimal("3"))
-        rules.create(training_class_id=default.pk, absence_limit_days=Decimal("2"))
-        executor = MigrationExecutor(connection)
-        executor.migrate(after)
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+    _completion_rules_migrated(
+        before=[
+            ("attendance", "0010_leave_cap_from_completion_rule"),
+            ("certificates", "0010_leave_cap_moves_to_attendance"),
+        ],
+        after=[("certificates", "0011_absence_limit_moves_to_attendance")],
+        rules={
+            three: {"absence_limit_days": Decimal("3")},
+            default: {"absence_limit_days": Decimal("2")},
+        },
+    )
     assert policy_for(three).absence_limit_days == Decimal("3")
     assert policy_for(default).absence_limit_days == Decimal("2")
     assert not AttendancePolicy.objects.filter(training_class=default).exists()
