@@ -137,10 +137,10 @@ def lesson_course(*, lesson, viewer) -> CoursePage:
     )
     if len(rows) != 1:
         raise CoursePage.DoesNotExist(f"no course above lesson {lesson.pk}")
-    row = rows[0]
-    values = dict(zip(_LESSON_COURSE_FIELDS, row, strict=False))
-    course = instance_from_row(CoursePage, {**values, "page_ptr_id": values["id"]})
-    course.is_assigned = bool(row[-1]) and viewer.is_authenticated
+    *values, is_assigned = rows[0]
+    fields = dict(zip(_LESSON_COURSE_FIELDS, values, strict=True))
+    course = instance_from_row(CoursePage, {**fields, "page_ptr_id": fields["id"]})
+    course.is_assigned = bool(is_assigned) and viewer.is_authenticated
     return course
 
 
